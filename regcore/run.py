@@ -1,0 +1,78 @@
+"""`Run`: what one training run leaves behind — history, outcome, model and weight snapshots."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .early_stopping import would_stop
+
+STATUSES = ("running", "completed", "early_stopped", "diverged", "failed")
+HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "penalty", "objective", "train_acc",
+                   "val_acc", "minibatch_loss", "time")
+
+
+@dataclass
+class Run:
+    """history: one row per epoch with HISTORY_COLUMNS. train_loss/val_loss are data losses in
+    eval mode (comparable); minibatch_loss is the train-mode mean over the epoch's batches;
+    penalty is the penalty term R(w); objective = train_loss + penalty; time in seconds.
+
+    layer_stats: one row per (epoch, layer) from epoch 0 (the initial weights): sparsity
+    (share of exact zeros), l1, l2 (norms) and max_abs of the layer's weights.
+    histograms: epoch → {layer: counts (N_BINS,)} on the fixed `bin_edges` of each layer.
+    best_epoch: the epoch with the best monitored metric; stopped_epoch: the last epoch trained.
+    """
+
+    config: object
+    history: pd.DataFrame
+    status: str
+    message: str
+    best_epoch: int | None
+    stopped_epoch: int
+    model: object
+    best_state: dict[str, np.ndarray]
+    layer_stats: pd.DataFrame
+    histograms: dict[int, dict[str, np.ndarray]]
+    bin_edges: dict[str, np.ndarray]
+    data: object = field(repr=False, default=None)
+
+    @classmethod
+    def from_records(cls, trainer) -> "Run":
+        history = pd.DataFrame(trainer.records, columns=list(HISTORY_COLUMNS))
+        return cls(config=trainer.config, history=history, status=trainer.status,
+                   message=trainer.message, best_epoch=trainer.best_epoch,
+                   stopped_epoch=trainer.epoch, model=trainer.model,
+                   best_state=trainer.best_state,
+                   layer_stats=pd.DataFrame(trainer.layer_records),
+                   histograms=dict(trainer.histograms), bin_edges=trainer.edges,
+                   data=trainer.data)
+
+    @property
+    def elapsed(self) -> float:
+        """Training time in seconds."""
+        return float(self.history["time"].iloc[-1]) if len(self.history) else 0.0
+
+    def best_model(self):
+        """A copy of the model with the weights of the best epoch."""
+        import copy
+        model = copy.deepcopy(self.model)
+        model.load_state(self.best_state)
+        return model
+
+    def would_stop(self, patience: int, min_delta: float = 0.0,
+                   monitor: str = "val_loss") -> tuple[int | None, int | None]:
+        """(best_epoch, stopped_epoch) that early stopping with this patience would have given
+        on this run's curve; stopped_epoch is None when it would have run to the end."""
+        mode = "max" if monitor == "val_acc" else "min"
+        return would_stop(self.history[monitor], patience, min_delta, mode,
+                          getattr(self.config, "start_from_epoch", 0))
+
+    def final(self, column: str) -> float:
+        return float(self.history[column].iloc[-1]) if len(self.history) else float("nan")
+
+    def at_best(self, column: str) -> float:
+        if self.best_epoch is None:
+            return float("nan")
+        return float(self.history.loc[self.history["epoch"] == self.best_epoch, column].iloc[0])

@@ -1,0 +1,89 @@
+"""Config: validated on construction, round-trips through dict and JSON."""
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from regcore import Config
+
+
+def test_defaults_are_valid_and_round_trip_through_json():
+    config = Config(hidden=(8, 4), dropout=0.2, patience=10)
+    assert Config.from_json(config.to_json()) == config
+    assert Config.from_dict(json.loads(config.to_json())) == config
+
+
+def test_hidden_given_as_a_list_becomes_a_tuple():
+    assert Config(hidden=[8, 4]).hidden == (8, 4)
+    assert Config(hidden=[]).hidden == ()
+
+
+def test_config_is_frozen():
+    with pytest.raises(AttributeError):
+        Config().lr = 1.0
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("lr", 0, r"lr must be a number in \(0, 100\]"),
+    ("lr", "fast", "lr must be a number"),
+    ("dropout", 1.0, r"dropout must be a number in \[0, 1\)"),
+    ("dropout", -0.1, "dropout must be"),
+    ("batch_size", 0, "batch_size must be an integer"),
+    ("batch_size", 2.5, "batch_size must be an integer"),
+    ("epochs", 0, "epochs must be an integer"),
+    ("epochs", True, "epochs must be an integer"),
+    ("n_samples", 5, r"n_samples must be an integer in \[20,"),
+    ("norm", "group", "norm must be one of none, batch, layer"),
+    ("penalty", "l3", "penalty must be one of"),
+    ("optimizer", "rmsprop", "optimizer must be one of"),
+    ("hidden", (64, 0), "hidden widths must be integers"),
+    ("hidden", "64", "hidden must be a list"),
+    ("penalty_strength", -1.0, "penalty_strength must be"),
+    ("weight_decay", -0.1, "weight_decay must be"),
+    ("patience", -1, "patience must be an integer"),
+    ("dataset", "mnist", "dataset must be one of"),
+    ("lr", float("nan"), "lr must be a number"),
+])
+def test_invalid_fields_are_refused_with_the_field_and_range(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        Config(**{field: value})
+
+
+def test_caps_from_limits_apply():
+    with pytest.raises(ValueError, match="epochs must be an integer in"):
+        Config(epochs=10**7)
+
+
+def test_unknown_keys_and_bad_json_are_refused():
+    with pytest.raises(ValueError, match="unknown config field"):
+        Config.from_dict({"learning_rate": 0.1})
+    with pytest.raises(ValueError, match="not valid JSON"):
+        Config.from_json("{lr: 1")
+    with pytest.raises(ValueError, match="must be a dict"):
+        Config.from_json("[1, 2]")
+
+
+values = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6),
+                   st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=8),
+                   st.lists(st.integers(-5, 600), max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(Config.__dataclass_fields__) + ["bogus"]), values,
+                       max_size=6))
+def test_any_dict_either_makes_a_config_or_raises_value_error(data):
+    try:
+        config = Config.from_dict(data)
+    except ValueError:
+        return
+    assert Config.from_json(config.to_json()) == config
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_either_parses_or_raises_value_error(text):
+    try:
+        Config.from_json(text)
+    except ValueError:
+        pass

@@ -1,0 +1,71 @@
+"""What each layer promises, beyond its gradients."""
+import numpy as np
+import pytest
+
+from regcore.layers import BatchNorm, Dropout, LayerNorm, Linear
+
+
+def test_dropout_is_the_identity_in_eval_mode():
+    x = np.random.default_rng(0).normal(size=(8, 5)).astype(np.float32)
+    np.testing.assert_array_equal(Dropout(0.5, rng=np.random.default_rng(0)).forward(x, train=False), x)
+
+
+def test_dropout_keeps_the_expected_value_in_training():
+    x = np.ones((4000, 50), dtype=np.float32)
+    out = Dropout(0.3, rng=np.random.default_rng(0)).forward(x, train=True)
+    assert np.mean(out == 0) == pytest.approx(0.3, abs=0.01)
+    assert out.mean() == pytest.approx(1.0, abs=0.01)
+    assert set(np.unique(out)) == {0.0, np.float32(1 / 0.7)}
+
+
+def test_dropout_draws_a_fresh_mask_each_pass():
+    layer, x = Dropout(0.5, rng=np.random.default_rng(0)), np.ones((10, 10), np.float32)
+    assert not np.array_equal(layer.forward(x, True), layer.forward(x, True))
+
+
+def test_batchnorm_normalizes_each_feature_over_the_batch():
+    x = np.random.default_rng(0).normal(3, 5, size=(64, 4))
+    out = BatchNorm(4, dtype=np.float64).forward(x, train=True)
+    np.testing.assert_allclose(out.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=0), 1, atol=1e-3)  # biased variance, + ε
+
+
+def test_batchnorm_running_stats_use_momentum_and_the_unbiased_variance():
+    x = np.array([[1.0], [3.0]])  # mean 2, biased var 1, unbiased var 2
+    layer = BatchNorm(1, dtype=np.float64)
+    layer.forward(x, train=True)
+    assert layer.running_mean[0] == pytest.approx(0.9 * 0 + 0.1 * 2)
+    assert layer.running_var[0] == pytest.approx(0.9 * 1 + 0.1 * 2)
+
+
+def test_batchnorm_eval_uses_running_stats_not_the_batch():
+    layer = BatchNorm(2, dtype=np.float64)
+    layer.running_mean[:] = [1.0, -1.0]
+    layer.running_var[:] = [4.0, 0.25]
+    x = np.array([[3.0, 0.0], [5.0, 1.0]])
+    expected = (x - layer.running_mean) / np.sqrt(layer.running_var + 1e-5)
+    np.testing.assert_allclose(layer.forward(x, train=False), expected)
+    np.testing.assert_allclose(layer.forward(x[:1], train=False), expected[:1])
+
+
+def test_batchnorm_refuses_a_batch_of_one_in_training():
+    with pytest.raises(ValueError, match="batches of 2 or more"):
+        BatchNorm(3).forward(np.ones((1, 3), np.float32), train=True)
+
+
+def test_layernorm_output_does_not_depend_on_the_batch():
+    x = np.random.default_rng(0).normal(size=(16, 100))
+    layer = LayerNorm(100, dtype=np.float64)
+    whole = layer.forward(x, train=True)
+    one_by_one = np.vstack([layer.forward(x[i: i + 1], train=True) for i in range(16)])
+    np.testing.assert_allclose(whole, one_by_one, atol=1e-12)
+    np.testing.assert_allclose(whole.mean(axis=1), 0, atol=1e-12)  # per sample, over features
+
+
+def test_linear_init_scales():
+    rng = np.random.default_rng(0)
+    he = Linear(400, 300, rng=rng, init="he").params["W"]
+    xavier = Linear(400, 300, rng=rng, init="xavier").params["W"]
+    assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    assert xavier.std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)
+    assert he.dtype == np.float32

@@ -1,0 +1,194 @@
+"""Training-level claims of the engine: regularizers do what the lessons say, runs are
+reproducible, and bad numbers end a run with a status instead of an exception."""
+import math
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso
+
+import regcore
+from regcore import Config, Dataset, train
+
+SMALL = dict(dataset="moons", n_samples=200, epochs=15, hidden=(16, 16), batch_size=32)
+
+
+def small(**changes) -> Config:
+    """A quick config: SMALL with some settings changed."""
+    return Config(**{**SMALL, **changes})
+
+
+def weights_of(run):
+    return run.model.weights.astype(np.float64)
+
+
+def test_history_has_one_row_per_epoch_with_the_documented_columns():
+    run = train(small())
+    assert list(run.history["epoch"]) == list(range(1, 16))
+    for column in ("epoch", "train_loss", "val_loss", "penalty", "train_acc", "val_acc",
+                   "minibatch_loss"):
+        assert column in run.history
+    assert run.status == "completed" and run.stopped_epoch == 15
+
+
+def test_train_loss_is_measured_in_eval_mode():
+    run = train(small(dropout=0.5))
+    data = run.data
+    logits = run.model.predict_output(data.X_train)
+    expected = regcore.softmax_cross_entropy(logits, data.y_train)[0]
+    assert run.history["train_loss"].iloc[-1] == pytest.approx(expected, rel=1e-5)
+    assert run.history["minibatch_loss"].iloc[-1] != pytest.approx(expected, rel=1e-3)
+
+
+def test_sgd_l2_equals_sgd_weight_decay():
+    base = small(optimizer="sgd", lr=0.1)
+    l2 = train(base.replace(penalty="l2", penalty_strength=0.01))
+    decay = train(base.replace(weight_decay=0.01))
+    assert np.max(np.abs(weights_of(l2) - weights_of(decay))) < 1e-6
+    np.testing.assert_allclose(l2.history["val_loss"], decay.history["val_loss"], atol=1e-6)
+
+
+def test_adam_l2_differs_from_adamw():
+    base = small(optimizer="adam", lr=0.01)
+    l2 = train(base.replace(penalty="l2", penalty_strength=0.01))
+    adamw = train(base.replace(optimizer="adamw", weight_decay=0.01))
+    assert np.max(np.abs(weights_of(l2) - weights_of(adamw))) > 1e-2
+
+
+def test_weight_decay_and_penalties_leave_biases_alone():
+    run = train(small(hidden=(), optimizer="sgd", lr=0.1, weight_decay=5.0,
+                       penalty="l1", penalty_strength=1.0))
+    assert np.all(run.model.weights == 0)  # weights crushed to exact zero ...
+    assert np.any(run.model.params["linear1.b"] != 0)  # ... biases still learn
+
+
+def test_l1_gives_exact_zeros_and_l2_does_not():
+    base = small(epochs=30, penalty_strength=3e-3)
+    l1, l2 = train(base.replace(penalty="l1")), train(base.replace(penalty="l2"))
+    assert np.mean(weights_of(l1) == 0) > 0.2
+    assert np.mean(weights_of(l2) == 0) == 0
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_larger_strength_gives_smaller_weights(penalty):
+    norms = [np.linalg.norm(weights_of(train(small(penalty=penalty,
+                                                    penalty_strength=s))))
+             for s in (0.0, 1e-3, 1e-2)]
+    assert norms[0] > norms[1] > norms[2]
+
+
+def test_early_stopping_stops_patience_epochs_after_the_best_and_restores_it():
+    config = small(epochs=300, n_samples=100, hidden=(64, 64), noise=0.4,
+                    lr=0.01, patience=5, restore_best=True)
+    run = train(config)
+    assert run.status == "early_stopped"
+    assert run.stopped_epoch - run.best_epoch == 5
+    best_val = run.history["val_loss"].min()
+    assert run.history.loc[run.history["epoch"] == run.best_epoch, "val_loss"].iloc[0] == best_val
+    restored = regcore.softmax_cross_entropy(run.model.predict_output(run.data.X_val), run.data.y_val)[0]
+    assert restored == pytest.approx(best_val, rel=1e-5)
+
+
+def test_without_restore_best_the_final_weights_stay():
+    config = small(epochs=300, n_samples=100, hidden=(64, 64), noise=0.4,
+                    lr=0.01, patience=5, restore_best=False)
+    run = train(config)
+    final = regcore.softmax_cross_entropy(run.model.predict_output(run.data.X_val), run.data.y_val)[0]
+    assert final == pytest.approx(run.history["val_loss"].iloc[-1], rel=1e-5)
+
+
+def test_would_stop_replays_early_stopping_on_a_run_without_it():
+    base = small(epochs=120, n_samples=100, hidden=(64, 64), noise=0.4,
+                  lr=0.01)
+    full = train(base)
+    best, stopped = full.would_stop(patience=5)
+    stopped_run = train(base.replace(patience=5))
+    assert (best, stopped) == (stopped_run.best_epoch, stopped_run.stopped_epoch)
+
+
+def test_lasso_coefficients_match_scikit_learn():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 6))
+    y = X @ np.array([2.0, -1.5, 0.0, 0.0, 0.7, 0.0]) + 0.5 + 0.3 * rng.normal(size=200)
+    data = Dataset(X[:150], y[:150], X[150:], y[150:], task="regression")
+    config = Config(dataset="custom", hidden=(), optimizer="sgd", lr=0.5, batch_size=150,
+                    epochs=500, penalty="l1", penalty_strength=0.1)
+    run = train(config, data)
+    lasso = Lasso(alpha=0.1).fit(X[:150], y[:150])
+    np.testing.assert_allclose(run.model.params["linear1.W"][:, 0], lasso.coef_, atol=1e-4)
+    assert run.model.params["linear1.b"][0] == pytest.approx(lasso.intercept_, abs=1e-4)
+    np.testing.assert_array_equal(run.model.params["linear1.W"][:, 0] == 0, lasso.coef_ == 0)
+
+
+def test_a_twenty_sample_set_can_be_overfit():
+    run = train(Config(dataset="moons", n_samples=20, val_fraction=0.25, noise=0.3,
+                       hidden=(64, 64), epochs=400, batch_size=15, lr=0.01))
+    assert run.history["train_acc"].iloc[-1] == 1.0
+    assert run.history["train_loss"].iloc[-1] < 0.02
+
+
+def test_the_same_config_gives_an_identical_run():
+    config = small(dropout=0.3, norm="batch")
+    first, second = train(config), train(config)
+    assert first.history.drop(columns="time").equals(second.history.drop(columns="time"))
+    np.testing.assert_array_equal(first.model.flat, second.model.flat)
+
+
+def test_another_seed_gives_another_run():
+    first, second = train(small()), train(small(seed=1))
+    assert not np.allclose(first.history["val_loss"], second.history["val_loss"])
+
+
+def test_a_divergent_learning_rate_ends_with_status_diverged():
+    run = train(small(optimizer="momentum", lr=10.0))
+    assert run.status == "diverged"
+    assert "diverged at epoch" in run.message
+    assert run.stopped_epoch < 15
+
+
+def test_a_loss_that_becomes_nan_ends_with_status_diverged():
+    run = train(small(optimizer="sgd", lr=10.0, penalty="l2", penalty_strength=100.0))
+    assert run.status == "diverged"
+    assert "the loss became nan" in run.message
+
+
+def test_batchnorm_with_batches_of_one_fails_with_a_clear_message():
+    run = train(small(norm="batch", batch_size=1))
+    assert run.status == "failed"
+    assert "BatchNorm needs batches of 2 or more" in run.message
+
+
+def test_train_iter_streams_one_record_per_epoch_and_returns_the_run():
+    stream = regcore.train_iter(small())
+    records = []
+    try:
+        while True:
+            records.append(next(stream))
+    except StopIteration as end:
+        run = end.value
+    assert [r["epoch"] for r in records] == list(range(1, 16))
+    assert run.history["val_loss"].tolist() == [r["val_loss"] for r in records]
+
+
+def test_histograms_use_fixed_bins_and_count_every_weight():
+    run = train(small(snapshot_every=5))
+    assert sorted(run.histograms) == [0, 5, 10, 15]
+    for epoch, layers in run.histograms.items():
+        for name, counts in layers.items():
+            assert counts.sum() == run.model.weight_layers[name].size
+            assert len(counts) == len(run.bin_edges[name]) - 1
+
+
+def test_layer_stats_report_sparsity_and_norms_per_layer():
+    run = train(small(penalty="l1", penalty_strength=1e-2))
+    last = run.layer_stats[run.layer_stats["epoch"] == 15].set_index("layer")
+    for name, w in run.model.weight_layers.items():
+        assert last.loc[name, "sparsity"] == pytest.approx(np.mean(w == 0))
+        assert last.loc[name, "l2"] == pytest.approx(np.linalg.norm(w), rel=1e-5)
+
+
+def test_penalty_column_is_the_penalty_term():
+    run = train(small(penalty="l2", penalty_strength=0.01))
+    w = weights_of(run)
+    assert run.history["penalty"].iloc[-1] == pytest.approx(0.005 * np.sum(w * w), rel=1e-5)
+    assert math.isclose(run.history["objective"].iloc[-1],
+                        run.history["train_loss"].iloc[-1] + run.history["penalty"].iloc[-1])
