@@ -5,6 +5,7 @@
                                        penalty_strength=1e-3))
     run.history[["epoch", "train_loss", "val_loss"]]
 """
+from .boundary import DecisionGrid, decision_grid, grid_bounds
 from .compare import Lockstep, train_side_by_side
 from .config import Config
 from .csv_data import load_csv
@@ -17,10 +18,12 @@ from .model import Model, build_model
 from .optimizers import SGD, Adam, AdamW
 from .penalties import Penalty, make_penalty
 from .run import Run
+from .summary import summarize, summary_table
 from .training import Trainer, train, train_iter
 
 __all__ = [
-    "Adam", "AdamW", "BatchNorm", "Config", "DATASETS", "Dataset", "Dropout", "EarlyStopping",
+    "Adam", "AdamW", "BatchNorm", "Config", "DATASETS", "Dataset", "DecisionGrid", "Dropout",
+    "EarlyStopping", "decision_grid", "grid_bounds", "summarize", "summary_table",
     "LIMITS", "LayerNorm", "Linear", "Lockstep", "Model", "Penalty", "ReLU", "Run", "SGD",
     "Sigmoid", "Tanh", "Trainer", "build_model", "load_csv", "make_dataset", "make_penalty",
     "mean_squared_error", "softmax_cross_entropy", "train", "train_iter", "train_side_by_side",

@@ -12,6 +12,7 @@ import math
 import time
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .config import Config
 from .datasets import Dataset, make_dataset
@@ -25,6 +26,7 @@ from .run import Run
 from .snapshots import bin_edges, snapshot, snapshot_interval, weight_stats
 
 DTYPE = np.float32
+BLAS = ThreadpoolController()  # small matrices: one BLAS thread is fastest, more only contend
 DIVERGENCE_FACTOR = 1e3  # a training loss this many times the initial one counts as diverged
 
 
@@ -97,7 +99,7 @@ class Trainer:
             raise RuntimeError(f"training has ended ({self.status})")
         started = time.perf_counter()
         self.epoch += 1
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), BLAS.limit(limits=1, user_api="blas"):
             minibatch_loss = self._train_one_epoch()
             record = self._evaluate(minibatch_loss)
         self.elapsed += time.perf_counter() - started
@@ -127,7 +129,7 @@ class Trainer:
         if "weights" in self.grads:
             self.penalty.add_smooth_grad(self.params["weights"], self.grads["weights"])
         self.optimizer.step(self.params, self.grads)
-        if "weights" in self.params:
+        if self.penalty.l1 and "weights" in self.params:
             self.penalty.prox(self.params["weights"], self.optimizer.step_size("weights"))
         return loss
 

@@ -138,8 +138,9 @@ def test_another_seed_gives_another_run():
     assert not np.allclose(first.history["val_loss"], second.history["val_loss"])
 
 
-def test_a_divergent_learning_rate_ends_with_status_diverged():
-    run = train(small(optimizer="momentum", lr=10.0))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_divergent_learning_rate_ends_with_status_diverged(seed):
+    run = train(small(dataset="diabetes", optimizer="sgd", lr=5.0, seed=seed))
     assert run.status == "diverged"
     assert "diverged at epoch" in run.message
     assert run.stopped_epoch < 15

@@ -1,0 +1,194 @@
+"""`load_csv`: a visitor's CSV file as a Dataset, or a ValueError that says what is wrong and where.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
+Columns are named by their header. Every cell must be a finite number; the target column decides the
+task (see `_encode_target`). Splitting and scaling are the same as for the built-in sets.
+"""
+
+import csv
+import io
+import math
+import numbers
+import os
+
+import numpy as np
+
+from .datasets import Dataset, check_range, split_and_scale
+from .limits import LIMITS, how_to_raise
+
+MIN_ROWS = 10
+MAX_CLASSES = 20  # an integral target with at most this many distinct values holds class labels
+MAX_MAGNITUDE = 1e30  # unscaled, larger numbers overflow the float32 arithmetic of training
+SHOWN_CHARS = 20  # offending values are quoted up to this length
+SHOWN_COLUMNS = 20  # an unknown target lists at most this many column names
+
+
+def load_csv(
+    source,
+    target: str | int | None = None,
+    *,
+    val_fraction: float = 0.3,
+    seed: int = 0,
+    scale: bool = True,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+    max_bytes: int | None = None,
+) -> Dataset:
+    """Read a CSV with a header row and numeric cells, and split it like `make_dataset` does.
+
+    source: a path (str or os.PathLike), bytes, or a binary or text file object (read from its
+        start), e.g. Streamlit's UploadedFile. The text must be UTF-8, with or without a BOM.
+        A path that cannot be opened raises the usual OSError; everything wrong with the
+        content raises ValueError.
+    target: the target column's name or index (negative counts from the end); default the last.
+        A target of integers with at most MAX_CLASSES distinct values makes a classification task
+        (labels 0..k-1 in ascending order of value, class_names the values); anything else regression.
+    max_rows, max_columns, max_bytes: caps on data rows, columns and file size; default LIMITS.
+    Rows whose cells are all blank are skipped, as a spreadsheet shows them empty.
+    """
+    check_range("seed", seed, 0, math.inf, integer=True, high_open=True)
+    text = _decode(_read_bytes(source, LIMITS.max_csv_bytes if max_bytes is None else max_bytes))
+    records = _records(text)
+    header = _header(records, LIMITS.max_csv_columns if max_columns is None else max_columns)
+    column = _target_column(target, header)
+    values, rows = _parse_rows(records, header, LIMITS.max_csv_rows if max_rows is None else max_rows)
+    task, y, class_names = _encode_target(values[:, column], header[column], rows)
+    X = np.delete(values, column, axis=1)
+    parts = split_and_scale(X, y, task=task, val_fraction=val_fraction, rng=np.random.default_rng(seed),
+                            scale=scale)
+    feature_names = header[:column] + header[column + 1:]
+    return Dataset(*parts, task=task, feature_names=feature_names, class_names=class_names)
+
+
+def _read_bytes(source, max_bytes: int) -> bytes:
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as file:
+            data = file.read(max_bytes + 1)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        if getattr(source, "seekable", lambda: False)():
+            source.seek(0)
+        data = source.read(max_bytes + 1)
+        if isinstance(data, str):  # lone surrogates pass through here and fail decoding below
+            data = data.encode("utf-8", errors="surrogatepass")
+    else:
+        raise TypeError(f"source must be a path, bytes or a file object, got {type(source).__name__}")
+    if len(data) > max_bytes:
+        raise ValueError(f"the file is larger than the cap of {max_bytes} bytes "
+                         f"({how_to_raise('max_csv_bytes')})")
+    return data
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise ValueError(f"the file is not UTF-8 text: byte {data[error.start]:#04x} on line {line} "
+                         "cannot be decoded (save it as 'CSV UTF-8')") from None
+
+
+def _records(text: str):
+    """Yield (row number, cells) for every row that is not entirely blank; row 1 is the first."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ValueError(f"row {row + 1} is not valid CSV: {error}") from None
+        row += 1
+        if any(cell.strip() for cell in cells):
+            yield row, cells
+
+
+def _header(records, max_columns: int) -> list[str]:
+    first = next(records, None)
+    if first is None:
+        raise ValueError("the file is empty")
+    row, cells = first
+    names = [cell.strip() for cell in cells]
+    if len(names) > max_columns:
+        raise ValueError(f"the header (row {row}) has {len(names)} columns, more than the cap of "
+                         f"{max_columns} ({how_to_raise('max_csv_columns')})")
+    if len(names) < 2:
+        raise ValueError(f"the header (row {row}) has 1 column; "
+                         "need at least one feature column and a target column")
+    seen = {}
+    for number, name in enumerate(names, start=1):
+        if not name:
+            raise ValueError(f"column {number} of the header (row {row}) has no name")
+        if name in seen:
+            raise ValueError(f"column name {name!r} appears twice in the header (row {row}): "
+                             f"columns {seen[name]} and {number}")
+        seen[name] = number
+    return names
+
+
+def _target_column(target, header: list[str]) -> int:
+    """Index of the target column in `header`."""
+    if target is None:
+        return len(header) - 1
+    if isinstance(target, str) and target in header:
+        return header.index(target)
+    in_range = isinstance(target, numbers.Integral) and -len(header) <= target < len(header)
+    if in_range and not isinstance(target, bool):
+        return int(target) % len(header)
+    shown = ", ".join(header[:SHOWN_COLUMNS]) + (", ..." if len(header) > SHOWN_COLUMNS else "")
+    raise ValueError(f"unknown target column {target!r}; the columns are: {shown}")
+
+
+def _parse_rows(records, header: list[str], max_rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Values (n_rows, n_columns) float64 of the data rows, and their spreadsheet row numbers (n_rows,)."""
+    values, rows = [], []
+    for row, cells in records:
+        if len(rows) == max_rows:
+            raise ValueError(f"the file has more than {max_rows} data rows, the cap "
+                             f"({how_to_raise('max_csv_rows')})")
+        if len(cells) != len(header):
+            raise ValueError(f"row {row} has {len(cells)} fields but the header has {len(header)}")
+        values.append(np.array([_number(cell, row, name) for cell, name in zip(cells, header)]))
+        rows.append(row)
+    if not rows:
+        raise ValueError("the file has a header but no data rows")
+    if len(rows) < MIN_ROWS:
+        raise ValueError(f"the file has {len(rows)} data rows; at least {MIN_ROWS} are needed")
+    return np.vstack(values), np.array(rows)
+
+
+def _number(cell: str, row: int, column: str) -> float:
+    text = cell.strip()
+    where = f"row {row}, column {column!r}"
+    if not text:
+        raise ValueError(f"empty cell at {where}")
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"non-numeric value {_shorten(text)} at {where}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{_shorten(text)} at {where} is not a finite number")
+    if abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"{_shorten(text)} at {where} is too large (limit {MAX_MAGNITUDE:g})")
+    return value
+
+
+def _shorten(text: str) -> str:
+    return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
+
+
+def _encode_target(y: np.ndarray, column: str, rows: np.ndarray) -> tuple[str, np.ndarray, tuple | None]:
+    """(task, y, class_names): integral y with at most MAX_CLASSES values becomes labels 0..k-1."""
+    values, first, counts = np.unique(y, return_index=True, return_counts=True)
+    if len(values) > MAX_CLASSES or (values != np.round(values)).any():
+        return "regression", y, None
+    names = tuple(str(int(v)) for v in values)
+    if len(values) < 2:
+        raise ValueError(f"target column {column!r} holds one class only ({names[0]}); need at least 2")
+    if (counts < 2).any():
+        rare = int(np.argmax(counts < 2))
+        raise ValueError(f"class {names[rare]} of target column {column!r} has only one row "
+                         f"(row {rows[first[rare]]}); each class needs 2, one to train and one to validate")
+    return "classification", np.searchsorted(values, y), names

@@ -1,0 +1,33 @@
+"""Repeat a comparison over several seeds, so a conclusion drawn from noisy small-data runs
+can be shown as mean ± spread."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .compare import train_side_by_side
+from .config import Config
+from .summary import summarize
+
+
+def over_seeds(configs: Sequence[Config], seeds: Sequence[int],
+               names: Sequence[str] | None = None) -> pd.DataFrame:
+    """Train the configs side by side once per seed (the seed changes data, split, initial
+    weights, shuffling and dropout masks). One row per (run, seed) with `summarize` columns."""
+    if not seeds:
+        raise ValueError("over_seeds needs at least one seed")
+    names = list(names) if names is not None else [str(i) for i in range(len(configs))]
+    rows = []
+    for seed in seeds:
+        runs = train_side_by_side([config.replace(seed=seed) for config in configs])
+        rows += [{"run": name, "seed": seed, **summarize(run)} for name, run in zip(names, runs)]
+    return pd.DataFrame(rows)
+
+
+def mean_and_spread(results: pd.DataFrame, column: str, by: str = "run") -> pd.DataFrame:
+    """Per group: mean, std (0 for a single seed), min and max of `column`."""
+    grouped = results.groupby(by, sort=False)[column]
+    frame = grouped.agg(["mean", "std", "min", "max"])
+    frame["std"] = frame["std"].fillna(0.0)
+    return frame
