@@ -1,8 +1,8 @@
 """`load_csv`: a visitor's CSV file as a Dataset, or a ValueError that says what is wrong and where.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is row 2.
-Columns are named by their header. Every cell must be a finite number; the target column decides the
-task (see `_encode_target`). Splitting and scaling are the same as for the built-in sets.
+Columns are named by their header. Every feature cell must be a finite number; the target column
+may also hold text class labels, and decides the task (see `_encode_target`). Splitting and scaling are the same as for the built-in sets.
 """
 
 import csv
@@ -13,7 +13,8 @@ import os
 
 import numpy as np
 
-from .datasets import Dataset, check_range, split_and_scale
+from .datasets import Dataset
+from .splitting import check_range, split_and_scale
 from .limits import LIMITS, how_to_raise
 
 MIN_ROWS = 10
@@ -41,8 +42,9 @@ def load_csv(
         A path that cannot be opened raises the usual OSError; everything wrong with the
         content raises ValueError.
     target: the target column's name or index (negative counts from the end); default the last.
-        A target of integers with at most MAX_CLASSES distinct values makes a classification task
-        (labels 0..k-1 in ascending order of value, class_names the values); anything else regression.
+        A target of integers with at most MAX_CLASSES distinct values, or of text labels
+        ("setosa", ...), makes a classification task (labels 0..k-1 in sorted order of value,
+        class_names the values); other numbers make a regression task.
     max_rows, max_columns, max_bytes: caps on data rows, columns and file size; default LIMITS.
     Rows whose cells are all blank are skipped, as a spreadsheet shows them empty.
     """
@@ -51,9 +53,9 @@ def load_csv(
     records = _records(text)
     header = _header(records, LIMITS.max_csv_columns if max_columns is None else max_columns)
     column = _target_column(target, header)
-    values, rows = _parse_rows(records, header, LIMITS.max_csv_rows if max_rows is None else max_rows)
-    task, y, class_names = _encode_target(values[:, column], header[column], rows)
-    X = np.delete(values, column, axis=1)
+    X, labels, rows = _parse_rows(records, header, column,
+                                  LIMITS.max_csv_rows if max_rows is None else max_rows)
+    task, y, class_names = _encode_target(labels, header[column], rows)
     parts = split_and_scale(X, y, task=task, val_fraction=val_fraction, rng=np.random.default_rng(seed),
                             scale=scale)
     feature_names = header[:column] + header[column + 1:]
@@ -141,22 +143,29 @@ def _target_column(target, header: list[str]) -> int:
     raise ValueError(f"unknown target column {target!r}; the columns are: {shown}")
 
 
-def _parse_rows(records, header: list[str], max_rows: int) -> tuple[np.ndarray, np.ndarray]:
-    """Values (n_rows, n_columns) float64 of the data rows, and their spreadsheet row numbers (n_rows,)."""
-    values, rows = [], []
+def _parse_rows(records, header: list[str], target: int,
+                max_rows: int) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Features (n_rows, n_columns − 1) float64, the target cells as text (n_rows,), and the
+    spreadsheet row numbers (n_rows,) of the data rows."""
+    features, labels, rows = [], [], []
+    names = header[:target] + header[target + 1:]
     for row, cells in records:
         if len(rows) == max_rows:
             raise ValueError(f"the file has more than {max_rows} data rows, the cap "
                              f"({how_to_raise('max_csv_rows')})")
         if len(cells) != len(header):
             raise ValueError(f"row {row} has {len(cells)} fields but the header has {len(header)}")
-        values.append(np.array([_number(cell, row, name) for cell, name in zip(cells, header)]))
+        label = cells.pop(target).strip()
+        if not label:
+            raise ValueError(f"empty cell at row {row}, column {header[target]!r}")
+        features.append(np.array([_number(cell, row, name) for cell, name in zip(cells, names)]))
+        labels.append(label)
         rows.append(row)
     if not rows:
         raise ValueError("the file has a header but no data rows")
     if len(rows) < MIN_ROWS:
         raise ValueError(f"the file has {len(rows)} data rows; at least {MIN_ROWS} are needed")
-    return np.vstack(values), np.array(rows)
+    return np.vstack(features), labels, np.array(rows)
 
 
 def _number(cell: str, row: int, column: str) -> float:
@@ -179,16 +188,43 @@ def _shorten(text: str) -> str:
     return repr(text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "...")
 
 
-def _encode_target(y: np.ndarray, column: str, rows: np.ndarray) -> tuple[str, np.ndarray, tuple | None]:
-    """(task, y, class_names): integral y with at most MAX_CLASSES values becomes labels 0..k-1."""
-    values, first, counts = np.unique(y, return_index=True, return_counts=True)
-    if len(values) > MAX_CLASSES or (values != np.round(values)).any():
-        return "regression", y, None
-    names = tuple(str(int(v)) for v in values)
+def _encode_target(labels: list[str], column: str,
+                   rows: np.ndarray) -> tuple[str, np.ndarray, tuple | None]:
+    """(task, y, class_names) from the target cells: text labels, or integral numbers with at most
+    MAX_CLASSES values, become classes 0..k-1; other numbers a regression target."""
+    numeric = _numeric_target(labels, column, rows)
+    if numeric is not None:
+        is_integral = (numeric == np.round(numeric)).all()
+        if len(np.unique(numeric)) > MAX_CLASSES or not is_integral:
+            return "regression", numeric, None
+        labels = [str(int(value)) for value in numeric]
+    values, first, y = np.unique(np.array(labels), return_index=True, return_inverse=True)
+    if numeric is not None:  # order numeric classes by value, not as text ("10" after "9")
+        order = np.argsort([float(v) for v in values])
+        values, first, y = values[order], first[order], np.argsort(order)[y]
+    return "classification", y, _class_names(values, first, column, rows, y)
+
+
+def _numeric_target(labels: list[str], column: str, rows: np.ndarray) -> np.ndarray | None:
+    """The target as numbers (checked like feature cells), or None if any cell is text."""
+    try:
+        for label in labels:
+            float(label)
+    except ValueError:
+        if len(set(labels)) > MAX_CLASSES:
+            raise ValueError(f"target column {column!r} holds {len(set(labels))} distinct text "
+                             f"values; a class target has at most {MAX_CLASSES}") from None
+        return None
+    return np.array([_number(label, row, column) for label, row in zip(labels, rows)])
+
+
+def _class_names(values, first, column: str, rows: np.ndarray, y: np.ndarray) -> tuple[str, ...]:
+    names = tuple(str(v) for v in values)
+    counts = np.bincount(y, minlength=len(values))
     if len(values) < 2:
         raise ValueError(f"target column {column!r} holds one class only ({names[0]}); need at least 2")
     if (counts < 2).any():
         rare = int(np.argmax(counts < 2))
         raise ValueError(f"class {names[rare]} of target column {column!r} has only one row "
                          f"(row {rows[first[rare]]}); each class needs 2, one to train and one to validate")
-    return "classification", np.searchsorted(values, y), names
+    return names

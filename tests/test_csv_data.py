@@ -228,3 +228,23 @@ def test_csv_like_grids_load_or_raise_value_error(text):
 @given(numeric_grids())
 def test_numeric_grids_load_or_raise_value_error(text):
     loads_or_refuses(io.StringIO(text))
+
+
+def test_text_class_labels_become_classes_in_sorted_order():
+    rows = [f"{i},{i % 3 * 2.5},{['setosa', 'versicolor', 'virginica'][i % 3]}" for i in range(30)]
+    data = load_csv(("a,b,species\n" + "\n".join(rows)).encode())
+    assert data.task == "classification"
+    assert data.class_names == ("setosa", "versicolor", "virginica")
+    assert data.n_classes == 3
+
+
+def test_numeric_classes_are_ordered_by_value_not_as_text():
+    rows = [f"{i},{[9, 10, 2][i % 3]}" for i in range(30)]
+    data = load_csv(("x,label\n" + "\n".join(rows)).encode())
+    assert data.class_names == ("2", "9", "10")
+
+
+def test_too_many_distinct_text_labels_are_refused():
+    rows = [f"{i},name{i}" for i in range(30)]
+    with pytest.raises(ValueError, match="30 distinct text values"):
+        load_csv(("x,who\n" + "\n".join(rows)).encode())
