@@ -7,6 +7,8 @@ with a handful of vectorized operations, whatever the depth of the network.
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from .layers import ACTIVATIONS, BatchNorm, Dropout, Layer, LayerNorm, Linear
@@ -86,6 +88,11 @@ class Model:
         """Class labels (N,) for classification, predicted values (N,) for regression."""
         out = self.predict_output(X)
         return out[:, 0] if self.task == "regression" else out.argmax(axis=1)
+
+    def copy(self) -> "Model":
+        """An independent copy with its own flat buffers (a plain deepcopy would leave the
+        layers' views pointing at a copy of the old buffer that `load_state` never writes)."""
+        return Model(copy.deepcopy(self.layers), self.task)
 
     # state: parameters and running statistics -----------------------------------------------
     @property

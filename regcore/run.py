@@ -56,8 +56,7 @@ class Run:
 
     def best_model(self):
         """A copy of the model with the weights of the best epoch."""
-        import copy
-        model = copy.deepcopy(self.model)
+        model = self.model.copy()
         model.load_state(self.best_state)
         return model
 

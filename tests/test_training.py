@@ -193,3 +193,13 @@ def test_penalty_column_is_the_penalty_term():
     assert run.history["penalty"].iloc[-1] == pytest.approx(0.005 * np.sum(w * w), rel=1e-5)
     assert math.isclose(run.history["objective"].iloc[-1],
                         run.history["train_loss"].iloc[-1] + run.history["penalty"].iloc[-1])
+
+
+def test_best_model_has_the_weights_of_the_best_epoch():
+    run = train(small(epochs=60, n_samples=100, hidden=(64, 64), noise=0.4, lr=0.01))
+    best = run.best_model()
+    loss = regcore.softmax_cross_entropy(best.predict_output(run.data.X_val), run.data.y_val)[0]
+    assert run.best_epoch < 60
+    assert loss == pytest.approx(run.at_best("val_loss"), rel=1e-5)
+    final = regcore.softmax_cross_entropy(run.model.predict_output(run.data.X_val), run.data.y_val)[0]
+    assert final == pytest.approx(run.final("val_loss"), rel=1e-5)  # the run's model is untouched

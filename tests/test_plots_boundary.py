@@ -1,0 +1,137 @@
+"""Decision-boundary figure: the map shows the class the model predicts on the grid, panels
+share bounds, titles say which weights are shown, and non-2-D data gets a clear message."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+import regcore
+from regcore import Config, softmax_cross_entropy
+from regcore.training import build_for
+from ui.plots.boundary import boundary_figure
+from ui.theme import CLASS_COLORS
+
+MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def moons_runs():
+    runs = regcore.train_side_by_side([MOONS, MOONS.replace(epochs=60, patience=3)])
+    assert runs[1].status == "early_stopped" and runs[1].best_epoch < runs[1].stopped_epoch
+    return runs
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return regcore.train(Config(dataset="blobs", epochs=10, n_samples=150, hidden=(8,), lr=0.05))
+
+
+def heatmaps(fig):
+    return [t for t in fig.data if t.type == "heatmap"]
+
+
+def predicted_on_map(heatmap, model):
+    """model.predict at every cell of the heatmap's grid, shaped like z."""
+    gx, gy = np.meshgrid(heatmap.x, heatmap.y)
+    return model.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+
+
+def test_map_shows_the_class_model_predict_gives_at_each_grid_point(moons_runs):
+    fig = boundary_figure(moons_runs, ["A", "B"], resolution=30)
+    for heatmap, run in zip(heatmaps(fig), moons_runs):
+        assert np.asarray(heatmap.z).shape == (30, 30)
+        np.testing.assert_array_equal(np.floor(heatmap.z).astype(int), predicted_on_map(heatmap, run.model))
+
+
+def fresh_model(run, state):
+    """A model of the run's architecture holding `state`."""
+    model = build_for(run.config, run.data, np.random.default_rng(1), np.random.default_rng(1))
+    model.load_state(state)
+    return model
+
+
+def test_best_shows_the_weights_of_the_best_epoch(moons_runs):
+    run = moons_runs[0]
+    heatmap = heatmaps(boundary_figure([run], ["A"], which="best", resolution=30))[0]
+    best = fresh_model(run, run.best_state)
+    np.testing.assert_array_equal(np.floor(heatmap.z).astype(int), predicted_on_map(heatmap, best))
+
+
+def test_map_is_paler_where_the_model_is_less_sure(moons_runs):
+    heatmap = heatmaps(boundary_figure(moons_runs[:1], ["A"], resolution=30))[0]
+    gx, gy = np.meshgrid(heatmap.x, heatmap.y)
+    confidence = moons_runs[0].model.predict_proba(np.column_stack([gx.ravel(), gy.ravel()])).max(axis=1)
+    sureness = np.asarray(heatmap.z).ravel() % 1
+    assert np.corrcoef(sureness, confidence)[0, 1] > 0.99
+
+
+def test_panels_share_bounds_that_cover_all_points(moons_runs):
+    fig = boundary_figure(moons_runs, ["A", "B"])
+    data = moons_runs[0].data
+    points = np.vstack([data.X_train, data.X_val])
+    (x0, x1), (y0, y1) = fig.layout.xaxis.range, fig.layout.yaxis.range
+    assert tuple(fig.layout.xaxis2.range) == (x0, x1) and tuple(fig.layout.yaxis2.range) == (y0, y1)
+    assert x0 < points[:, 0].min() and points[:, 0].max() < x1
+    assert y0 < points[:, 1].min() and points[:, 1].max() < y1
+    first, second = heatmaps(fig)
+    np.testing.assert_array_equal(first.x, second.x)
+
+
+def test_titles_say_which_epoch_the_weights_come_from(moons_runs):
+    plain, stopped = moons_runs
+    final = [a.text.split("<br>")[0] for a in boundary_figure(moons_runs, ["A", "B"]).layout.annotations]
+    assert final == [f"A — final (epoch {plain.stopped_epoch})",
+                     f"B — final (best epoch {stopped.best_epoch} restored)"]
+    best = [a.text.split("<br>")[0] for a in boundary_figure(moons_runs, ["A", "B"], which="best").layout.annotations]
+    assert best == [f"A — best epoch {plain.best_epoch}", f"B — best epoch {stopped.best_epoch}"]
+
+
+def test_points_are_drawn_by_split_and_class_with_the_class_colors(moons_runs):
+    data = moons_runs[0].data
+    fig = boundary_figure(moons_runs[:1], ["A"])
+    for split, y, symbol in (("training", data.y_train, "circle"), ("validation", data.y_val, "x")):
+        for k in range(2):
+            points = [t for t in fig.data if t.name == f"{split}: class {k}"]
+            assert len(points) == 1
+            assert len(points[0].x) == np.count_nonzero(y == k)
+            assert points[0].marker.symbol == symbol and points[0].marker.color == CLASS_COLORS[k]
+
+
+def test_three_classes_get_three_boundary_contours(blobs):
+    fig = boundary_figure([blobs], ["A"], resolution=25)
+    assert blobs.data.n_classes == 3
+    assert len([t for t in fig.data if t.type == "contour"]) == 3
+    np.testing.assert_array_equal(np.floor(heatmaps(fig)[0].z).astype(int),
+                                  predicted_on_map(heatmaps(fig)[0], blobs.model))
+
+
+def test_data_that_is_not_two_dimensional_gets_a_message():
+    wine = regcore.train(Config(dataset="wine", epochs=2, hidden=(4,)))
+    fig = boundary_figure([wine], ["A"])
+    assert not fig.data
+    assert "need 2-D data" in fig.layout.annotations[0].text
+    assert "13 features" in fig.layout.annotations[0].text
+
+
+def diverged_copy(run):
+    """A copy of `run` whose weights became NaN, as after a diverged update."""
+    state = run.model.state()
+    state["flat"][...] = np.nan
+    return dataclasses.replace(run, model=fresh_model(run, state), status="diverged", best_epoch=None)
+
+
+def test_a_diverged_model_leaves_its_map_blank_and_says_so(moons_runs):
+    diverged = diverged_copy(moons_runs[0])
+    for which in ("final", "best"):
+        fig = boundary_figure([moons_runs[0], diverged], ["A", "B"], which=which, resolution=20)
+        assert np.isnan(np.asarray(heatmaps(fig)[1].z, dtype=float)).all()
+        assert not np.isnan(np.asarray(heatmaps(fig)[0].z, dtype=float)).any()
+    final, best = (boundary_figure([diverged], ["B"], which=w).layout.annotations[0].text
+                   for w in ("final", "best"))
+    assert final.startswith(f"B — diverged at epoch {diverged.stopped_epoch}")
+    assert best.startswith("B — no best epoch")
+
+
+def test_which_must_be_final_or_best(moons_runs):
+    with pytest.raises(ValueError, match="which"):
+        boundary_figure(moons_runs, ["A", "B"], which="last")

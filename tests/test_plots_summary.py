@@ -1,0 +1,108 @@
+"""The comparison table: numbers straight from regcore.summary_table under readable names,
+and a Styler that bolds the best run per column and greys columns where all runs agree."""
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import regcore
+from regcore import Config, summary_table
+from ui.plots.summary import (BEST_STYLE, COLUMNS, SAME_STYLE, highlight_differences,
+                              summary_frame)
+
+BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return regcore.train_side_by_side([BASE, BASE.replace(penalty="l1", penalty_strength=3e-2),
+                                       BASE.replace(epochs=40, patience=3)])
+
+
+@pytest.fixture(scope="module")
+def diverged():
+    run = regcore.train(Config(dataset="diabetes", epochs=3, hidden=(8,), optimizer="sgd",
+                               lr=1.0, scale=False))
+    assert run.status == "diverged" and run.best_epoch is None
+    return run
+
+
+def cell_styles(styler) -> dict[tuple[int, int], str]:
+    """{(row, col): css} of the rendered table."""
+    html = styler.to_html()
+    styles = {}
+    for selectors, css in re.findall(r"((?:#T_\w+_row\d+_col\d+(?:, )?)+) \{([^}]*)\}", html):
+        for row, col in re.findall(r"_row(\d+)_col(\d+)", selectors):
+            styles[int(row), int(col)] = normalized(css)
+    return styles
+
+
+def normalized(css: str) -> str:
+    """CSS without spaces and semicolons, to compare declarations as rendered."""
+    return re.sub(r"[\s;]+", "", css)
+
+
+def test_summary_frame_holds_the_numbers_of_summary_table(runs):
+    frame, table = summary_frame(runs, "ABC"), summary_table(runs, "ABC")
+    assert list(frame.index) == ["A", "B", "C"] and frame.index.name == "run"
+    assert list(frame.columns) == list(COLUMNS.values())
+    for source, shown in COLUMNS.items():
+        if source == "status":
+            continue
+        factor = 100.0 if source in ("best_val_acc", "final_val_acc", "sparsity") else 1.0
+        np.testing.assert_allclose(frame[shown].astype(float), table[source].astype(float) * factor)
+    assert list(frame["status"]) == ["completed", "completed", "early stopped"]
+
+
+def test_summary_frame_stays_numeric(runs):
+    frame = summary_frame(runs, "ABC")
+    numeric = frame.drop(columns="status")
+    assert all(pd.api.types.is_numeric_dtype(numeric[c]) for c in numeric)
+
+
+def test_a_run_without_best_epoch_shows_missing_values(runs, diverged):
+    frame = summary_frame([runs[0], diverged], "AB")
+    assert pd.isna(frame.loc["B", "best epoch"]) and pd.isna(frame.loc["B", "best val loss"])
+    assert frame.loc["A", "best epoch"] == runs[0].best_epoch
+
+
+def test_best_value_per_column_is_bold(runs):
+    frame = summary_frame(runs, "ABC")
+    styles = cell_styles(highlight_differences(frame))
+    for column, best in (("final val loss", min), ("final train loss", min), ("final val acc (%)", max)):
+        values = frame[column].to_numpy(float)
+        col = frame.columns.get_loc(column)
+        expected = set(np.flatnonzero(values == best(values)))
+        bold = {row for (row, c), css in styles.items() if c == col and css == normalized(BEST_STYLE)}
+        assert bold == expected and len(expected) < len(values), column
+
+
+def test_gap_closest_to_zero_is_the_best():
+    frame = pd.DataFrame({"gap": [0.3, -0.05, 0.1]}, index=pd.Index(list("ABC"), name="run"))
+    styles = cell_styles(highlight_differences(frame))
+    assert styles[1, 0] == normalized(BEST_STYLE) and (0, 0) not in styles
+
+
+def test_columns_where_all_runs_agree_are_greyed(runs):
+    frame = summary_frame([runs[0], runs[0]], "AB")
+    styles = cell_styles(highlight_differences(frame))
+    n_columns = frame.shape[1]
+    assert all(styles.get((row, col)) == normalized(SAME_STYLE)
+               for row in range(2) for col in range(n_columns))
+
+
+def test_numbers_are_formatted_and_missing_values_shown_as_a_dash(runs, diverged):
+    html = highlight_differences(summary_frame([runs[0], diverged], "AB")).to_html()
+    assert "—" in html and "nan" not in html.lower().replace("nan-", "")
+
+
+def test_highlighting_a_single_run_only_formats_it(runs):
+    styler = highlight_differences(summary_frame(runs[:1], "A"))
+    assert styler.to_html() and not cell_styles(styler)
+
+
+def test_highlighting_survives_nan_columns(diverged):
+    frame = summary_frame([diverged, diverged], "AB")
+    assert frame["best val acc (%)"].isna().all()
+    assert highlight_differences(frame).to_html()

@@ -1,0 +1,1 @@
+"""Plot builders: pure functions from runs to Plotly figures (no Streamlit inside)."""

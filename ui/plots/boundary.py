@@ -1,0 +1,142 @@
+"""Decision boundaries of 2-D classifiers, one panel per run on shared bounds: the predicted
+class as a colored map (paler where the model is less sure), the boundary lines, and the
+training (●) and validation (✕) points colored by their true class.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from regcore import decision_grid, grid_bounds
+from ui.plots.style import Grid, Parts, blend_with_white, build, message_figure, task_of
+from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
+
+WHICH = ("final", "best")
+UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
+BOUNDARY_LINE = dict(color="#303030", width=2)
+SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
+                 "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
+
+
+def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
+                    height: int = FIGURE_HEIGHT) -> go.Figure:
+    """Side-by-side decision maps of 2-D classification runs. which="final": each run's model
+    as it is now (after any restore of the best weights); which="best": the weights of its
+    best epoch. The map is `regcore.decision_grid` on bounds covering all runs' data."""
+    if which not in WHICH:
+        raise ValueError(f"which must be one of {WHICH}, got {which!r}")
+    reason = _why_no_boundary(runs)
+    if reason:
+        return message_figure(reason, height=height, uirevision="boundary")
+    data = [run.data for run in runs]
+    bounds = grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data))
+    n_classes = max(d.n_classes for d in data)
+    grid, parts = Grid(rows=1, cols=len(runs), h_gap=0.02, v_gap=0), Parts()
+    for col, (run, name) in enumerate(zip(runs, names), start=1):
+        model, title = _model_and_title(run, name, which)
+        refs = grid.refs(1, col)
+        _add_decision_map(parts, refs, decision_grid(model, bounds, resolution), n_classes)
+        _add_points(parts, refs, run.data, first_panel=col == 1)
+        parts.annotations.append(grid.title(1, col, title))
+    names_xy = data[0].feature_names or ("x₁", "x₂")
+    axes = grid.axes(x={"title": {"text": names_xy[0]}, "showgrid": False, "range": list(bounds[0])},
+                     y={"title": {"text": names_xy[1]}, "showgrid": False, "range": list(bounds[1])},
+                     share_x=True)
+    return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
+                 top=100)
+
+
+def _why_no_boundary(runs) -> str:
+    """Why these runs have no decision boundary to draw ("" if they have one)."""
+    if not runs:
+        return "Train a run to see its decision boundary here."
+    if any(run.data is None for run in runs):
+        return "Decision boundaries need the runs' data."
+    features = {run.data.n_features for run in runs}
+    if features != {2}:
+        count = ", ".join(str(n) for n in sorted(features))
+        return f"Decision boundaries need 2-D data:<br>this dataset has {count} features."
+    if any(task_of(run) == "regression" for run in runs):
+        return "Decision boundaries need 2-D classification data:<br>this is regression."
+    return ""
+
+
+def _model_and_title(run, name: str, which: str):
+    """The model to draw and its panel title, e.g. "A — best epoch 37" or "A — final (epoch 120)"."""
+    best, last = run.best_epoch, run.stopped_epoch
+    if which == "best" and best is not None:
+        model, title, shown = run.best_model(), f"{name} — best epoch {best}", best
+    elif which == "best":
+        model, title, shown = run.model, f"{name} — no best epoch (shown: epoch {last})", last
+    elif run.status == "diverged":
+        model, title, shown = run.model, f"{name} — diverged at epoch {last}", last
+    elif last == 0:
+        model, title, shown = run.model, f"{name} — initial weights", None
+    elif run.status == "running":
+        model, title, shown = run.model, f"{name} — now (epoch {last})", last
+    elif best not in (None, last) and _holds_best_weights(run):
+        model, title, shown = run.model, f"{name} — final (best epoch {best} restored)", best
+    else:
+        model, title, shown = run.model, f"{name} — final (epoch {last})", last
+    accuracy = _val_accuracy(run, shown)
+    if np.isfinite(accuracy):
+        title += f"<br><span style='font-size:13px'>val accuracy {100 * accuracy:.1f}%</span>"
+    return model, title
+
+
+def _holds_best_weights(run) -> bool:
+    """Whether the run's model carries the weights of its best epoch (early stopping restored them)."""
+    return bool(np.array_equal(run.model.flat, run.best_state["flat"]))
+
+
+def _val_accuracy(run, epoch) -> float:
+    rows = run.history.loc[run.history["epoch"] == epoch, "val_acc"]
+    return float(rows.iloc[0]) if len(rows) else float("nan")
+
+
+def _class_colorscale(n_classes: int) -> list:
+    """Class k fills [k/K, (k+1)/K) of the scale, from pale (unsure) to strong (sure)."""
+    scale, tiny = [], 1e-9
+    for k in range(n_classes):
+        color = CLASS_COLORS[k % len(CLASS_COLORS)]
+        scale.append([k / n_classes, blend_with_white(color, UNSURE_SHADE)])
+        scale.append([(k + 1) / n_classes - tiny, blend_with_white(color, SURE_SHADE)])
+    scale[-1][0] = 1.0
+    return scale
+
+
+def _add_decision_map(parts, refs, grid, n_classes: int):
+    """Encode class and confidence in one heatmap value z = label + sureness, sureness =
+    (confidence − 1/K) / (1 − 1/K) in [0, 1), so one colorscale shows both; NaN (a diverged
+    model) is left blank. Boundary lines are the zero contours of p_k − max_{j≠k} p_j."""
+    confidence = grid.confidence
+    sureness = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
+    z = grid.label + np.clip(sureness, 0, 0.999)
+    z = np.where(np.isfinite(confidence), z, np.nan).astype(np.float32)
+    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
+                             colorscale=_class_colorscale(n_classes), showscale=False,
+                             hoverinfo="skip", **refs))
+    for k in range(1 if n_classes == 2 else 0, n_classes):
+        others = np.delete(grid.proba, k, axis=-1).max(axis=-1)
+        margin = (grid.proba[..., k] - others).astype(np.float32)
+        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
+                                 contours=dict(start=0, end=0, size=1, coloring="none"),
+                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+
+
+def _add_points(parts, refs, data, first_panel: bool):
+    """Training and validation points by true class; legend entries from the first panel."""
+    for split, X, y in (("training", data.X_train, data.y_train),
+                        ("validation", data.X_val, data.y_val)):
+        class_names = data.class_names or [f"class {k}" for k in range(data.n_classes)]
+        for k, class_name in enumerate(class_names):
+            members = y == k
+            if not members.any():
+                continue
+            color = CLASS_COLORS[k % len(CLASS_COLORS)]
+            parts.traces.append(dict(
+                type="scatter", x=X[members, 0], y=X[members, 1], mode="markers",
+                name=f"{split}: {class_name}", legendgroup=f"{split}-{k}",
+                showlegend=first_panel, marker=dict(color=color, **SPLIT_MARKERS[split]),
+                hovertemplate=f"{split} point: {class_name}<extra></extra>", **refs))
+

@@ -1,0 +1,152 @@
+"""What regularization does to the weights: histograms per layer and run at one epoch, and
+per-layer statistics (share of exact zeros, norms) over training.
+
+Histograms arrive pre-binned (`run.histograms[epoch][layer]`, counts on the layer's fixed
+`run.bin_edges`), so runs of one architecture are drawn on identical bins. Zeros land in the
+bin [0, width) of those edges; a thin dark bar at 0 shows how many of them are EXACTLY zero
+(from `run.layer_stats`), which is what tells L1's zeros apart from merely small weights.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.plots.style import (LAYER_DASHES, Grid, Parts, build, finite_points, layer_order,
+                            message_figure)
+from ui.theme import FIGURE_HEIGHT, run_color
+
+ROW_HEIGHT = 220        # px per layer, so a given architecture always gets the same height
+FRAME_HEIGHT = 110      # px for titles, legend and the x axis title
+ROW_GAP_PX = 48
+ZERO_COLOR = "#222222"
+ZERO_BAR_SHARE = 0.35   # width of the exact-zero bar as a share of a bin's width
+NOTE_HEADROOM = 1.45    # y range = tallest bar × this, so each panel's note sits above the bars
+STATS = {  # stat → (axis title, factor applied to the stored value)
+    "sparsity": ("exact zeros (%)", 100.0),
+    "l2": ("‖W‖₂ (L2 norm)", 1.0),
+    "l1": ("‖W‖₁ (L1 norm)", 1.0),
+    "max_abs": ("largest |w|", 1.0),
+}
+NO_WEIGHTS = "Train a run to see its weights here."
+
+
+def snapshot_epochs(runs) -> list[int]:
+    """Sorted epochs for an epoch scrubber: those at which every run has a histogram, plus
+    each run's last snapshot (so the scrubber reaches every run's final weights even when
+    runs end at different epochs); the union of all snapshots if the runs share none."""
+    per_run = [set(run.histograms) for run in runs]
+    if not per_run:
+        return []
+    common = set.intersection(*per_run)
+    if not common:
+        return sorted(set.union(*per_run))
+    return sorted(common | {max(epochs) for epochs in per_run if epochs})
+
+
+def shown_epoch(run, epoch: int | None) -> int | None:
+    """The run's latest snapshot epoch ≤ `epoch` (the latest of all for None); None if none."""
+    eligible = [e for e in run.histograms if epoch is None or e <= epoch]
+    return max(eligible) if eligible else None
+
+
+def histogram_figure(runs, names, epoch: int | None = None, *, height: int | None = None) -> go.Figure:
+    """A grid of weight histograms: rows = layers ("linear1", ...), columns = runs. Panels of
+    a row share bins, x range and y axis; each notes its share of exact zeros and ‖W‖₂."""
+    layers = layer_order({layer for run in runs for layer in run.bin_edges})
+    if not runs or not layers:
+        return message_figure(NO_WEIGHTS, height=height or FIGURE_HEIGHT, uirevision="weights")
+    height = height or FRAME_HEIGHT + ROW_HEIGHT * len(layers)
+    plot_px = max(height - FRAME_HEIGHT, 1)
+    grid = Grid(rows=len(layers), cols=len(runs), h_gap=0.035,
+                v_gap=min(ROW_GAP_PX / plot_px, 0.3) if len(layers) > 1 else 0)
+    parts, shown_epochs = Parts(), [shown_epoch(run, epoch) for run in runs]
+    for col, (run, name, shown) in enumerate(zip(runs, names, shown_epochs), start=1):
+        title = f"{name} — epoch {shown}" if shown is not None else f"{name} — no snapshot yet"
+        parts.annotations.append(grid.title(1, col, f"<b>{title}</b>"))
+        if shown is None:
+            continue
+        stats = _stats_at(run, shown)
+        for row, layer in enumerate(layers, start=1):
+            if layer in run.histograms[shown]:
+                _add_panel(parts, grid, row, col, run, name, layer, shown, stats.get(layer, {}))
+    axes = _histogram_axes(grid, runs, layers, shown_epochs)
+    return build(parts, height=height, uirevision="weights", axes=axes, barmode="overlay",
+                 bargap=0, top=80)
+
+
+def _add_panel(parts, grid, row, col, run, name, layer, epoch, stats: dict):
+    """The histogram of one layer of one run, the exact-zero bar and the panel's note."""
+    counts = np.asarray(run.histograms[epoch][layer])
+    edges = np.asarray(run.bin_edges[layer], dtype=float)
+    widths = np.diff(edges)
+    refs = grid.refs(row, col)
+    parts.traces.append(dict(
+        type="bar", x=edges[:-1] + widths / 2, y=counts, width=widths, name=f"{name} {layer}",
+        legendgroup=name, showlegend=False, marker=dict(color=run_color(col - 1), line_width=0),
+        opacity=0.85, hovertemplate=f"{name} {layer}<br>about %{{x:.3g}}: %{{y}} weights<extra></extra>",
+        **refs))
+    sparsity, l2 = stats.get("sparsity", np.nan), stats.get("l2", np.nan)
+    zeros = int(round(sparsity * counts.sum())) if np.isfinite(sparsity) else 0
+    if zeros:
+        parts.traces.append(dict(
+            type="bar", x=[0.0], y=[zeros], width=[widths.min() * ZERO_BAR_SHARE],
+            name="exactly 0", legendgroup="exact zeros",
+            showlegend=not any(t.get("legendgroup") == "exact zeros" for t in parts.traces),
+            marker=dict(color=ZERO_COLOR, line_width=0),
+            hovertemplate=f"{name} {layer}<br>%{{y}} weights exactly 0<extra></extra>", **refs))
+    parts.annotations.append(grid.note(row, col, f"zeros {100 * sparsity:.1f}%<br>‖W‖₂ {l2:.3g}"))
+
+
+def _stats_at(run, epoch: int) -> dict[str, dict[str, float]]:
+    """{layer: {"sparsity": ..., "l2": ..., ...}} of the run's weights at `epoch`."""
+    stats = run.layer_stats
+    if not len(stats):
+        return {}
+    return stats[stats["epoch"] == epoch].set_index("layer").to_dict("index")
+
+
+def _histogram_axes(grid: Grid, runs, layers, shown_epochs) -> dict:
+    """Axes of the grid: per row one x range (the widest edges of its layer) and one y range
+    (the tallest bar plus headroom for the notes), layer names on the left, "weight value"
+    under the bottom row."""
+    axes = grid.axes(x={"showgrid": False, "nticks": 5}, share_x=True)
+    for row, layer in enumerate(layers, start=1):
+        edges = [run.bin_edges[layer] for run in runs if layer in run.bin_edges]
+        x_range = [float(min(e[0] for e in edges)), float(max(e[-1] for e in edges))]
+        tallest = max((int(np.max(run.histograms[e][layer])) for run, e in zip(runs, shown_epochs)
+                       if e is not None and layer in run.histograms[e]), default=0)
+        for col, run in enumerate(runs, start=1):
+            x_key, y_key = grid.keys(row, col)
+            axes[x_key]["range"], axes[y_key]["range"] = x_range, [0, NOTE_HEADROOM * tallest + 1]
+            if layer not in run.bin_edges:
+                axes[x_key]["visible"] = axes[y_key]["visible"] = False
+            if row == grid.rows:
+                axes[x_key]["title"] = {"text": "weight value"}
+        axes[grid.keys(row, 1)[1]]["title"] = {"text": f"{layer}<br>count"}
+    return axes
+
+
+def layer_stats_figure(runs, names, stat: str = "sparsity", *,
+                       height: int = FIGURE_HEIGHT) -> go.Figure:
+    """A per-layer weight statistic over epochs (from epoch 0, the initial weights): one color
+    per run, one line dash per layer. stat: "sparsity" (in %), "l2", "l1" or "max_abs"."""
+    if stat not in STATS:
+        raise ValueError(f"stat must be one of {tuple(STATS)}, got {stat!r}")
+    if not runs:
+        return message_figure(NO_WEIGHTS, height=height, uirevision=f"layers-{stat}")
+    title, factor = STATS[stat]
+    parts = Parts()
+    for i, (run, name) in enumerate(zip(runs, names)):
+        stats = run.layer_stats
+        if not len(stats):
+            continue
+        by_layer = dict(tuple(stats.groupby("layer", sort=False)))
+        for j, layer in enumerate(layer_order(by_layer)):
+            rows = by_layer[layer]
+            x, y = finite_points(rows["epoch"], rows[stat].to_numpy(float) * factor)
+            parts.traces.append(dict(
+                type="scatter", x=x, y=y, mode="lines", name=f"{name} {layer}", legendgroup=name,
+                line=dict(color=run_color(i), dash=LAYER_DASHES[j % len(LAYER_DASHES)], width=2.5),
+                hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>"))
+    return build(parts, height=height, uirevision=f"layers-{stat}", x_title="epoch",
+                 y_title=title, hovermode="x unified")

@@ -1,0 +1,12 @@
+"""Colors and names shared by every page: one color per run, everywhere."""
+
+RUN_NAMES = ("A", "B", "C", "D")
+RUN_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")  # blue, red, green, purple
+CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                "#7f7f7f", "#bcbd22", "#17becf")
+FIGURE_HEIGHT = 360  # px; fixed so nothing jumps while charts update
+
+
+def run_color(index: int) -> str:
+    """The color of run `index` (0 = A), cycling past D."""
+    return RUN_COLORS[index % len(RUN_COLORS)]
