@@ -32,9 +32,9 @@ class Optimizer:
         raise NotImplementedError
 
     def step_size(self, key: str) -> float | np.ndarray:
-        """The step the last update took per unit of gradient, for each entry of `key`:
-        lr for SGD; lr/(√v̂ + ε) for Adam. A proximal step (the L1 soft-threshold) uses it,
-        so it works in the optimizer's own scale."""
+        """The step an update takes per unit of a steady gradient, for each entry of `key`.
+        A proximal step (the L1 soft-threshold) uses it so that it works in the optimizer's
+        own scale, and its fixed points are those of the L1-penalized loss."""
         return self.lr
 
 
@@ -61,6 +61,11 @@ class SGD(Optimizer):
                 buf["momentum"] += g
             g = g + self.momentum * buf["momentum"] if self.nesterov else buf["momentum"]
         p -= self.lr * g
+
+    def step_size(self, key):
+        """lr/(1 − μ): with momentum μ a steady gradient g moves p by lr·g/(1 − μ) per step
+        (the buffer tends to g/(1 − μ), with or without Nesterov)."""
+        return self.lr / (1 - self.momentum)
 
 
 class Adam(Optimizer):
@@ -96,6 +101,7 @@ class Adam(Optimizer):
         p -= (self.lr / (1 - beta1 ** self.t)) * (m / denom)
 
     def step_size(self, key):
+        """lr/(√v̂ + ε), per entry, from the last update."""
         return self.lr / self.state[key]["denom"]
 
 

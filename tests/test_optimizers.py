@@ -87,10 +87,11 @@ def test_make_optimizer_refuses_unknown_names():
         make_optimizer("rmsprop", 0.1)
 
 
-def test_step_size_is_lr_for_sgd_and_lr_over_root_v_for_adam():
+def test_step_size_is_lr_for_sgd_over_one_minus_momentum_and_lr_over_root_v_for_adam():
     sgd = SGD(0.1)
     sgd.step(one_param(), grad())
     assert sgd.step_size("w") == 0.1
+    assert SGD(0.1, momentum=0.9).step_size("w") == pytest.approx(1.0)
     adam = Adam(0.1)
     adam.step(one_param(), grad(0.5))  # v̂ = 0.25
     assert adam.step_size("w")[0] == pytest.approx(0.1 / (0.5 + 1e-8))

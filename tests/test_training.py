@@ -119,6 +119,18 @@ def test_lasso_coefficients_match_scikit_learn():
     np.testing.assert_array_equal(run.model.params["linear1.W"][:, 0] == 0, lasso.coef_ == 0)
 
 
+def test_lasso_with_momentum_reaches_the_same_coefficients():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(120, 5))
+    y = X @ np.array([1.5, 0.0, -2.0, 0.0, 0.3]) + 0.2 * rng.normal(size=120)
+    data = Dataset(X[:100], y[:100], X[100:], y[100:], task="regression")
+    config = Config(dataset="custom", hidden=(), optimizer="momentum", lr=0.05, batch_size=100,
+                    epochs=600, penalty="l1", penalty_strength=0.2)
+    run = train(config, data)
+    lasso = Lasso(alpha=0.2).fit(X[:100], y[:100])
+    np.testing.assert_allclose(run.model.params["linear1.W"][:, 0], lasso.coef_, atol=1e-4)
+
+
 def test_a_twenty_sample_set_can_be_overfit():
     run = train(Config(dataset="moons", n_samples=20, val_fraction=0.25, noise=0.3,
                        hidden=(64, 64), epochs=400, batch_size=15, lr=0.01))
