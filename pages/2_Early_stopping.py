@@ -1,0 +1,84 @@
+"""Lesson: early stopping — stop when the validation loss stops improving, keep the best weights."""
+import streamlit as st
+
+from regcore.lessons import early_stopping as lesson
+from regcore.repeat import mean_and_spread, over_seeds
+from ui.lesson import notice_box, seeds_control
+from ui.live import live_comparison
+from ui.plots.curves import loss_figure
+from ui.plots.lessons_a import ending_losses_figure, patience_figure
+from ui.state import page_key
+
+PAGE = "early_stopping"
+
+st.set_page_config(page_title="Early stopping · Regularization Lab", page_icon="⏱️",
+                   layout="wide")
+st.title("Early stopping")
+st.markdown(
+    "A network trained long enough on little, noisy data starts to memorize it: the training "
+    "loss keeps falling while the loss on held-out validation data turns up. Early stopping "
+    "watches the validation loss after every epoch and stops once it has not improved for "
+    "`patience` epochs. With best epoch")
+st.latex(r"e^{*} = \arg\min_{e' \le e}\ L_{\text{val}}(e'),\qquad "
+         r"\text{stop at the first epoch } e \text{ with } e - e^{*} \ge \text{patience}")
+st.markdown(
+    "(an epoch only counts as better if it beats the best by more than `min_delta`). "
+    "**Restore best** then puts back the weights of epoch $e^{*}$, so the extra `patience` "
+    "epochs cost time but not quality. Too little patience stops on a noisy plateau before the "
+    "real minimum; too much trains on into the overfitting it was meant to avoid.")
+
+# --- the experiment -------------------------------------------------------------------------
+st.header("Experiment: an overfitting network, with and without early stopping")
+c1, c2 = st.columns([1, 1])
+patience = c1.select_slider("Patience of the early-stopped runs (epochs)", lesson.PATIENCES,
+                            value=lesson.DEFAULT_PATIENCE, key=page_key(PAGE, "patience"))
+what_if = c2.slider("What if the full run had used patience…", 1, 100, lesson.DEFAULT_PATIENCE,
+                    key=page_key(PAGE, "what_if"),
+                    help="Replays the full run's validation curve: where this patience would "
+                         "have stopped (○ on the chart) and what it would have kept.")
+configs = lesson.comparison(patience)
+names = list(lesson.RUN_NAMES)
+st.caption(lesson.caption(configs[0]))
+
+
+def draw(runs, names):
+    st.plotly_chart(loss_figure(runs, names, what_if_patience=what_if), theme=None,
+                    key=page_key(PAGE, "loss"))
+    if any(run.status == "running" for run in runs):
+        st.caption("What to notice appears when training ends.")
+        return
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown("**Validation loss of the weights each run ends with**")
+        st.plotly_chart(ending_losses_figure(names, [lesson.validation_loss(r) for r in runs]),
+                        theme=None, key=page_key(PAGE, "ending"))
+    with right:
+        notice_box(lesson.sentences(lesson.outcome(runs)))
+    st.subheader("Where each patience stops, and what it keeps")
+    patiences = sorted(set(lesson.PATIENCES) | {what_if})
+    table = lesson.patience_table(runs[0], patiences)
+    left, right = st.columns([1, 1])
+    left.plotly_chart(patience_figure(table, what_if), theme=None, key=page_key(PAGE, "table_fig"))
+    with right:
+        shown = table.rename(columns={"best_epoch": "best", "stopped_epoch": "stops",
+                                      "epochs_saved": "saved",
+                                      "val_loss_restored": "kept (restore)",
+                                      "val_loss_last": "kept (last)"})
+        st.dataframe(shown.set_index("patience").style.format(precision=4, na_rep="never"),
+                     width="stretch")
+        notice_box([lesson.table_sentence(table)], title="From the table")
+
+
+live_comparison(PAGE, configs, None, draw, names=names)
+
+with st.expander("Repeat over seeds (mean ± spread)"):
+    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
+    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
+        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
+            st.session_state[page_key(PAGE, "seed_results")] = (
+                tuple(configs), lesson.ending_loss(over_seeds(configs, seeds, names)))
+    stored = st.session_state.get(page_key(PAGE, "seed_results"))
+    if stored is not None and stored[0] == tuple(configs):
+        spread = mean_and_spread(stored[1], "end_val_loss")
+        st.dataframe(spread.round(4), width="stretch")
+        notice_box([lesson.seeds_sentence(spread)], title="Over seeds")

@@ -1,0 +1,157 @@
+"""Lesson: dropout — zeroing unit outputs at random while training, with inverted scaling."""
+import streamlit as st
+
+from regcore import grid_bounds
+from regcore.lessons import dropout as lesson
+from regcore.repeat import mean_and_spread, over_seeds
+from ui.lesson import notice_box, seeds_control
+from ui.live import live_comparison, session_for, throttled_figure
+from ui.plots import lessons_b as figures
+from ui.plots.boundary import boundary_figure
+from ui.plots.curves import gap_figure, loss_figure
+from ui.state import page_key
+
+PAGE = "dropout"
+RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
+
+st.set_page_config(page_title="Dropout · Regularization Lab", page_icon=":material/casino:",
+                   layout="wide")
+st.title("Dropout")
+st.markdown(
+    "During training, dropout sets each hidden unit's **output** (its activation, not its "
+    "weights) to zero with probability $p$, with a fresh random mask for every batch. Each "
+    "batch trains a different thinned network, so no unit can rely on particular partners "
+    "(less co-adaptation), and the full network behaves like an average of many thinned ones.")
+st.markdown("With a mask $m_j \\sim \\mathrm{Bernoulli}(1-p)$ per unit (1 = keep), two "
+            "formulations are in use:")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Inverted dropout** (used here and in PyTorch): scale the survivors while "
+                "training, change nothing at test time.")
+    st.latex(r"\text{training: } \tilde h_j = \frac{m_j\,h_j}{1-p}"
+             r"\qquad \text{test: } \tilde h_j = h_j")
+with right:
+    st.markdown("**Original** (Srivastava et al., 2014): no scaling in training; at test time "
+                "multiply the outgoing weights by the keep probability $1-p$.")
+    st.latex(r"\text{training: } \tilde h_j = m_j\,h_j"
+             r"\qquad \text{test: } \tilde h_j = (1-p)\,h_j")
+st.markdown("Both keep the expected activation seen in training equal to the one used at test: "
+            r"$\mathbb{E}[\tilde h_j] = h_j$ (inverted) and $\mathbb{E}[m_j h_j] = (1-p)\,h_j$ "
+            "(original).")
+
+
+# --- the experiment -------------------------------------------------------------------------------
+st.header("Experiment: an overfitting network with and without dropout")
+preset = lesson.OVERFITTING
+st.caption(f"{preset.n_samples} two-moons points with noise {preset.noise:g} "
+           f"({preset.label_noise:.0%} of the training labels flipped), a "
+           f"{'-'.join(map(str, preset.hidden))} network, {preset.optimizer} at lr {preset.lr:g}.")
+c1, c2, c3 = st.columns([2, 1.2, 1])
+rates = c1.multiselect("Dropout rates to compare", RATE_CHOICES, default=list(lesson.RATES),
+                       format_func=lambda p: f"p = {p:g}",
+                       max_selections=4, key=page_key(PAGE, "rates"))
+epochs = c2.slider("Epochs", 50, 400, lesson.OVERFITTING.epochs, step=25,
+                   key=page_key(PAGE, "epochs"))
+log_y = c3.toggle("Log-scale loss", value=False, key=page_key(PAGE, "log_y"))
+
+rates = sorted(rates)
+configs = lesson.rate_configs(rates, lesson.OVERFITTING.replace(epochs=epochs))
+names = [lesson.rate_name(p) for p in rates]
+
+
+def draw(runs, names):
+    finished = all(run.status != "running" for run in runs)
+    version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
+    a, b = st.columns(2)
+    a.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
+    b.plotly_chart(gap_figure(runs, names), theme=None, key=page_key(PAGE, "gap"))
+    st.plotly_chart(throttled_figure(page_key(PAGE, "boundary"), version,
+                                     lambda: boundary_figure(runs, names), every=2.0,
+                                     final=finished),
+                    theme=None, key=page_key(PAGE, "boundary"))
+    a, b = st.columns(2)
+    with a:
+        st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")
+        st.plotly_chart(figures.mode_loss_figure(runs, names), theme=None,
+                        key=page_key(PAGE, "modes"))
+    with b:
+        notice_box(throttled_figure(
+            page_key(PAGE, "notice"), version,
+            lambda: lesson.rate_sentences(lesson.rate_outcomes(runs, names)), every=2.0,
+            final=finished))
+
+
+if len(rates) < 2:
+    st.warning("Pick at least two rates to compare.")
+    runs = None
+else:
+    runs = live_comparison(PAGE, configs, None, draw, names=names)
+
+with st.expander("Repeat over seeds (mean ± spread)"):
+    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
+    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat"), disabled=len(rates) < 2):
+        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
+            st.session_state[page_key(PAGE, "seed_results")] = (
+                tuple(configs), over_seeds(configs, seeds, names))
+    stored = st.session_state.get(page_key(PAGE, "seed_results"))
+    if stored is not None and stored[0] == tuple(configs):
+        results = stored[1]
+        st.dataframe(mean_and_spread(results, "gap").round(4), width="stretch")
+        notice_box(lesson.seed_sentences(results), title="Over seeds")
+
+
+# --- why the training loss differs ----------------------------------------------------------------
+st.header("Why the two training losses differ")
+st.markdown(
+    "`minibatch_loss` is measured while training: dropout is on, so every batch is scored by a "
+    "thinned network with a fraction $p$ of its units missing. `train_loss` is measured after "
+    "the epoch in eval mode, with every unit present. The thinned networks fit the training set "
+    "worse, so the train-mode loss sits above the eval-mode one; the gap grows with $p$. (A small "
+    "difference remains without dropout: the weights change during the epoch.)")
+
+
+# --- inverted vs original -------------------------------------------------------------------------
+st.header("Inverted vs original dropout: the same expected activation")
+p_demo = st.slider("Dropout rate p", 0.1, 0.9, 0.5, step=0.1, key=page_key(PAGE, "demo_p"))
+table = lesson.expected_activation(p=p_demo)
+st.plotly_chart(figures.expectation_figure(table, p_demo), theme=None,
+                key=page_key(PAGE, "expectation"))
+notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
+
+
+# --- the ensemble of masks ------------------------------------------------------------------------
+st.header("Dropout as an ensemble of thinned networks")
+session = session_for(PAGE)
+dropout_runs = [(run, name) for run, name in zip(runs or [], names) if run.config.dropout > 0]
+if not dropout_runs:
+    st.info("Train the comparison (with at least one dropout rate above 0) to read its network as "
+            "an ensemble of masks.")
+elif session is not None and session.playing:
+    st.info("Training… the ensemble is computed once training pauses or ends.")
+else:
+    e1, e2 = st.columns([2, 1])
+    chosen = e1.selectbox("Network", [name for _, name in dropout_runs],
+                          index=len(dropout_runs) - 1, key=page_key(PAGE, "ensemble_run"))
+    n_masks = e2.slider("Masks", 10, 200, lesson.N_MASKS, step=10,
+                        key=page_key(PAGE, "ensemble_masks"))
+    run = dict((name, run) for run, name in dropout_runs)[chosen]
+    signature = (chosen, run.config, run.stopped_epoch, n_masks)
+    cached = st.session_state.get(page_key(PAGE, "ensemble"))
+    if cached is None or cached[0] != signature:
+        with st.spinner(f"Evaluating {n_masks} dropout masks…"):
+            data = run.data
+            grid = lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
+            report = lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
+        cached = (signature, grid, report)
+        st.session_state[page_key(PAGE, "ensemble")] = cached
+    _, grid, report = cached
+    st.markdown(f"The trained network with dropout active (train mode for dropout only), "
+                f"evaluated under {n_masks} different masks: where the masks disagree, the "
+                f"ensemble is unsure.")
+    st.plotly_chart(figures.ensemble_figure(grid, run.data), theme=None,
+                    key=page_key(PAGE, "ensemble_figure"))
+    m1, m2, m3 = st.columns(3)
+    m1.metric("Ensemble accuracy (val)", f"{report['ensemble_acc']:.1%}")
+    m2.metric("Eval-mode network (val)", f"{report['eval_acc']:.1%}")
+    m3.metric("One mask, on average (val)", f"{report['single_mask_acc']:.1%}")
+    notice_box(lesson.ensemble_sentences(report, lesson.spread_near_boundary(grid)))

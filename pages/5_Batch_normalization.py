@@ -1,0 +1,157 @@
+"""Lesson: batch normalization — normalizing each feature over the batch, then γ·x̂ + β."""
+import streamlit as st
+
+from regcore.lessons import batch_norm as lesson
+from regcore.repeat import mean_and_spread
+from regcore.training import dataset_for
+from ui.lesson import notice_box, seeds_control
+from ui.live import live_comparison, session_for, throttled_figure
+from ui.plots import lessons_b as figures
+from ui.plots.curves import accuracy_figure, loss_figure
+from ui.state import page_key
+from ui.theme import run_color
+
+PAGE = "batch_norm"
+BATCH_PAGE = "batch_norm_batches"
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+BATCH_CHOICES = (2, 4, 8, 16, 32, 64, 128)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def gamma_beta_trace(config):
+    return lesson.trace_gamma_beta(config)
+
+
+st.set_page_config(page_title="Batch normalization · Regularization Lab",
+                   page_icon=":material/bar_chart:", layout="wide")
+st.title("Batch normalization")
+st.markdown(
+    "A BatchNorm layer normalizes each feature (each unit's pre-activation) over the $B$ samples "
+    "of the current batch, then lets the network choose its own scale $\\gamma$ and shift "
+    "$\\beta$, one pair per feature:")
+st.latex(r"\mu_B = \frac{1}{B}\sum_{i=1}^{B} x_i,\qquad "
+         r"\sigma_B^2 = \frac{1}{B}\sum_{i=1}^{B} (x_i - \mu_B)^2,\qquad "
+         r"\hat x_i = \frac{x_i - \mu_B}{\sqrt{\sigma_B^2 + \varepsilon}},\qquad "
+         r"y_i = \gamma\,\hat x_i + \beta")
+st.markdown(
+    "$\\sigma_B^2$ is the (biased) variance and the layer divides by the standard deviation "
+    "$\\sqrt{\\sigma_B^2+\\varepsilon}$ ($\\varepsilon = 10^{-5}$). In **evaluation** there is no "
+    "batch to average over: running averages collected during training replace $\\mu_B$ and "
+    "$\\sigma_B^2$ — here, as in PyTorch, $\\text{running} \\leftarrow 0.9\\cdot\\text{running} + "
+    "0.1\\cdot\\text{batch statistic}$, with the unbiased variance.")
+st.markdown(
+    "**Why does it help?** The original paper (Ioffe & Szegedy, 2015) argued that it reduces "
+    "*internal covariate shift* — the change in the distribution of a layer's inputs as the "
+    "layers before it learn. Later work (Santurkar et al., 2018) found that this shift is not "
+    "what matters and that batch normalization mainly makes the loss landscape smoother, so "
+    "larger and steadier steps work. What this page measures is the practical effect: faster, "
+    "more stable training on badly scaled inputs — and its price with small batches.")
+
+
+# --- experiment 1: convergence on unscaled inputs -------------------------------------------------
+st.header("Experiment: badly scaled inputs, with and without BatchNorm")
+low, high = lesson.feature_scale_span(dataset_for(lesson.UNSCALED))
+st.caption(f"Breast-cancer measurements as recorded, not standardized: the average size of a "
+           f"feature ranges from {low:.3g} to {high:.4g}. A 64-64 network, Adam, the same "
+           f"learning rate for both runs.")
+c1, c2 = st.columns(2)
+lr = c1.select_slider("Learning rate (both runs)", LEARNING_RATES, value=lesson.UNSCALED.lr,
+                      format_func=lambda v: f"{v:g}", key=page_key(PAGE, "lr"))
+epochs = c2.slider("Epochs", 10, 150, lesson.UNSCALED.epochs, step=10, key=page_key(PAGE, "epochs"))
+configs = lesson.norm_configs("batch", lesson.UNSCALED.replace(lr=lr, epochs=epochs))
+names = [lesson.norm_name(c.norm) for c in configs]
+
+
+def draw_speed(runs, names):
+    a, b = st.columns(2)
+    a.plotly_chart(loss_figure(runs, names, log_y=True), theme=None, key=page_key(PAGE, "loss"))
+    b.plotly_chart(accuracy_figure(runs, names), theme=None, key=page_key(PAGE, "accuracy"))
+    outcomes = lesson.speed_outcomes(runs, names)
+    if len(outcomes) == 2:
+        notice_box(lesson.speed_sentences(*outcomes))
+
+
+runs = live_comparison(PAGE, configs, None, draw_speed, names=names)
+
+with st.expander("Repeat over seeds (mean ± spread)"):
+    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
+    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
+        with st.spinner(f"Training 2 runs × {len(seeds)} seeds…"):
+            st.session_state[page_key(PAGE, "seed_results")] = (
+                tuple(configs), lesson.over_seeds_with(configs, names, seeds, lesson.speed_measure))
+    stored = st.session_state.get(page_key(PAGE, "seed_results"))
+    if stored is not None and stored[0] == tuple(configs):
+        results = stored[1]
+        st.dataframe(mean_and_spread(results, "epochs_to_target").round(2), width="stretch")
+        notice_box(lesson.speed_seed_sentences(results), title="Over seeds")
+
+
+# --- γ and β --------------------------------------------------------------------------------------
+st.header("γ and β are learned")
+st.markdown("Normalizing forces every unit to mean 0 and variance 1 over the batch; $\\gamma$ and "
+            "$\\beta$ (starting at 1 and 0) let the network undo that where it helps. Below: every "
+            "unit's $\\gamma$ and $\\beta$ after each epoch of the BatchNorm run above (same "
+            "settings and seed, recorded epoch by epoch).")
+session = session_for(PAGE)
+if not runs or (session is not None and session.playing):
+    st.info("Train the comparison above; the values of γ and β are traced once it pauses or ends.")
+else:
+    shown = runs[1]
+    with st.spinner("Recording γ and β epoch by epoch…"):
+        trace = gamma_beta_trace(configs[1].replace(epochs=max(shown.stopped_epoch, 1)))
+    if lesson.trace_matches(trace, shown.model):
+        st.caption(f"Recorded values at epoch {shown.stopped_epoch} equal those of the "
+                   f"{names[1]} run above.")
+    layers = sorted(trace["layer"].unique())
+    layer = st.radio("Layer", layers, horizontal=True, key=page_key(PAGE, "gb_layer"))
+    st.plotly_chart(figures.gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,
+                    key=page_key(PAGE, "gamma_beta"))
+    notice_box(lesson.gamma_beta_sentences(trace))
+
+
+# --- experiment 2: small batches ------------------------------------------------------------------
+st.header("The limitation: small batches")
+st.markdown(
+    "With a batch of 2, each feature's $\\mu_B$ and $\\sigma_B^2$ come from two numbers: every "
+    "$\\hat x$ is then exactly $\\pm 1$ and the statistics jump from batch to batch. The running "
+    "averages used in evaluation describe a different network than the one trained. Below, "
+    "BatchNorm at several batch sizes (same epochs, same learning rate); the bars measure, on the "
+    "final weights, how many training points change their predicted class between train mode "
+    "(batch statistics) and eval mode (running statistics).")
+sizes = st.multiselect("Batch sizes", BATCH_CHOICES, default=list(lesson.SMALL_BATCHES),
+                       max_selections=4, key=page_key(BATCH_PAGE, "sizes"))
+sizes = sorted(sizes)
+batch_configs = lesson.batch_size_configs("batch", sizes)
+batch_names = [f"batch {c.batch_size}" for c in batch_configs]
+
+
+def draw_batches(runs, names):
+    version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
+    finished = all(run.status != "running" for run in runs)
+    outcomes = throttled_figure(page_key(BATCH_PAGE, "outcomes"), version,
+                                lambda: lesson.batch_outcomes(runs, names), final=finished)
+    a, b = st.columns(2)
+    a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
+    b.plotly_chart(figures.mode_loss_figure(runs, names), theme=None,
+                   key=page_key(BATCH_PAGE, "modes"))
+    st.plotly_chart(figures.batch_mismatch_figure(outcomes), theme=None,
+                    key=page_key(BATCH_PAGE, "mismatch"))
+    notice_box(lesson.batch_sentences(outcomes))
+
+
+if len(sizes) < 2:
+    st.warning("Pick at least two batch sizes to compare.")
+else:
+    live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
+    with st.expander("Repeat over seeds (mean ± spread)"):
+        batch_seeds = seeds_control(page_key(BATCH_PAGE, "seeds"), default=2)
+        if st.button("Repeat the comparison", key=page_key(BATCH_PAGE, "repeat")):
+            with st.spinner(f"Training {len(batch_configs)} runs × {len(batch_seeds)} seeds…"):
+                st.session_state[page_key(BATCH_PAGE, "seed_results")] = (
+                    tuple(batch_configs), lesson.over_seeds_with(
+                        batch_configs, batch_names, batch_seeds, lesson.batch_measure))
+        stored = st.session_state.get(page_key(BATCH_PAGE, "seed_results"))
+        if stored is not None and stored[0] == tuple(batch_configs):
+            batch_results = stored[1]
+            st.dataframe(mean_and_spread(batch_results, "disagreement").round(4), width="stretch")
+            notice_box(lesson.batch_seed_sentences(batch_results), title="Over seeds")

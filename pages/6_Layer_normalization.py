@@ -1,0 +1,134 @@
+"""Lesson: layer normalization — normalizing each sample over its own features."""
+import streamlit as st
+
+from regcore.lessons import batch_norm as bn_lesson
+from regcore.lessons import layer_norm as lesson
+from regcore.training import dataset_for
+from ui.lesson import notice_box, seeds_control
+from ui.live import live_comparison, throttled_figure
+from ui.plots import lessons_b as figures
+from ui.plots.curves import accuracy_figure, loss_figure
+from ui.state import page_key
+
+PAGE = "layer_norm"
+ACROSS_PAGE = "layer_norm_across"
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
+BATCH_CHOICES = (2, 4, 8, 16, 32, 64)
+
+st.set_page_config(page_title="Layer normalization · Regularization Lab",
+                   page_icon=":material/straighten:", layout="wide")
+st.title("Layer normalization")
+st.markdown(
+    "Layer normalization computes the same kind of statistics as batch normalization, along the "
+    "other axis: **each sample is normalized over its own $H$ features** (the units of the layer), "
+    "so samples are never mixed. $\\gamma$ and $\\beta$ are still one per feature.")
+st.latex(r"\mu = \frac{1}{H}\sum_{j=1}^{H} x_j,\qquad "
+         r"\sigma^2 = \frac{1}{H}\sum_{j=1}^{H} (x_j - \mu)^2,\qquad "
+         r"\hat x_j = \frac{x_j - \mu}{\sqrt{\sigma^2 + \varepsilon}},\qquad "
+         r"y_j = \gamma_j\,\hat x_j + \beta_j")
+st.markdown(
+    "For a batch of 16 samples with 100 features: BatchNorm computes 100 means, each over the 16 "
+    "samples; LayerNorm computes 16 means, each over one sample's 100 features. LayerNorm's "
+    "output for a sample therefore does not depend on the batch or its size, training and "
+    "evaluation compute exactly the same thing (no running statistics), and it works with a "
+    "batch of one — which is why sequence models such as Transformers use it.")
+
+
+# --- experiment 1: unscaled inputs ----------------------------------------------------------------
+st.header("Experiment: badly scaled inputs, with and without LayerNorm")
+low, high = bn_lesson.feature_scale_span(dataset_for(bn_lesson.UNSCALED))
+st.caption(f"The same data as the batch-normalization lesson: breast-cancer measurements whose "
+           f"average size ranges from {low:.3g} to {high:.4g}; a 64-64 network, Adam, the same "
+           f"learning rate for both runs.")
+c1, c2 = st.columns(2)
+lr = c1.select_slider("Learning rate (both runs)", LEARNING_RATES, value=bn_lesson.UNSCALED.lr,
+                      format_func=lambda v: f"{v:g}", key=page_key(PAGE, "lr"))
+epochs = c2.slider("Epochs", 10, 150, bn_lesson.UNSCALED.epochs, step=10,
+                   key=page_key(PAGE, "epochs"))
+configs = lesson.unscaled_configs(bn_lesson.UNSCALED.replace(lr=lr, epochs=epochs))
+names = [bn_lesson.norm_name(c.norm) for c in configs]
+
+
+def draw_speed(runs, names):
+    a, b = st.columns(2)
+    a.plotly_chart(loss_figure(runs, names, log_y=True), theme=None, key=page_key(PAGE, "loss"))
+    b.plotly_chart(accuracy_figure(runs, names), theme=None, key=page_key(PAGE, "accuracy"))
+    outcomes = bn_lesson.speed_outcomes(runs, names)
+    if len(outcomes) == 2:
+        notice_box(bn_lesson.speed_sentences(*outcomes))
+
+
+live_comparison(PAGE, configs, None, draw_speed, names=names)
+
+with st.expander("Repeat over seeds (mean ± spread)"):
+    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
+    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
+        with st.spinner(f"Training 2 runs × {len(seeds)} seeds…"):
+            st.session_state[page_key(PAGE, "seed_results")] = (
+                tuple(configs),
+                bn_lesson.over_seeds_with(configs, names, seeds, bn_lesson.speed_measure))
+    stored = st.session_state.get(page_key(PAGE, "seed_results"))
+    if stored is not None and stored[0] == tuple(configs):
+        notice_box(bn_lesson.speed_seed_sentences(stored[1]), title="Over seeds")
+
+
+# --- one sample, several batches ------------------------------------------------------------------
+st.header("The same sample in batches of different sizes")
+st.markdown(f"One sample with {lesson.DEMO_FEATURES} features is put into batches of "
+            f"{', '.join(map(str, lesson.COMPARED_BATCHES))} (its batch-mates drawn at random) and "
+            f"passed through a fresh BatchNorm and LayerNorm layer in training mode.")
+mates = st.number_input("Seed of the batch-mates", 0, 10_000, 0, key=page_key(PAGE, "mates"))
+frame = lesson.batch_dependence(seed=int(mates))
+st.plotly_chart(figures.batch_dependence_figure(frame), theme=None,
+                key=page_key(PAGE, "dependence"))
+notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COMPARED_BATCHES))
+
+
+# --- experiment 2: BatchNorm vs LayerNorm across batch sizes --------------------------------------
+st.header("BatchNorm vs LayerNorm across batch sizes")
+st.markdown(f"Both normalizations at a small and a large batch size, {lesson.COMPARED_EPOCHS} "
+            f"epochs on the unscaled data, the same learning rate. The bars compare the final "
+            f"validation loss and how many training points change class between train mode and "
+            f"eval mode.")
+sizes = sorted(st.multiselect("Batch sizes", BATCH_CHOICES, default=list(lesson.LIVE_BATCHES),
+                              max_selections=2, key=page_key(ACROSS_PAGE, "sizes")))
+across_configs = lesson.bn_vs_ln_configs(sizes)
+across_names = [bn_lesson.batch_name(c) for c in across_configs]
+
+
+def draw_across(runs, names):
+    version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
+    finished = all(run.status != "running" for run in runs)
+    results = throttled_figure(page_key(ACROSS_PAGE, "results"), version,
+                               lambda: lesson.measure_runs(runs, names), final=finished)
+    st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
+    st.plotly_chart(figures.across_batches_figure(results), theme=None,
+                    key=page_key(ACROSS_PAGE, "bars"))
+    notice_box(lesson.across_sentences(results))
+
+
+if len(sizes) < 2:
+    st.warning("Pick two batch sizes to compare.")
+else:
+    live_comparison(ACROSS_PAGE, across_configs, None, draw_across, names=across_names)
+
+st.subheader("More batch sizes, repeated over seeds")
+s1, s2 = st.columns(2)
+study_sizes = tuple(sorted(s1.multiselect(
+    "Batch sizes", BATCH_CHOICES, default=list(lesson.COMPARED_BATCHES), max_selections=4,
+    key=page_key(ACROSS_PAGE, "study_sizes"))))
+with s2:
+    study_seeds = seeds_control(page_key(ACROSS_PAGE, "seeds"), default=2)
+study_key = (study_sizes, tuple(study_seeds))
+if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(study_sizes) < 2):
+    with st.spinner(f"Training {2 * len(study_sizes)} runs × {len(study_seeds)} seeds…"):
+        st.session_state[page_key(ACROSS_PAGE, "study_results")] = (
+            study_key, lesson.across_study(study_sizes, study_seeds))
+stored = st.session_state.get(page_key(ACROSS_PAGE, "study_results"))
+if stored is not None and stored[0] == study_key:
+    st.plotly_chart(figures.across_batches_figure(stored[1]), theme=None,
+                    key=page_key(ACROSS_PAGE, "study_bars"))
+    notice_box(lesson.across_sentences(stored[1]), title="Over seeds")
+else:
+    st.caption("BatchNorm and LayerNorm at each chosen batch size, once per seed; press the "
+               "button to train them.")

@@ -1,0 +1,167 @@
+"""Early stopping: watch the validation loss, stop `patience` epochs after its best, and
+(optionally) go back to the weights of that best epoch.
+
+The preset is built to overfit: 150 noisy two-moons points with 10% wrong labels and a
+128-128 network, so within a few hundred epochs the training loss keeps falling while the
+validation loss turns up. Three runs share data, initial weights and shuffles, so the two
+early-stopped runs follow the full run's curve exactly until they stop.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..losses import LOSSES
+
+PATIENCES = (5, 10, 20, 40, 80)
+DEFAULT_PATIENCE = 20
+RUN_NAMES = ("no early stopping", "stop + restore best", "stop, keep last")
+
+
+def overfitting_config(seed: int = 0) -> Config:
+    """Small noisy data and a big network trained long enough to overfit."""
+    return Config(dataset="moons", n_samples=150, noise=0.4, label_noise=0.1,
+                  hidden=(128, 128), optimizer="adam", lr=1e-3, epochs=300, seed=seed)
+
+
+def caption(config: Config) -> str:
+    """The comparison's setup in words, from its config."""
+    return (f"{config.n_samples} noisy two-moons points ({config.label_noise:.0%} of training "
+            f"labels flipped), a {'-'.join(map(str, config.hidden))} network, up to "
+            f"{config.epochs} epochs. The three runs share data, initial weights and batches, "
+            f"so the stopped runs follow the full run's curve until they stop.")
+
+
+def comparison(patience: int = DEFAULT_PATIENCE, seed: int = 0) -> tuple[Config, ...]:
+    """(no early stopping, patience with restore-best, patience keeping the last weights)."""
+    base = overfitting_config(seed)
+    return (base, base.replace(patience=patience, restore_best=True),
+            base.replace(patience=patience, restore_best=False))
+
+
+def validation_loss(run) -> float:
+    """The validation loss of the weights the run ENDS with (after any restore), evaluated
+    afresh — the history's last row is the loss before the restore."""
+    data = run.data
+    out = run.model.predict_output(data.X_val)
+    return float(LOSSES[data.task](out.astype(np.float64), data.y_val)[0])
+
+
+def patience_table(run, patiences=PATIENCES) -> pd.DataFrame:
+    """What early stopping with each patience would have done on `run`'s validation curve:
+    columns patience, best_epoch, stopped_epoch (NaN: ran to the end), epochs_saved,
+    val_loss_restored (at the best epoch seen), val_loss_last (where it stopped)."""
+    history = run.history.set_index("epoch")
+    last_epoch = int(history.index.max())
+    rows = []
+    for patience in patiences:
+        best, stopped = run.would_stop(patience)
+        end = stopped if stopped is not None else last_epoch
+        rows.append({"patience": patience, "best_epoch": best,
+                     "stopped_epoch": np.nan if stopped is None else stopped,
+                     "epochs_saved": last_epoch - end,
+                     "val_loss_restored": np.nan if best is None else history.at[best, "val_loss"],
+                     "val_loss_last": history.at[end, "val_loss"]})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class EarlyStoppingOutcome:
+    """The numbers the notice box speaks about."""
+
+    epochs: int                  # epochs of the full run
+    best_epoch: int              # where the full run's validation loss was lowest
+    best_val: float
+    final_val: float
+    train_at_best: float
+    final_train: float
+    patience: int
+    stopped_epoch: int | None    # of the early-stopped runs (None: ran to the end)
+    kept_epoch: int | None       # the best epoch the early-stopped runs saw
+    restored_val: float          # validation loss the restore-best run ends with
+    last_val: float              # validation loss the keep-last run ends with
+
+
+def outcome(runs) -> EarlyStoppingOutcome:
+    """Measure the runs of `comparison` (in its order)."""
+    full, restored, kept_last = runs
+    history = full.history
+    best_row = history.loc[history["val_loss"].idxmin()]
+    stopped = restored.stopped_epoch if restored.status == "early_stopped" else None
+    return EarlyStoppingOutcome(
+        epochs=int(history["epoch"].iloc[-1]), best_epoch=int(best_row["epoch"]),
+        best_val=float(best_row["val_loss"]), final_val=full.final("val_loss"),
+        train_at_best=float(best_row["train_loss"]), final_train=full.final("train_loss"),
+        patience=restored.config.patience, stopped_epoch=stopped, kept_epoch=restored.best_epoch,
+        restored_val=validation_loss(restored), last_val=validation_loss(kept_last))
+
+
+def sentences(result: EarlyStoppingOutcome) -> list[str]:
+    """What the runs show, in words computed from their numbers."""
+    return [_overfit_sentence(result), _stop_sentence(result), _restore_sentence(result)]
+
+
+def _overfit_sentence(r: EarlyStoppingOutcome) -> str:
+    rise = r.final_val - r.best_val
+    train_fell = r.final_train < r.train_at_best
+    if rise > 0 and train_fell:
+        return (f"Without early stopping the validation loss was lowest at epoch {r.best_epoch} "
+                f"({r.best_val:.3f}) and ended at {r.final_val:.3f} after {r.epochs} epochs, "
+                f"while the training loss kept falling ({r.train_at_best:.3f} → "
+                f"{r.final_train:.3f}): the network memorized the noise.")
+    return (f"Here the run did not overfit: the validation loss ended at {r.final_val:.3f}, "
+            f"{rise:+.3f} from its best ({r.best_val:.3f} at epoch {r.best_epoch}), and the "
+            f"training loss went {r.train_at_best:.3f} → {r.final_train:.3f}.")
+
+
+def _stop_sentence(r: EarlyStoppingOutcome) -> str:
+    if r.stopped_epoch is None:
+        return (f"With patience {r.patience} training never stopped early: the validation loss "
+                f"kept improving within every window of {r.patience} epochs.")
+    stopped = (f"With patience {r.patience} training stopped at epoch {r.stopped_epoch}, "
+               f"{r.stopped_epoch - r.kept_epoch} epochs after its best (epoch {r.kept_epoch}), "
+               f"and saved {r.epochs - r.stopped_epoch} of {r.epochs} epochs")
+    if r.kept_epoch == r.best_epoch:
+        return stopped + " — the same best epoch as the full run."
+    return (stopped + f" — but the full run's best came later, at epoch {r.best_epoch}: this "
+                      f"patience gave up on a plateau.")
+
+
+def _restore_sentence(r: EarlyStoppingOutcome) -> str:
+    difference = r.last_val - r.restored_val
+    if difference > 0:
+        return (f"Restoring the best weights ends at validation loss {r.restored_val:.3f}; "
+                f"keeping the last weights ends at {r.last_val:.3f} ({difference:.3f} worse).")
+    return (f"Here restoring the best weights did not help: it ends at {r.restored_val:.3f}, "
+            f"keeping the last ones at {r.last_val:.3f}.")
+
+
+def table_sentence(table: pd.DataFrame) -> str:
+    """The patience table in one sentence: which patience keeps the lowest validation loss."""
+    best = table.loc[table["val_loss_restored"].idxmin()]
+    shortest = table.iloc[0]
+    if best["patience"] == shortest["patience"]:
+        return (f"Even the shortest patience, {int(shortest['patience'])}, keeps the lowest "
+                f"validation loss of the table ({shortest['val_loss_restored']:.3f}).")
+    return (f"Patience {int(best['patience'])} keeps the lowest validation loss of the table "
+            f"({best['val_loss_restored']:.3f}, best epoch {int(best['best_epoch'])}); the "
+            f"shortest, {int(shortest['patience'])}, gives up at epoch "
+            f"{int(shortest['stopped_epoch'])} with {shortest['val_loss_restored']:.3f} "
+            f"(best epoch {int(shortest['best_epoch'])}).")
+
+
+def ending_loss(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per row of `regcore.repeat.over_seeds` results, the validation loss the run ends with:
+    at the best epoch for a run that restores it, else at the last epoch. Adds `end_val_loss`."""
+    restores = frame["run"] == RUN_NAMES[1]
+    return frame.assign(end_val_loss=np.where(restores, frame["best_val_loss"],
+                                              frame["final_val_loss"]))
+
+
+def seeds_sentence(spread: pd.DataFrame) -> str:
+    """One sentence from `mean_and_spread(ending_loss(results), "end_val_loss")`."""
+    parts = [f"{name} {row['mean']:.3f} ± {row['std']:.3f}" for name, row in spread.iterrows()]
+    return "Validation loss each run ends with (mean ± std over seeds): " + ", ".join(parts) + "."

@@ -1,0 +1,99 @@
+"""The comparison lab in a real browser: Train shows live charts quickly and ends cleanly.
+
+Timings (click → first chart, click → finished) are printed and written to
+artifacts/timings.json; screenshots "lab_training" and "lab_results" show the page as a
+visitor sees it, the whole page tall (Streamlit scrolls inside the page, so the viewport is
+stretched to the content before each picture).
+"""
+from __future__ import annotations
+
+import json
+import time
+
+from playwright.sync_api import Page
+
+from .harness import ARTIFACTS_DIR, exception_texts, open_page, save_screenshot, wait_until_idle
+
+FIRST_CHART_LIMIT = 10.0   # seconds; the server sends the first curves ~0.3 s after the click
+FINISH_LIMIT = 30.0        # seconds for the default preset (2 runs × 150 epochs)
+CHART = "[data-testid='stPlotlyChart']"
+CURVE_LEGEND = ".legendtext >> text='A validation'"  # in the loss chart once an epoch is drawn
+FINISHED = "Finished —"
+
+
+def full_page_screenshot(page: Page, name: str) -> None:
+    """A screenshot of the whole app: the viewport grows to the scrolled content first."""
+    viewport = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": max(height, viewport["height"])})
+    page.wait_for_timeout(400)  # let charts resize to the new viewport
+    save_screenshot(page, name)
+    page.set_viewport_size(viewport)
+
+
+def record_timings(name: str, timings: dict) -> None:
+    """Add `timings` under `name` to artifacts/timings.json (other entries are kept)."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS_DIR / "timings.json"
+    recorded = json.loads(path.read_text()) if path.exists() else {}
+    recorded[name] = {key: round(value, 3) for key, value in timings.items()}
+    path.write_text(json.dumps(recorded, indent=2) + "\n")
+    print(f"{name}:", ", ".join(f"{key} {value:.2f} s" for key, value in timings.items()))
+
+
+def train_and_time(page: Page, finish_limit: float) -> dict:
+    """Click Train; seconds until the first curve is drawn and until training has ended."""
+    started = time.monotonic()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator(CURVE_LEGEND).first.wait_for(state="visible", timeout=FIRST_CHART_LIMIT * 1000)
+    first_chart = time.monotonic() - started
+    page.get_by_text(FINISHED).wait_for(timeout=finish_limit * 1000)
+    finished = time.monotonic() - started
+    return {"click_to_first_chart_s": first_chart, "click_to_finished_s": finished}
+
+
+def test_train_shows_live_charts_and_ends_without_errors(page: Page, app_server) -> None:
+    open_page(page, app_server.url)
+    page.get_by_role("button", name="Train", exact=True).wait_for(state="visible")
+    assert exception_texts(page) == []
+
+    record_timings("default preset (2 runs x 150 epochs, 140 training rows)",
+                   train_and_time(page, FINISH_LIMIT))
+
+    wait_until_idle(page)
+    assert exception_texts(page) == []
+    assert page.get_by_text("epoch 150 of 150").count() == 2
+    summary = page.locator("[data-testid='stTable']").last
+    assert summary.locator("tbody tr").count() == 2
+    assert page.locator(CHART).count() >= 2
+    full_page_screenshot(page, "lab_results")
+
+
+def test_charts_update_while_training(page: Page, app_server) -> None:
+    """A longer run: the progress moves several times before the end, and Pause holds it."""
+    open_page(page, app_server.url + "/?runs=2&dataset=moons&A.epochs=2000&B.epochs=2000"
+                                     "&B.dropout=0.5")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.locator(CURVE_LEGEND).first.wait_for(state="visible", timeout=FIRST_CHART_LIMIT * 1000)
+    seen = set()
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline and len(seen) < 3:
+        seen.add(page.locator("[data-testid='stProgress']").first.inner_text())
+        page.wait_for_timeout(150)
+    assert len(seen) >= 3, f"progress did not move: {seen}"
+    full_page_screenshot(page, "lab_training")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_text("Paused.").wait_for(timeout=10_000)
+    paused_at = page.locator("[data-testid='stProgress']").first.inner_text()
+    page.wait_for_timeout(1500)
+    assert page.locator("[data-testid='stProgress']").first.inner_text() == paused_at
+    assert exception_texts(page) == []
+
+
+def test_two_default_runs_of_200_epochs_finish_in_seconds(page: Page, app_server) -> None:
+    """The reference workload: moons with 1,000 samples, 2-64-64, 200 epochs, two runs."""
+    open_page(page, app_server.url + "/?runs=2&dataset=moons&B.dropout=0.5")
+    timings = train_and_time(page, finish_limit=60)
+    record_timings("2 runs x 200 epochs, moons 1000 samples, 64-64", timings)
+    assert page.get_by_text("epoch 200 of 200").count() == 2
+    assert exception_texts(page) == []

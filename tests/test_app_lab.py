@@ -1,0 +1,303 @@
+"""The comparison lab (app.py) driven through Streamlit's AppTest.
+
+How training is driven here: AppTest does not tick `st.fragment(run_every=...)` on its own, but
+every `at.run()` is a full run of the page, and a full run executes the live fragment once; while
+the comparison is playing, that execution trains one chunk of epochs. So clicking Train and
+calling `at.run()` until the lab's LiveSession reports done trains deterministically to the end
+(`train_to_end`), and Step trains exactly one epoch per click.
+"""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from regcore import Config
+from ui import state as keys
+from ui.presets import PRESETS
+from ui.urlstate import MAX_RUNS, configs_from_query, lab_query
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+DATA_WIDGETS = [("selectbox", "data_dataset"), ("number_input", "data_n_samples"),
+                ("slider", "data_noise"), ("slider", "data_label_noise"),
+                ("slider", "data_val_fraction"), ("toggle", "data_scale"),
+                ("number_input", "data_seed")]
+RUN_WIDGETS = [("text_input", "hidden"), ("selectbox", "activation"), ("selectbox", "init"),
+               ("selectbox", "norm"), ("slider", "dropout"), ("selectbox", "penalty"),
+               ("select_slider", "penalty_strength"), ("selectbox", "optimizer"),
+               ("select_slider", "lr"), ("select_slider", "weight_decay"),
+               ("number_input", "batch_size"), ("number_input", "epochs"),
+               ("toggle", "early_stopping"), ("number_input", "patience"),
+               ("number_input", "min_delta"), ("selectbox", "monitor"),
+               ("number_input", "start_from_epoch"), ("checkbox", "restore_best")]
+
+
+def lab(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name.replace("__", ".")] = value
+    return at.run()
+
+
+def configs(at: AppTest) -> tuple[Config, ...]:
+    return at.session_state[keys.LAB_CONFIGS]
+
+
+def set_epochs(at: AppTest, epochs: int) -> AppTest:
+    for name in "ABCD"[:len(configs(at))]:
+        at.number_input(key=keys.run_key(name, "epochs")).set_value(epochs).run()
+    return at
+
+
+def live(at: AppTest):
+    return at.session_state[keys.live_key(keys.LIVE_KEY)]
+
+
+def train_to_end(at: AppTest, max_runs: int = 50) -> AppTest:
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    for _ in range(max_runs):
+        if live(at).done:
+            return at.run()  # the run after the end draws the page without ticking
+        at.run()
+    raise AssertionError("training did not end")
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return lab()
+
+
+def test_lab_loads_without_exception(at):
+    assert not at.exception
+    assert at.title[0].value == "Regularization Lab"
+
+
+def test_data_and_run_controls_are_present(at):
+    others = [("button", keys.NEW_SAMPLE), ("file_uploader", keys.CSV_UPLOAD),
+              ("selectbox", keys.PRESET), ("toggle", keys.PRESENTER)]
+    for kind, key in DATA_WIDGETS + others:
+        getattr(at, kind)(key=key)  # KeyError if the widget is missing
+    for name in "AB":
+        for kind, field in RUN_WIDGETS:
+            getattr(at, kind)(key=keys.run_key(name, field))
+
+
+def test_two_runs_by_default(at):
+    assert len(configs(at)) == 2
+    assert [t.label for t in at.tabs[:2]] == ["Run A", "Run B"]
+
+
+def test_add_duplicate_and_remove_runs(at):
+    at.button(key=keys.run_action_key("B", "duplicate")).click().run()
+    assert configs(at)[2] == configs(at)[1]
+    at.button(key=keys.ADD_RUN).click().run()
+    assert len(configs(at)) == 4 == MAX_RUNS
+    assert at.button(key=keys.ADD_RUN).disabled
+    at.button(key=keys.run_action_key("A", "remove")).click().run()
+    assert len(configs(at)) == 3
+    assert configs(at)[0] == PRESETS["Overfitting vs dropout"][1]  # B moved up to A
+    assert not at.exception
+
+
+def test_changing_run_b_dropout_leaves_run_a_unchanged(at):
+    before = configs(at)[0]
+    at.slider(key=keys.run_key("B", "dropout")).set_value(0.25).run()
+    assert configs(at)[1].dropout == 0.25
+    assert configs(at)[0] == before
+
+
+def test_diff_view_lists_exactly_the_differing_fields(at):
+    at.selectbox(key=keys.run_key("B", "penalty")).set_value("l2").run()
+    at.select_slider(key=keys.run_key("B", "penalty_strength")).set_value(1e-3).run()
+    diff = at.table[0].value
+    assert set(diff.index) == {"dropout", "penalty", "strength λ"}
+    assert list(diff.columns) == ["A", "B"]
+    assert diff.loc["penalty", "B"] == "l2"
+
+
+def test_train_with_few_epochs_shows_charts_and_a_summary_row_per_run(at):
+    train_to_end(set_epochs(at, 5))
+    assert not at.exception
+    assert len(at.get("plotly_chart")) > 0
+    summary = at.table[-1].value
+    assert list(summary.index) == ["A", "B"]
+    assert [p.value for p in at.get("progress")] == [100, 100]
+    assert at.button(key=keys.live_key(keys.LIVE_KEY, "pause")).disabled  # nothing to pause
+
+
+def test_step_trains_one_epoch_at_a_time(at):
+    step = keys.live_key(keys.LIVE_KEY, "step")
+    at.button(key=step).click().run()
+    at.button(key=step).click().run()
+    assert [t.epoch for t in live(at).lockstep.trainers] == [2, 2]
+    assert not live(at).playing
+
+
+def test_pause_stops_training_mid_run(at):
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    at.button(key=keys.live_key(keys.LIVE_KEY, "pause")).click().run()
+    epochs = [t.epoch for t in live(at).lockstep.trainers]
+    at.run().run()
+    assert [t.epoch for t in live(at).lockstep.trainers] == epochs
+    assert 0 < epochs[0] < configs(at)[0].epochs
+
+
+def test_a_setting_changed_mid_run_pauses_and_says_so(at):
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    at.slider(key=keys.run_key("B", "dropout")).set_value(0.1).run()
+    assert not at.exception
+    assert not live(at).playing
+    assert any("Settings changed" in info.value for info in at.info)
+    train_button = at.button(key=keys.live_key(keys.LIVE_KEY, "train"))
+    train_button.click().run()
+    assert live(at).configs[1].dropout == 0.1  # Train applied the new settings
+
+
+def test_invalid_setting_is_shown_next_to_the_run_and_blocks_training(at):
+    at.text_input(key=keys.run_key("B", "hidden")).input("64, wide").run()
+    assert not at.exception
+    assert any("Run B cannot train" in error.value for error in at.error)
+    assert keys.live_key(keys.LIVE_KEY, "train") not in [b.key for b in at.button]
+    assert configs(at)[1].hidden == (128, 128)  # the last valid settings are kept
+
+
+CSV_OK = "a,b,label\n" + "\n".join(f"{i},{i % 3},{i % 2}" for i in range(30))
+CSV_BAD = CSV_OK.replace("4,1,0", "4,x,0")  # row 6 holds a word in a feature column
+
+
+def test_uploaded_csv_becomes_the_data_of_every_run(at):
+    at.file_uploader(key=keys.CSV_UPLOAD).upload("mine.csv", CSV_OK.encode(), "text/csv").run()
+    assert not at.exception
+    assert {config.dataset for config in configs(at)} == {"custom"}
+    assert at.selectbox(key=keys.CSV_TARGET).value == "label"
+    train_to_end(set_epochs(at, 2))
+    assert live(at).lockstep.data.n_features == 2
+
+
+def test_bad_csv_shows_an_error_and_keeps_the_previous_data(at):
+    at.file_uploader(key=keys.CSV_UPLOAD).upload("bad.csv", CSV_BAD.encode(), "text/csv").run()
+    assert not at.exception
+    assert any("bad.csv was not loaded" in error.value and "'x'" in error.value
+               for error in at.error)
+    assert configs(at) == PRESETS["Overfitting vs dropout"]
+
+
+def test_csv_handler_keeps_the_previous_data_on_error():
+    state = {}
+    assert keys.accept_csv(state, "ok.csv", CSV_OK.encode(), Config()) is None
+    data_before = state[keys.CSV_DATASET]
+    message = keys.accept_csv(state, "bad.csv", CSV_BAD.encode(), Config())
+    assert "non-numeric value 'x'" in message
+    assert state[keys.CSV_DATASET] is data_before and state[keys.CSV_DATA]["name"] == "ok.csv"
+
+
+def test_query_params_reproduce_the_configs():
+    wanted = [Config(dataset="circles", noise=0.1, hidden=(32,), epochs=30),
+              Config(dataset="circles", noise=0.1, hidden=(32,), epochs=30, penalty="l1",
+                     penalty_strength=1e-4),
+              Config(dataset="circles", noise=0.1, hidden=(32,), epochs=30, norm="layer")]
+    at = lab(**{k.replace(".", "__"): v for k, v in lab_query(wanted).items()})
+    assert not at.exception
+    assert list(configs(at)) == wanted
+    assert configs_from_query(dict(at.query_params)) == wanted
+
+
+def test_a_changed_setting_is_written_to_the_url(at):
+    at.slider(key=keys.run_key("A", "dropout")).set_value(0.2).run()
+    assert at.query_params["A.dropout"] in ("0.2", ["0.2"])
+
+
+def test_bad_query_param_is_ignored_with_a_warning():
+    at = lab(A__dropout="2", B__lr="0.05")
+    assert not at.exception
+    assert any("'A.dropout'" in warning.value for warning in at.warning)
+    assert configs(at)[0].dropout == 0.0 and configs(at)[1].lr == 0.05
+
+
+def test_preset_loads_its_configs(at):
+    at.selectbox(key=keys.PRESET).set_value("L1 vs L2").run()
+    assert configs(at) == PRESETS["L1 vs L2"]
+    assert at.selectbox(key=keys.data_key("dataset")).value == "noisy_features"
+    assert at.selectbox(key=keys.run_key("B", "penalty")).value == "l1"
+
+
+def test_presenter_mode_hides_advanced_controls_and_keeps_their_values(at):
+    at.toggle(key=keys.PRESENTER).set_value(True).run()
+    shown = {w.key for w in at.main if getattr(w, "key", None)}
+    assert keys.run_key("A", "batch_size") not in shown
+    assert keys.run_key("A", "dropout") in shown and keys.run_key("A", "penalty") in shown
+    assert configs(at) == PRESETS["Overfitting vs dropout"]
+    assert at.query_params["presenter"] in ("1", ["1"])
+
+
+def test_l1_ratio_is_offered_only_for_elastic_net(at):
+    assert keys.run_key("A", "l1_ratio") not in [s.key for s in at.slider]
+    at.selectbox(key=keys.run_key("A", "penalty")).set_value("elasticnet").run()
+    at.slider(key=keys.run_key("A", "l1_ratio")).set_value(0.8).run()
+    assert configs(at)[0].l1_ratio == 0.8
+
+
+def test_new_sample_draws_a_new_seed_for_every_run(at):
+    at.button(key=keys.NEW_SAMPLE).click().run()
+    seeds = {config.seed for config in configs(at)}
+    assert len(seeds) == 1 and seeds != {0}
+
+
+def test_reset_discards_the_runs(at):
+    at.button(key=keys.live_key(keys.LIVE_KEY, "step")).click().run()
+    assert live(at).runs is not None
+    at.button(key=keys.live_key(keys.LIVE_KEY, "reset")).click().run()
+    assert live(at).runs is None and not live(at).started
+
+
+def test_a_regression_set_trains_without_accuracy(at):
+    at.selectbox(key=keys.data_key("dataset")).set_value("diabetes").run()
+    train_to_end(set_epochs(at, 3))
+    assert not at.exception
+    assert list(at.table[-1].value.index) == ["A", "B"]
+
+
+def test_an_engine_refusal_is_shown_as_an_error_not_raised(at):
+    at.selectbox(key=keys.data_key("dataset")).set_value("diabetes").run()
+    at.toggle(key=keys.run_key("A", "early_stopping")).set_value(True).run()
+    at.selectbox(key=keys.run_key("A", "monitor")).set_value("val_acc").run()
+    assert not at.exception
+    assert any("Cannot train these runs" in error.value and "val_acc" in error.value
+               for error in at.error)
+
+
+def test_a_link_with_one_run_opens_a_lab_of_one_run():
+    at = lab(runs="1", A__dropout="0.3")
+    assert not at.exception
+    assert [config.dropout for config in configs(at)] == [0.3]
+    assert at.button(key=keys.run_action_key("A", "remove")).disabled
+
+
+def test_every_chart_tab_draws_and_options_survive_a_tab_switch(at):
+    train_to_end(set_epochs(at, 3))
+    at.slider(key=keys.VIEW_SMOOTHING).set_value(0.5).run()
+    for tab in ("Accuracy", "Penalty", "Weights", "Decision boundary"):
+        at.session_state[keys.VIEW_TAB] = tab  # what clicking the tab does
+        at.run()
+        assert not at.exception, tab
+        assert len(at.get("plotly_chart")) >= 1, tab
+    at.session_state[keys.VIEW_TAB] = "Loss"
+    assert at.run().slider(key=keys.VIEW_SMOOTHING).value == 0.5
+
+
+def test_valid_extremes_from_a_link_fit_the_widgets():
+    at = lab(label_noise="0.49", noise="3", A__dropout="0.95", A__optimizer="momentum",
+             A__momentum="0.995", A__patience="5000", A__min_delta="50", A__lr="0.0007",
+             B__penalty="elasticnet", B__penalty_strength="0.003", B__weight_decay="30")
+    assert not at.exception
+    assert not at.warning
+    a, b = configs(at)
+    assert (a.dropout, a.momentum, a.patience, a.min_delta, a.lr) == (0.95, 0.995, 5000, 50, 0.0007)
+    assert (b.penalty_strength, b.weight_decay, b.label_noise) == (0.003, 30, 0.49)
+
+
+def test_a_link_to_an_uploaded_csv_falls_back_to_built_in_data_with_a_warning():
+    at = lab(dataset="custom", B__dropout="0.4")
+    assert not at.exception
+    assert any("uploaded CSV" in warning.value for warning in at.warning)
+    assert {config.dataset for config in configs(at)} == {"moons"}
+    assert configs(at)[1].dropout == 0.4

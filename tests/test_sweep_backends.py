@@ -1,0 +1,190 @@
+"""Where sweep runs execute: the same numbers on every backend, nothing started for a bad
+sweep, and a cancelled sweep leaves no worker running."""
+import os
+import pickle
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from regcore import Config
+from regcore.sweep import iter_sweep, run_config, start_sweep, sweep
+from regcore.sweep import backends, dask_backend, worker
+
+BASE = Config(dataset="moons", n_samples=150, hidden=(12,), epochs=4, penalty="l2")
+GRID = {"dropout": [0.0, 0.3], "penalty_strength": [0.0, 1e-2]}
+LONG = Config(dataset="moons", n_samples=1000, hidden=(64, 64), epochs=2000)  # ~10 s per run
+PROC = Path("/proc")
+
+
+def numbers(results):
+    return results.drop(columns="time")  # wall time is the only column allowed to differ
+
+
+@pytest.fixture(scope="module")
+def in_process():
+    return sweep(BASE, GRID, seeds=2, workers=1)
+
+
+def test_two_local_workers_give_the_same_results_as_one(in_process):
+    assert numbers(sweep(BASE, GRID, seeds=2, workers=2)).equals(numbers(in_process))
+
+
+def test_a_dask_cluster_gives_the_same_results_as_one_local_worker(in_process):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        results = sweep(BASE, GRID, seeds=2, backend="dask", scheduler=cluster.scheduler_address)
+    assert numbers(results).equals(numbers(in_process))
+
+
+def test_the_dask_scheduler_address_can_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("REGLAB_DASK_SCHEDULER", "tcp://somewhere:8786")
+    assert backends.make_backend("dask").address == "tcp://somewhere:8786"
+
+
+def test_the_run_function_travels_to_a_worker_as_its_name():
+    sent = pickle.dumps(worker.RUN_CONFIG)
+    assert b"regcore.sweep.worker:run_config" in sent and len(sent) < 150  # a name, not code
+    assert pickle.loads(sent) is run_config
+
+
+def test_dask_without_a_scheduler_is_refused(monkeypatch):
+    monkeypatch.delenv("REGLAB_DASK_SCHEDULER", raising=False)
+    with pytest.raises(ValueError, match="scheduler address.*REGLAB_DASK_SCHEDULER"):
+        sweep(BASE, GRID, backend="dask")
+
+
+def test_dask_backend_without_dask_installed_is_refused(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
+    with pytest.raises(ValueError, match=r"needs dask.distributed: pip install"):
+        sweep(BASE, GRID, backend="dask", scheduler="tcp://somewhere:8786")
+
+
+def test_an_unreachable_scheduler_is_reported_plainly(monkeypatch):
+    monkeypatch.setattr(dask_backend, "CONNECT_SECONDS", 1)
+    with pytest.raises(ValueError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        sweep(BASE, {}, seeds=1, backend="dask", scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.mark.parametrize("backend, workers, message", [
+    ("spark", None, "backend must be one of local, dask"),
+    ("local", 0, "workers must be an integer"),
+    ("local", 1.5, "workers must be an integer"),
+])
+def test_bad_backend_arguments_are_refused(backend, workers, message):
+    with pytest.raises(ValueError, match=message):
+        sweep(BASE, GRID, backend=backend, workers=workers)
+
+
+# --- refused before anything starts ------------------------------------------------------------
+@pytest.fixture
+def nothing_may_start(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a run or a pool was started")
+    monkeypatch.setattr(worker, "run_config", refuse)
+    monkeypatch.setattr(backends.InProcess, "start", refuse)
+    monkeypatch.setattr(backends.LocalPool, "start", refuse)
+
+
+@pytest.mark.parametrize("grid, message", [
+    ({"dropuot": [0.1]}, "unknown grid key"),
+    ({"dropout": []}, "empty list"),
+    ({"dropout": [0.1, 2.0]}, "grid point dropout=2.0: dropout must be"),
+    ({"penalty_strength": list(range(401))}, "at most 400"),
+])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bad_grid_is_refused_before_any_run_starts(nothing_may_start, grid, message, workers):
+    with pytest.raises(ValueError, match=message):
+        sweep(BASE, grid, seeds=1, workers=workers)
+    with pytest.raises(ValueError, match=message):
+        iter_sweep(BASE, grid, seeds=1, workers=workers)  # refused at the call, not at next()
+
+
+def test_a_worker_that_cannot_run_stops_the_sweep_with_the_run_named(monkeypatch):
+    def broken(config):
+        raise ModuleNotFoundError("No module named 'regcore'")
+    monkeypatch.setattr(worker, "run_config", broken)
+    with pytest.raises(RuntimeError, match="run 0 failed on a worker: ModuleNotFoundError"):
+        sweep(BASE, GRID, seeds=1, workers=1)
+
+
+# --- cancel ------------------------------------------------------------------------------------
+def parents() -> dict[int, int]:
+    """pid → parent pid of every live process (a zombie has ended: it only waits to be reaped)."""
+    found = {}
+    for stat in PROC.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z":
+            found[int(stat.parent.name)] = int(fields[1])
+    return found
+
+
+def children(of: set[int]) -> set[int]:
+    return {pid for pid, parent in parents().items() if parent in of}
+
+
+def command_line(pid: int) -> bytes:
+    try:
+        return (PROC / str(pid) / "cmdline").read_bytes()
+    except OSError:  # the process has just ended
+        return b""
+
+
+def pool_workers() -> set[int]:
+    """Pids of this process's grandchildren: the workers a fork server started for us."""
+    return children(children({os.getpid()}))
+
+
+def wait_for(condition, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+needs_proc = pytest.mark.skipif(not PROC.is_dir(), reason="reads processes from /proc")
+
+
+@needs_proc
+def test_preparing_workers_starts_the_fork_server_without_waiting_for_it():
+    backends.prepare_workers()
+    assert any(b"multiprocessing.forkserver" in command_line(pid)
+               for pid in children({os.getpid()}))
+
+
+@needs_proc
+def test_cancelling_a_job_ends_its_running_workers():
+    before = pool_workers()
+    job = start_sweep(LONG, {"dropout": [0.0, 0.1, 0.2]}, seeds=1, workers=2)
+    started = wait_for(lambda: len(pool_workers() - before) == 2 and pool_workers() - before)
+    job.cancel()
+    assert job.state == "cancelled"
+    assert not started & pool_workers()
+
+
+@needs_proc
+def test_a_cancel_event_stops_iter_sweep_and_its_workers():
+    cancel, before = threading.Event(), pool_workers()
+    rows = iter_sweep(LONG, {"dropout": [0.0, 0.1, 0.2]}, seeds=1, workers=2, cancel=cancel)
+    threading.Timer(0.5, lambda: wait_for(lambda: pool_workers() - before) and cancel.set()).start()
+    assert list(rows) == []
+    assert not pool_workers() - before
+
+
+@needs_proc
+def test_closing_the_generator_ends_the_workers():
+    before = pool_workers()
+    rows = iter_sweep(LONG, {"epochs": [3, LONG.epochs]}, seeds=1, workers=2)
+    assert next(rows)["epochs_trained"] == 3  # the short run is done, the long one is running
+    assert pool_workers() - before
+    rows.close()
+    assert not pool_workers() - before

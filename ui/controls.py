@@ -1,0 +1,290 @@
+"""The lab's settings widgets: the shared data, the controls of one run, and the table of
+the settings that differ between runs.
+
+Widgets never get a `value=`: their values live in st.session_state under the keys of
+ui.state, seeded from the lab's last valid configs whenever Streamlit has forgotten them.
+Every combination goes through regcore.Config; its ValueError comes back as text to show.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from regcore import DATASETS, LIMITS, Config, Dataset
+from regcore.config import DATA_FIELDS
+from regcore.datasets import MIN_SAMPLES, TWO_D
+
+from . import state as keys
+from .urlstate import format_value, parse_hidden
+
+MAX_SEED = 2**32 - 1
+STRENGTHS = [0.0] + [m * 10.0**e for e in range(-6, 1) for m in (1, 2, 5)] + [10.0]
+RATES = [m * 10.0**e for e in range(-5, 0) for m in (1, 2, 3, 5)] + [1.0]
+DATASET_LABELS = {"moons": "Moons (2-D)", "circles": "Circles (2-D)", "spiral": "Spiral (2-D)",
+                  "xor": "XOR (2-D)", "blobs": "Blobs (2-D, 3 classes)",
+                  "noisy_features": "Noisy features (wide)",
+                  "breast_cancer": "Breast cancer (real)", "digits": "Digits (real)",
+                  "wine": "Wine (real)", "diabetes": "Diabetes (real, regression)"}
+NORM_LABELS = {"none": "none", "batch": "BatchNorm", "layer": "LayerNorm"}
+PENALTY_LABELS = {"none": "none", "l1": "L1 (lasso)", "l2": "L2 (ridge)",
+                  "elasticnet": "elastic net (L1 + L2)"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam",
+                    "adamw": "AdamW (decoupled decay)"}
+FIELD_LABELS = {"hidden": "hidden layers", "penalty_strength": "strength λ",
+                "l1_ratio": "L1 ratio ρ", "lr": "learning rate", "weight_decay": "weight decay",
+                "batch_size": "batch size", "min_delta": "min delta",
+                "start_from_epoch": "start from epoch", "restore_best": "restore best",
+                "snapshot_every": "snapshot every"}
+
+
+# --- session-state plumbing --------------------------------------------------------------------
+def seed(key: str, value) -> None:
+    """Give a widget its value from the configs unless it already has one."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def widget_value(field: str, config: Config):
+    """What the widget of `field` holds for `config` (hidden as text, patience as a number)."""
+    if field == "hidden":
+        return ", ".join(map(str, config.hidden))
+    if field == "early_stopping":
+        return config.patience is not None
+    if field == "patience":
+        return config.patience if config.patience is not None else 20
+    return getattr(config, field)
+
+
+def _options_with(grid: list[float], value: float) -> list[float]:
+    return sorted(set(grid) | {float(value)})
+
+
+def _slider(label: str, low: float, high: float, step: float, key: str, **options):
+    """A slider whose range also covers the current value (a link may hold any valid one)."""
+    value = st.session_state[key]
+    return st.slider(label, min(low, value), max(high, value), step=step, key=key, **options)
+
+
+def _number(label: str, low, high, key: str, **options):
+    """A number input whose upper bound also covers the current value."""
+    return st.number_input(label, low, max(high, st.session_state[key]), key=key, **options)
+
+
+def _log_slider(label: str, key: str, grid: list[float], help_: str, disabled: bool = False):
+    """A slider over a log-spaced grid of values (plus the current one), shown as 0.001."""
+    options = _options_with(grid, st.session_state[key])
+    return st.select_slider(label, options, key=key, help=help_, disabled=disabled,
+                            format_func=lambda v: f"{v:g}")
+
+
+# --- data --------------------------------------------------------------------------------------
+def data_controls(base: Config, presenter: bool) -> dict[str, object]:
+    """The data widgets for the built-in sets; returns the Config data fields they set."""
+    seed_data(base)
+    dataset = st.selectbox("Dataset", list(DATASETS), key=keys.data_key("dataset"),
+                           format_func=DATASET_LABELS.get, help=_dataset_help())
+    st.caption(DATASETS[dataset])
+    values = {"dataset": dataset}
+    values["n_samples"] = st.number_input(
+        "Samples", MIN_SAMPLES, LIMITS.max_samples, step=100, key=keys.data_key("n_samples"),
+        help=f"Rows before the split, {MIN_SAMPLES} to {LIMITS.max_samples}. The real sets have "
+             "a fixed size: asking for fewer draws a random subset.")
+    values["noise"] = _slider("Noise", 0.0, 1.0, 0.05, keys.data_key("noise"),
+                              disabled=dataset not in TWO_D,
+                              help="How far the 2-D points scatter from their shapes.")
+    if dataset == "diabetes":  # a regression target has no labels to flip
+        st.session_state[keys.data_key("label_noise")] = 0.0
+    values["label_noise"] = _slider(
+        "Label noise", 0.0, 0.45, 0.05, keys.data_key("label_noise"),
+        disabled=dataset == "diabetes",
+        help="Share of training labels flipped to a wrong class (validation labels stay clean).")
+    if dataset == "noisy_features":
+        values["n_features"] = st.number_input("Features", 2, LIMITS.max_csv_columns,
+                                               key=keys.data_key("n_features"))
+        values["n_informative"] = st.number_input("Informative features", 1,
+                                                  LIMITS.max_csv_columns,
+                                                  key=keys.data_key("n_informative"))
+    values.update(split_controls(presenter))
+    return values
+
+
+def seed_data(base: Config) -> None:
+    """Seed the data widgets from `base` (an uploaded CSV's "custom" seeds the default set)."""
+    for field in DATA_FIELDS:
+        value = getattr(base, field)
+        seed(keys.data_key(field), Config().dataset if value == "custom" else value)
+
+
+def split_controls(presenter: bool) -> dict[str, object]:
+    """Validation fraction, scaling and seed: shared by built-in sets and an uploaded CSV."""
+    values = {}
+    if not presenter:
+        values["val_fraction"] = st.slider("Validation fraction", 0.05, 0.9, step=0.05,
+                                           key=keys.data_key("val_fraction"),
+                                           help="Share of rows held out to measure generalization.")
+    values["scale"] = st.toggle("Standardize features", key=keys.data_key("scale"),
+                                help="Subtract the mean and divide by the std of the training "
+                                     "rows.")
+    if not presenter:
+        values["seed"] = st.number_input("Seed", 0, MAX_SEED, key=keys.data_key("seed"),
+                                         help="Fixes the data, the split, the initial weights, "
+                                              "the shuffling and the dropout masks.")
+        st.button("New sample", key=keys.NEW_SAMPLE, on_click=_new_seed, width="stretch",
+                  icon=":material/casino:", help="Draw a new random seed: new data, new split, "
+                                                 "new initial weights.")
+    return values
+
+
+def _dataset_help() -> str:
+    return "\n".join(f"- **{DATASET_LABELS[name]}**: {text}" for name, text in DATASETS.items())
+
+
+def _new_seed() -> None:
+    st.session_state[keys.data_key("seed")] = int(np.random.default_rng().integers(1, 100_000))
+
+
+# --- one run -----------------------------------------------------------------------------------
+def run_controls(name: str, base: Config, presenter: bool) -> Config | str:
+    """The widgets of run `name` in four columns; its Config, or the reason it is invalid."""
+    run = _RunWidgets(name, presenter)
+    for field in keys.RUN_FIELDS:
+        seed(run.key(field), widget_value(field, base))
+    for column, title, draw in zip(st.columns(4, gap="medium"),
+                                   ("Model", "Penalty", "Optimizer", "Early stopping"),
+                                   (_model, _penalty, _optimizer, _stopping)):
+        with column:
+            st.markdown(f"**{title}**")
+            draw(run)
+    return config_from_widgets(base, run.values)
+
+
+class _RunWidgets:
+    """Draws the widgets of one run and collects their values (by Config field)."""
+
+    def __init__(self, name: str, presenter: bool):
+        self.name, self.presenter, self.values = name, presenter, {}
+
+    def key(self, field: str) -> str:
+        return keys.run_key(self.name, field)
+
+    def shown(self, field: str) -> bool:
+        return not self.presenter or field not in keys.ADVANCED_RUN_FIELDS
+
+    def select(self, field: str, label: str, labels: dict[str, str]) -> str:
+        """A selectbox over labels' keys (shown by their labels); returns the choice."""
+        if not self.shown(field):
+            return st.session_state[self.key(field)]
+        self.values[field] = st.selectbox(label, list(labels), key=self.key(field),
+                                          format_func=labels.get)
+        return self.values[field]
+
+
+def _model(run: _RunWidgets) -> None:
+    if run.shown("hidden"):
+        run.values["hidden"] = st.text_input(
+            "Hidden layers", key=run.key("hidden"),
+            help=f"Widths separated by commas, e.g. 64, 64 (empty: a linear model); at most "
+                 f"{LIMITS.max_layers} layers of {LIMITS.max_width} units.")
+    run.select("activation", "Activation", {a: a for a in ("relu", "tanh", "sigmoid")})
+    run.select("init", "Initialization", {"he": "He", "xavier": "Xavier"})
+    run.select("norm", "Normalization", NORM_LABELS)
+    run.values["dropout"] = _slider("Dropout", 0.0, 0.9, 0.05, run.key("dropout"),
+                                    help="Share of hidden units zeroed at random in each "
+                                         "training batch.")
+
+
+def _penalty(run: _RunWidgets) -> None:
+    kind = run.select("penalty", "Penalty", PENALTY_LABELS)
+    run.values["penalty_strength"] = _log_slider(
+        "Strength λ", run.key("penalty_strength"), STRENGTHS,
+        "Weight of the penalty in the objective (log scale).", disabled=kind == "none")
+    if kind == "elasticnet":
+        run.values["l1_ratio"] = _slider("L1 ratio ρ", 0.0, 1.0, 0.05, run.key("l1_ratio"),
+                                         help="Share of L1 in the penalty (1: pure L1).")
+    run.values["weight_decay"] = _log_slider(
+        "Weight decay", run.key("weight_decay"), STRENGTHS,
+        "Shrinks the weights in the optimizer step; AdamW decouples it from the adaptive step.")
+
+
+def _optimizer(run: _RunWidgets) -> None:
+    chosen = run.select("optimizer", "Optimizer", OPTIMIZER_LABELS)
+    if run.shown("lr"):
+        run.values["lr"] = _log_slider("Learning rate", run.key("lr"), RATES,
+                                       "Step size (log scale).")
+    if run.shown("momentum") and chosen == "momentum":
+        run.values["momentum"] = _slider("Momentum", 0.0, 0.99, 0.01, run.key("momentum"))
+    if run.shown("batch_size"):
+        run.values["batch_size"] = st.number_input(
+            "Batch size", 1, LIMITS.max_samples, key=run.key("batch_size"),
+            help=f"Samples per gradient step, 1 to {LIMITS.max_samples}.")
+    run.values["epochs"] = st.number_input("Epochs", 1, LIMITS.max_epochs, key=run.key("epochs"),
+                                           help=f"At most {LIMITS.max_epochs} epochs.")
+
+
+def _stopping(run: _RunWidgets) -> None:
+    on = run.values["early_stopping"] = st.toggle(
+        "Stop early", key=run.key("early_stopping"),
+        help="Stop when the monitored metric has not improved for `patience` epochs.")
+    run.values["patience"] = _number("Patience (epochs)", 0, LIMITS.max_epochs,
+                                     run.key("patience"), disabled=not on)
+    if run.shown("min_delta"):
+        run.values["min_delta"] = _number("Min delta", 0.0, 10.0, run.key("min_delta"),
+                                          step=1e-4, format="%.4f", disabled=not on,
+                                          help="Smallest change that counts as improvement.")
+    if run.shown("monitor"):
+        run.values["monitor"] = st.selectbox("Monitor", ["val_loss", "val_acc"],
+                                             key=run.key("monitor"), disabled=not on)
+    if run.shown("start_from_epoch"):
+        run.values["start_from_epoch"] = st.number_input(
+            "Start from epoch", 0, LIMITS.max_epochs, key=run.key("start_from_epoch"),
+            disabled=not on, help="Epochs before which early stopping does not count.")
+    if run.shown("restore_best"):
+        run.values["restore_best"] = st.checkbox("Restore best weights",
+                                                 key=run.key("restore_best"), disabled=not on)
+
+
+def config_from_widgets(base: Config, values: dict[str, object]) -> Config | str:
+    """`base` with the widget values applied; the message of the first problem otherwise."""
+    changes = dict(values)
+    on = changes.pop("early_stopping", base.patience is not None)
+    patience = changes.pop("patience", base.patience)
+    changes["patience"] = int(patience) if on and patience is not None else None
+    if "hidden" in changes:
+        try:
+            changes["hidden"] = parse_hidden(str(changes["hidden"]))
+        except ValueError as error:
+            return f"Hidden layers: {error}"
+    try:
+        return base.replace(**changes)
+    except (ValueError, TypeError) as error:
+        return str(error)
+
+
+# --- what differs between runs -----------------------------------------------------------------
+def display_value(field: str, value) -> str:
+    if field == "hidden":
+        return ", ".join(map(str, value)) if value else "linear"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return format_value(field, value)
+
+
+def settings_diff(configs, names) -> pd.DataFrame:
+    """The settings that differ between runs: one row per field (readable name), one column
+    per run; empty when all runs agree."""
+    rows = {}
+    for field in (f for f in Config.__dataclass_fields__ if f not in DATA_FIELDS):
+        values = [getattr(config, field) for config in configs]
+        if any(value != values[0] for value in values[1:]):
+            rows[FIELD_LABELS.get(field, field.replace("_", " "))] = [
+                display_value(field, value) for value in values]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(names))
+
+
+# --- data in words ---------------------------------------------------------------------------
+def describe(data: Dataset) -> str:
+    """"210 training and 90 validation rows, 4 features, 2 classes"."""
+    kind = f"{data.n_classes} classes" if data.task == "classification" else "regression"
+    return (f"{data.n_train} training and {data.n_val} validation rows, "
+            f"{data.n_features} features, {kind}")

@@ -1,0 +1,180 @@
+"""What the lab shows: the chart tabs drawn on every tick, the summary table, the table of
+settings that differ between runs, and the share-and-keep section."""
+from __future__ import annotations
+
+import streamlit as st
+
+from regcore.export import configs_json, history_csv, reproduction_script
+from ui.plots.boundary import boundary_figure
+from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
+from ui.plots.summary import highlight_differences, summary_frame
+from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
+
+from . import state as keys
+from .controls import settings_diff
+from .live import session_for, throttled_figure
+from .theme import FIGURE_HEIGHT, RUN_COLORS
+from .urlstate import lab_link
+
+CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Decision boundary")
+BOUNDARY_REFRESH = 1.0   # seconds between redraws of the decision maps while training
+PLOT_CONFIG = {"displaylogo": False}
+KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
+
+
+def run_color_css(container_key: str, count: int) -> None:
+    """Color the tab labels (and the selected tab's underline) inside
+    st.container(key=container_key) like the runs."""
+    rules = "\n".join(
+        f".st-key-{container_key} [role='tab'][data-key='{i}'] p {{color: {RUN_COLORS[i]}; "
+        f"font-weight: 700;}}\n"
+        f".st-key-{container_key} [role='tab'][data-key='{i}'] .react-aria-SelectionIndicator "
+        f"{{background-color: {RUN_COLORS[i]};}}" for i in range(count))
+    st.html(f"<style>{rules}</style>")
+
+
+def compact_top() -> None:
+    """Less empty space above the title, so more of the lab fits on a projector."""
+    st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>")
+
+
+# --- drawn on every tick -----------------------------------------------------------------------
+def draw(runs, names) -> None:
+    """The lab's charts: one tab at a time is computed (lazy tabs), the summary always."""
+    tabs = st.tabs(CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
+    drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
+               "Weights": _weights_tab, "Decision boundary": _boundary_tab}
+    for label, tab in zip(CHART_TABS, tabs):
+        if tab.open is not False:
+            with tab:
+                drawers[label](runs, names)
+    st.markdown("**Summary** — best value in each column in bold, equal columns greyed")
+    st.table(highlight_differences(summary_frame(runs, names)))
+
+
+def _chart(figure) -> None:
+    st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch")
+
+
+def _loss_tab(runs, names) -> None:
+    log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2], vertical_alignment="bottom")
+    log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
+    amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
+                              persist_state=KEEP,
+                              help="Exponential moving average of each curve (0: raw).")
+    train = show_train.toggle("Training loss", value=True, key=keys.VIEW_SHOW_TRAIN,
+                              persist_state=KEEP)
+    patience = None
+    if any(run.config.patience is None for run in runs):
+        patience = what_if.number_input(
+            "What if patience were…", min_value=1, max_value=500, value=None, step=5,
+            key=keys.VIEW_WHAT_IF, placeholder="off", persist_state=KEEP,
+            help="Mark where early stopping with this patience would have ended the runs "
+                 "that train without it.")
+    left, right = st.columns([3, 2])
+    with left:
+        _chart(loss_figure(runs, names, log_y=log, smoothing=amount, show_train=train,
+                           what_if_patience=patience, height=FIGURE_HEIGHT + 60))
+    with right:
+        _chart(gap_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+
+
+def _accuracy_tab(runs, names) -> None:
+    if runs[0].data.task != "classification":
+        st.info("This data set is a regression task: its loss is the mean squared error and "
+                "there is no accuracy to show.")
+        return
+    amount = st.session_state.get(keys.VIEW_SMOOTHING, 0.0)
+    _chart(accuracy_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+
+
+def _penalty_tab(runs, names) -> None:
+    _chart(penalty_split_figure(runs, names, height=FIGURE_HEIGHT + 60))
+
+
+def _weights_tab(runs, names) -> None:
+    epochs = snapshot_epochs(runs)
+    session = session_for(keys.LIVE_KEY)
+    following = session is not None and session.playing
+    if following or st.session_state.get(keys.VIEW_EPOCH) not in epochs:
+        st.session_state[keys.VIEW_EPOCH] = epochs[-1]
+    epoch = epochs[-1]
+    if len(epochs) > 1:
+        epoch = st.select_slider(
+            "Epoch", epochs, key=keys.VIEW_EPOCH, disabled=following, persist_state=KEEP,
+            help="Scrub through the weight snapshots (follows training while it runs).")
+    _chart(histogram_figure(runs, names, epoch))
+    left, right = st.columns(2)
+    with left:
+        _chart(layer_stats_figure(runs, names, stat="sparsity"))
+    with right:
+        _chart(layer_stats_figure(runs, names, stat="l2"))
+
+
+def _boundary_tab(runs, names) -> None:
+    data = runs[0].data
+    if not (data.is_2d and data.task == "classification"):
+        st.info(f"Decision boundaries are drawn for the 2-D classification sets (moons, circles, "
+                f"spiral, XOR, blobs); this data has {data.n_features} features.")
+        return
+    labels = {"final": "at the end", "best": "at the best epoch"}
+    which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
+                                 default="final", required=True, format_func=labels.get,
+                                 persist_state=KEEP)
+    session = session_for(keys.LIVE_KEY)
+    final = session is None or not session.playing
+    version = (which, tuple((run.stopped_epoch, run.status) for run in runs), tuple(names))
+    figure = throttled_figure(f"lab-boundary-{which}", version,
+                              lambda: boundary_figure(runs, names, which=which),
+                              every=BOUNDARY_REFRESH, final=final)
+    _chart(figure)
+    if not final:
+        st.caption(f"While training, the maps refresh about every {BOUNDARY_REFRESH:g} s.")
+
+
+def placeholder() -> None:
+    """Where the charts will be, before the first epoch (so Train does not push the page
+    around, and the browser has its chart library loaded by then)."""
+    _chart(loss_figure([], [], height=FIGURE_HEIGHT + 60))
+
+
+# --- around the live part ----------------------------------------------------------------------
+def diff_view(configs, names, description: str) -> None:
+    """The settings that differ between the runs (one column per run), next to what the
+    comparison is about (`description`)."""
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        diff = settings_diff(configs, names)
+        if len(configs) < 2:
+            st.caption("Add a run to compare it with run A.")
+        elif diff.empty:
+            st.caption("All runs have the same settings: change one in a run's tab to compare.")
+        else:
+            st.markdown("**What differs between the runs**")
+            st.table(diff, width="content")
+    with right:
+        st.info(description, icon=":material/lightbulb:")
+
+
+def share_and_keep(configs, names, runs, csv_info: dict | None) -> None:
+    """The link to this experiment and downloads of the history, configs and a script.
+    csv_info: {"name", "target"} of the uploaded CSV the runs train on, if any."""
+    link = lab_link(configs)
+    base = st.context.url.split("?")[0].rstrip("/") if st.context.url else ""
+    st.caption("The address bar always holds the settings of this page; this link opens the "
+               "same experiment" + (" (the uploaded CSV is not part of it)." if csv_info else "."))
+    st.code(base + link, language=None, wrap_lines=True)
+    history, settings, script = st.columns(3)
+    history.download_button(
+        "History (CSV)", history_csv(runs, names) if runs else "", "history.csv", "text/csv",
+        key=keys.DOWNLOAD_HISTORY, disabled=not runs, width="stretch",
+        icon=":material/download:", help="Every epoch of every run, with a `run` column.")
+    settings.download_button("Settings (JSON)", configs_json(configs, names), "configs.json",
+                             "application/json", key=keys.DOWNLOAD_CONFIGS, width="stretch",
+                             icon=":material/download:")
+    csv_args = ({"csv_path": csv_info["name"], "csv_target": csv_info.get("target")}
+                if csv_info else {})
+    script.download_button("Python script", reproduction_script(configs, names, **csv_args),
+                           "reproduce.py", "text/x-python", key=keys.DOWNLOAD_SCRIPT,
+                           width="stretch", icon=":material/download:",
+                           help="Trains the same runs again with regcore, outside the app.")

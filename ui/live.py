@@ -1,0 +1,312 @@
+"""Live training on a page: a regcore.Lockstep kept in session state and advanced a chunk of
+epochs per tick of an `st.fragment(run_every=...)`, so charts refresh several times a second
+while the page stays responsive (no thread, no blocking loop).
+
+    runs = live_comparison("dropout", configs, None, draw)
+
+While training, only the fragment reruns: it steps the Lockstep for about TICK_SECONDS of
+compute (the chunk size is measured from the previous tick), then calls `draw(runs, names)`.
+Train, Pause, Step and Reset rerun the whole page, which turns the ticking on or off.
+Settings changed after training began never touch the running Lockstep: the old runs stay on
+screen, paused, with a notice, until Train or Reset applies the new settings (pages with
+autostart=True restart at once instead).
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from regcore import Config, Dataset, Lockstep, Run
+
+from .state import FIGURE_CACHE, live_key, same_configs
+from .theme import RUN_NAMES, run_color
+
+TICK_SECONDS = 0.25      # compute per tick while training
+TICK_INTERVAL = 0.05     # seconds between fragment reruns: the next tick starts right after
+MAX_CHUNK = 500          # epochs per tick at most
+STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",
+                 "diverged": "diverged", "failed": "failed"}
+
+
+@dataclass
+class LiveSession:
+    """What one live comparison keeps between reruns."""
+
+    configs: tuple[Config, ...]
+    data: Dataset | None
+    fingerprint: str | None
+    lockstep: Lockstep | None = None
+    error: str = ""
+    playing: bool = False
+    steps_requested: int = 0          # epochs asked for with Step
+    chunk: int = 1                    # epochs per tick, adapted to TICK_SECONDS
+    runs: list[Run] | None = None     # the runs after the last step
+    pending: tuple | None = None      # (configs, data, fingerprint) waiting for Train or Reset
+    ticks: int = 0
+    seconds: list[float] = field(default_factory=list)  # compute time of each tick
+
+    @property
+    def started(self) -> bool:
+        return self.lockstep is not None and any(t.epoch for t in self.lockstep.trainers)
+
+    @property
+    def done(self) -> bool:
+        return self.lockstep is None or self.lockstep.done
+
+
+# --- the component -----------------------------------------------------------------------------
+def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
+                    draw: Callable[[list[Run], list[str]], None], *,
+                    names: Sequence[str] | None = None, autostart: bool = False,
+                    controls: bool = True) -> list[Run] | None:
+    """Train `configs` side by side on `data` (None: the data their fields describe), live.
+
+    Keeps the Lockstep in st.session_state under live_key(key); rebuilt when the configs or the
+    data change (by value). Draws Train/Pause/Step/Reset (if `controls`) and each run's
+    progress, and calls `draw(runs, names)` on every tick once an epoch has been trained.
+    autostart: start training on first view and after every change of settings.
+    Returns the latest runs, or None before the first epoch.
+    """
+    names = list(names) if names is not None else list(RUN_NAMES[:len(configs)])
+    session = _synced_session(key, tuple(configs), data, autostart)
+    if session.steps_requested:
+        _advance(session)  # before the buttons, so they show the state after the step
+    # The bar (buttons, progress) stays in view while this comparison's charts scroll by.
+    with st.container(key=live_key(key, "section")):
+        bar = st.container(key=live_key(key, "bar"))
+        _sticky(live_key(key, "bar"))
+        with bar:
+            if controls:
+                _buttons(key, session)
+            else:
+                st.empty()  # the fragment writes the progress here: the bar needs a first write
+            if session.pending is not None and session.started:
+                st.info("Settings changed — the charts still show the previous runs. Press "
+                        "**Train** to start over with the new settings, or **Reset** to clear "
+                        "the charts.", icon=":material/edit:")
+        every = TICK_INTERVAL if session.playing else None
+        st.fragment(run_every=every)(_tick)(key, names, draw, every, bar)
+    return session.runs
+
+
+def _tick(key: str, names: list[str], draw, registered_every, bar) -> None:
+    session: LiveSession = st.session_state[live_key(key)]
+    if session.error:
+        st.error(session.error)
+        return
+    _advance(session)
+    if registered_every and not session.playing:
+        st.rerun(scope="app")  # paused or ended: draw the whole page once more, without ticking
+    with bar:
+        _progress(session, names)
+    if session.runs:
+        draw(session.runs, names)
+
+
+def _sticky(container_key: str) -> None:
+    """Keep the container in view at the top while the page scrolls (sticky needs the
+    container's wrapper, whose parent is as tall as the page)."""
+    st.html(f"<style>[data-testid='stLayoutWrapper']:has(> .st-key-{container_key}) "
+            "{position: sticky; top: 3.75rem; z-index: 999; background: white; "
+            "padding-bottom: 0.6rem; border-bottom: 1px solid #e5e7eb; "
+            "box-shadow: 0 8px 8px -8px rgba(17, 24, 39, 0.3);}</style>")
+
+
+# --- state -------------------------------------------------------------------------------------
+def session_for(key: str) -> LiveSession | None:
+    """The live comparison `key` of this browser session, if the page has shown it."""
+    return st.session_state.get(live_key(key))
+
+
+def _synced_session(key, configs, data, autostart) -> LiveSession:
+    state_key = live_key(key)
+    session: LiveSession | None = st.session_state.get(state_key)
+    if session is None:
+        session = _built(configs, data, fingerprint(data))
+        session.playing = autostart and not session.error
+        st.session_state[state_key] = session
+        return session
+    same = same_configs(session.configs, configs) and _same_data(session, data)
+    if same:
+        session.pending = None
+    elif autostart or not session.started:
+        playing = autostart or session.playing
+        session = _built(configs, data, fingerprint(data))
+        session.playing = playing and not session.error
+        st.session_state[state_key] = session
+    else:
+        session.pending = (configs, data, fingerprint(data))
+        session.playing = False
+    return session
+
+
+def _built(configs, data, print_) -> LiveSession:
+    session = LiveSession(configs=configs, data=data, fingerprint=print_)
+    try:
+        session.lockstep = Lockstep(list(configs), data)
+    except ValueError as error:
+        session.error = f"Cannot train these runs: {error}"
+    return session
+
+
+def _same_data(session: LiveSession, data: Dataset | None) -> bool:
+    if session.data is data:
+        return True
+    if session.data is None or data is None:
+        return False
+    return session.fingerprint == fingerprint(data)
+
+
+def fingerprint(data: Dataset | None) -> str | None:
+    """A digest of a Dataset's arrays and task, so equal data built twice compares equal."""
+    if data is None:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for array in (data.X_train, data.y_train, data.X_val, data.y_val):
+        digest.update(str((array.shape, array.dtype)).encode())
+        digest.update(array.tobytes())
+    digest.update(data.task.encode())
+    return digest.hexdigest()
+
+
+def _rebuild_from_pending(session: LiveSession) -> LiveSession:
+    configs, data, print_ = session.pending or (session.configs, session.data, session.fingerprint)
+    return _built(configs, data, print_)
+
+
+# --- actions (button callbacks; also usable by pages with their own buttons) -------------------
+def start(key: str) -> None:
+    """Train: resume a paused comparison, or start over if it ended or its settings changed."""
+    session = session_for(key)
+    if session is None:
+        return
+    if session.pending is not None or (session.started and session.done):
+        session = _rebuild_from_pending(session)
+        st.session_state[live_key(key)] = session
+    session.playing = not session.error and not session.done
+
+
+def pause(key: str) -> None:
+    session = session_for(key)
+    if session is not None:
+        session.playing = False
+
+
+def step(key: str, epochs: int = 1) -> None:
+    """Pause and advance every unfinished run by `epochs` epochs at the next draw."""
+    session = session_for(key)
+    if session is None:
+        return
+    if session.pending is not None or (session.started and session.done):
+        session = _rebuild_from_pending(session)
+        st.session_state[live_key(key)] = session
+    session.playing = False
+    session.steps_requested += epochs
+
+
+def reset(key: str) -> None:
+    """Discard the runs (and apply changed settings)."""
+    session = session_for(key)
+    if session is not None:
+        st.session_state[live_key(key)] = _rebuild_from_pending(session)
+
+
+# --- one tick ----------------------------------------------------------------------------------
+def _advance(session: LiveSession) -> None:
+    """Step the Lockstep by one chunk (or the requested steps) and take a snapshot of the runs."""
+    if session.lockstep is None or session.lockstep.done:
+        session.playing = False
+        return
+    epochs = session.steps_requested or (session.chunk if session.playing else 0)
+    if not epochs:
+        return
+    started = time.perf_counter()
+    session.lockstep.step(epochs)
+    spent = time.perf_counter() - started
+    session.steps_requested = 0
+    session.ticks += 1
+    session.seconds.append(spent)
+    session.chunk = next_chunk(session.chunk if epochs == session.chunk else epochs, spent)
+    session.runs = session.lockstep.runs()
+    if session.lockstep.done:
+        session.playing = False
+
+
+def next_chunk(epochs: int, seconds: float, target: float = TICK_SECONDS) -> int:
+    """Epochs for the next tick so it takes about `target` seconds, given that `epochs` took
+    `seconds`; grows at most 4× per tick so one fast tick does not cause a long freeze."""
+    if seconds <= 0:
+        return min(epochs * 4, MAX_CHUNK)
+    wanted = round(epochs * target / seconds)
+    return max(1, min(wanted, epochs * 4, MAX_CHUNK))
+
+
+# --- what the user sees ------------------------------------------------------------------------
+def _buttons(key: str, session: LiveSession) -> None:
+    resumable = session.started and not session.done and session.pending is None
+    buttons = [  # (part of the key, label, icon, callback, disabled, help)
+        ("train", "Resume" if resumable else "Train", "play_arrow", start,
+         session.playing or bool(session.error), "Train every run side by side, epoch by epoch."),
+        ("pause", "Pause", "pause", pause, not session.playing, None),
+        ("step", "Step", "skip_next", step, bool(session.error),
+         "Pause and train one more epoch of every run."),
+        ("reset", "Reset", "restart_alt", reset,
+         not (session.started or session.playing) and session.pending is None,
+         "Discard the runs and start again from epoch 0."),
+    ]
+    columns = st.columns([1.2, 1, 1, 1, 3], vertical_alignment="center")
+    for column, (part, label, icon, action, disabled, help_) in zip(columns, buttons):
+        column.button(label, key=live_key(key, part), icon=f":material/{icon}:", on_click=action,
+                      args=(key,), disabled=disabled, help=help_, width="stretch",
+                      type="primary" if part == "train" else "secondary")
+    with columns[4]:
+        st.caption(_state_line(session))
+
+
+def _state_line(session: LiveSession) -> str:
+    if session.error:
+        return "Fix the settings to train."
+    if session.playing:
+        return "Training… the charts update as it goes."
+    if not session.started:
+        return "Press Train to start; Step trains one epoch at a time."
+    if session.done:
+        seconds = max((t.elapsed for t in session.lockstep.trainers), default=0.0)
+        return f"Finished — the longest run took {seconds:.1f} s of compute."
+    return "Paused."
+
+
+def _progress(session: LiveSession, names: list[str]) -> None:
+    if session.lockstep is None:
+        return
+    columns = st.columns(len(names))
+    for index, (column, name, trainer) in enumerate(zip(columns, names, session.lockstep.trainers)):
+        total = trainer.config.epochs
+        with column:
+            st.markdown(f"<span style='color:{run_color(index)};font-weight:700'>● {name}</span>"
+                        f" <span style='color:#4b5563'>{STATUS_LABELS[trainer.status]}</span>",
+                        unsafe_allow_html=True)
+            st.progress(min(trainer.epoch / total, 1.0), text=f"epoch {trainer.epoch} of {total}")
+            if trainer.message and trainer.status not in ("running", "completed"):
+                st.caption(trainer.message)  # why it stopped: early, diverged or failed
+
+
+def throttled_figure(slot: str, version, build: Callable[[], object], *, every: float = 1.0,
+                     final: bool = False):
+    """A figure that is costly to build, rebuilt at most every `every` seconds while training:
+    `build()` runs when `version` (what the figure depends on) changed and either `final` is
+    true or the last build is `every` seconds old; otherwise the last figure is returned."""
+    cache = st.session_state.setdefault(FIGURE_CACHE, {})
+    cached = cache.get(slot)
+    now = time.monotonic()
+    if cached is not None:
+        old_version, built_at, figure = cached
+        if old_version == version or (not final and now - built_at < every):
+            return figure
+    figure = build()
+    cache[slot] = (version, now, figure)
+    return figure

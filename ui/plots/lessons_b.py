@@ -1,0 +1,220 @@
+"""Figures of the dropout, batch-norm and layer-norm lessons: training loss in train vs eval
+mode, the dropout ensemble on a 2-D grid, inverted vs original dropout, γ and β over the
+epochs, the train/eval mismatch across batch sizes, and one sample's output in batches of
+different sizes. Pure functions of regcore results; no Streamlit inside.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.plots.style import (MUTED, Grid, Parts, blend_with_white, build,
+                            finite_points, message_figure)
+from ui.theme import CLASS_COLORS, FIGURE_HEIGHT, run_color
+
+NO_RUNS = "Train the runs to see this chart."
+NORM_COLORS = {"batch": "#4d4d4d", "layer": "#b07aa1"}  # not runs: BatchNorm vs LayerNorm
+NORM_LABELS = {"batch": "BatchNorm", "layer": "LayerNorm"}
+# multi-panel figures: the legend sits above the panel titles
+HIGH_LEGEND = dict(y=1.12)
+PANEL_MARGIN = dict(l=60, r=20, t=100, b=55)
+
+
+# train mode vs eval mode ------------------------------------------------------------------------
+def mode_loss_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """Per run: the training loss in eval mode (train_loss, solid) and in train mode during the
+    epoch (minibatch_loss, dotted) — dropout on, or BatchNorm with batch statistics."""
+    if not runs:
+        return message_figure(NO_RUNS, height=height, uirevision="mode-loss")
+    parts = Parts()
+    for i, (run, name) in enumerate(zip(runs, names)):
+        for column, label, dash in (("train_loss", "eval mode", "solid"),
+                                    ("minibatch_loss", "train mode", "dot")):
+            x, y = finite_points(run.history["epoch"], run.history[column])
+            parts.traces.append(dict(type="scatter", x=x, y=y, mode="lines",
+                                     name=f"{name} — {label}", legendgroup=name,
+                                     hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>",
+                                     line=dict(color=run_color(i), dash=dash, width=2.5)))
+    return build(parts, height=height, uirevision="mode-loss", x_title="epoch",
+                 y_title="training loss", hovermode="x unified")
+
+
+# the dropout ensemble ---------------------------------------------------------------------------
+def ensemble_figure(grid, data, *, height: int = FIGURE_HEIGHT + 60) -> go.Figure:
+    """Two maps of a dropout mask ensemble (regcore.lessons.dropout.EnsembleGrid) of a 2-class
+    problem: the mean probability of the second class with its 0.5 contour, and the std
+    across masks; the training points on both."""
+    panels = Grid(rows=1, cols=2, h_gap=0.12, v_gap=0)
+    parts = Parts()
+    p1 = grid.mean_proba[..., -1]
+    top_spread = max(float(np.nanmax(grid.spread)), 1e-6)
+    maps = ((p1, "RdBu_r", 0.0, 1.0, "mean P(class 1)"),
+            (grid.spread, "Viridis", 0.0, top_spread, "std across masks"))
+    for col, (z, scale, low, high, title) in enumerate(maps, start=1):
+        refs = panels.refs(1, col)
+        x0, x1 = panels.x_domain(col)
+        parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z.astype(np.float32),
+                                 colorscale=scale, zmin=low, zmax=high,
+                                 colorbar=dict(x=x1 + 0.01, len=0.9, thickness=12),
+                                 hovertemplate=f"{title}: %{{z:.3f}}<extra></extra>", **refs))
+        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=p1.astype(np.float32),
+                                 showscale=False, contours=dict(start=0.5, end=0.5, size=1,
+                                                                coloring="lines"),
+                                 colorscale=[[0, "#202020"], [1, "#202020"]],
+                                 line=dict(width=2), hoverinfo="skip", **refs))
+        _add_training_points(parts, refs, data, first=col == 1)
+        parts.annotations.append(panels.title(1, col, title))
+    axes = panels.axes(x={"showgrid": False, "range": [grid.xs[0], grid.xs[-1]]},
+                       y={"showgrid": False, "range": [grid.ys[0], grid.ys[-1]]},
+                       share_x=True, share_y=False)
+    return build(parts, height=height, uirevision="ensemble", axes=axes,
+                 margin=dict(l=50, r=40, t=100, b=40)).update_layout(legend=HIGH_LEGEND)
+
+
+def _add_training_points(parts, refs, data, first: bool):
+    for k in range(data.n_classes):
+        members = data.y_train == k
+        parts.traces.append(dict(
+            type="scatter", x=data.X_train[members, 0], y=data.X_train[members, 1],
+            mode="markers", name=f"training: class {k}", legendgroup=f"class-{k}",
+            showlegend=first, hoverinfo="skip",
+            marker=dict(color=CLASS_COLORS[k % len(CLASS_COLORS)], size=6,
+                        line=dict(color="white", width=0.8)), **refs))
+
+
+# inverted vs original dropout -------------------------------------------------------------------
+EXPECTATION_BARS = (("inverted_train_mean", "inverted: mean in training", 1.0, "tolerance"),
+                    ("inverted_test", "inverted: at test", 0.45, None),
+                    ("original_train_mean", "original: mean in training", 1.0, "tolerance"),
+                    ("original_test", "original: at test (× (1−p))", 0.45, None))
+
+
+def expectation_figure(table: pd.DataFrame, p: float, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """Grouped bars per unit: mean training activation over many masks vs test-time activation,
+    for inverted and original dropout; whiskers = the sampling tolerance (4 standard errors)."""
+    parts = Parts()
+    for column, label, share, error in EXPECTATION_BARS:
+        inverted = column.startswith("inverted")
+        color = blend_with_white("#2f6f8f" if inverted else "#b5651d", share)
+        whisker = None
+        if error:
+            factor = 1.0 if inverted else 1 - p
+            whisker = dict(type="data", array=(factor * table[error]).tolist(), color=MUTED)
+        parts.traces.append(dict(type="bar", x=[f"unit {u}" for u in table["unit"]],
+                                 y=table[column].tolist(), name=label, error_y=whisker,
+                                 marker=dict(color=color),
+                                 hovertemplate=f"{label}: %{{y:.4f}}<extra></extra>"))
+    values = ", ".join(f"{a:g}" for a in table["activation"])
+    return build(parts, height=height, uirevision=f"expectation-{p}", barmode="group",
+                 x_title=f"unit (activation x = {values})", y_title="activation")
+
+
+# γ and β ----------------------------------------------------------------------------------------
+def gamma_beta_figure(trace: pd.DataFrame, layer: str, *, color: str = "#d62728",
+                      height: int = FIGURE_HEIGHT) -> go.Figure:
+    """γ (left) and β (right) of every unit of one normalization layer over the epochs: one
+    thin line per unit, their mean bold; dashed lines at the initial values 1 and 0."""
+    part = trace[trace["layer"] == layer]
+    if part.empty:
+        return message_figure(f"No {layer} in this network.", height=height, uirevision="gb")
+    panels, parts = Grid(rows=1, cols=2, h_gap=0.1, v_gap=0), Parts()
+    for col, (column, start) in enumerate((("gamma", 1.0), ("beta", 0.0)), start=1):
+        refs = panels.refs(1, col)
+        wide = part.pivot(index="epoch", columns="unit", values=column)
+        x = wide.index.to_numpy()
+        for unit in wide.columns:
+            parts.traces.append(dict(type="scatter", x=x, y=wide[unit].to_numpy(), mode="lines",
+                                     line=dict(color=color, width=1), opacity=0.25,
+                                     showlegend=False, hoverinfo="skip", **refs))
+        symbol = "γ" if column == "gamma" else "β"
+        parts.traces.append(dict(type="scatter", x=x, y=wide.mean(axis=1).to_numpy(), mode="lines",
+                                 name=f"mean {symbol}", line=dict(color="#202020", width=3),
+                                 hovertemplate=f"mean {symbol}: %{{y:.4f}}<extra></extra>", **refs))
+        x_key = "x" if col == 1 else f"x{panels.number(1, col)}"
+        y_key = "y" if col == 1 else f"y{panels.number(1, col)}"
+        parts.shapes.append(dict(type="line", x0=0, x1=1, y0=start, y1=start,
+                                 xref=f"{x_key} domain", yref=y_key,
+                                 line=dict(color=MUTED, dash="dash", width=1.5)))
+        parts.annotations.append(panels.title(1, col, f"{layer}: {symbol} per unit (black: mean)"))
+    axes = panels.axes(x={"title": {"text": "epoch"}}, y={}, share_y=False)
+    return build(parts, height=height, uirevision=f"gamma-beta-{layer}", axes=axes, legend=False,
+                 margin=dict(l=60, r=20, t=50, b=55))
+
+
+# batch sizes ------------------------------------------------------------------------------------
+def batch_mismatch_figure(outcomes, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """Per run of a batch-size comparison (regcore.lessons.batch_norm.BatchOutcome, in run
+    order): the share of training points whose class changes between train and eval mode
+    (left) and the validation loss (right)."""
+    if not outcomes:
+        return message_figure(NO_RUNS, height=height, uirevision="batch-mismatch")
+    panels, parts = Grid(rows=1, cols=2, h_gap=0.1, v_gap=0), Parts()
+    labels = [f"batch {o.batch_size}" for o in outcomes]
+    colors = [run_color(i) for i in range(len(outcomes))]
+    values = ([100 * o.disagreement for o in outcomes], [o.val_loss for o in outcomes])
+    titles = ("points changing class, train vs eval mode (%)", "validation loss")
+    for col, (y, title) in enumerate(zip(values, titles), start=1):
+        parts.traces.append(dict(type="bar", x=labels, y=y, marker=dict(color=colors),
+                                 text=[f"{v:.3g}" for v in y], textposition="outside",
+                                 showlegend=False, hovertemplate="%{x}: %{y:.4g}<extra></extra>",
+                                 cliponaxis=False, **panels.refs(1, col)))
+        parts.annotations.append(panels.title(1, col, title))
+    axes = panels.axes(y={"rangemode": "tozero"}, share_y=False)
+    return build(parts, height=height, uirevision="batch-mismatch", axes=axes, legend=False,
+                 margin=dict(l=60, r=20, t=50, b=55))
+
+
+def batch_dependence_figure(frame: pd.DataFrame, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """One sample's normalized output per unit (x) for each batch size it was put in (one line
+    each, darker = larger batch), BatchNorm left, LayerNorm right."""
+    sizes = sorted(frame["batch_size"].unique())
+    panels, parts = Grid(rows=1, cols=2, h_gap=0.06, v_gap=0), Parts()
+    for col, norm in enumerate(("batch", "layer"), start=1):
+        for rank, size in enumerate(sizes):
+            rows = frame[(frame["norm"] == norm) & (frame["batch_size"] == size)]
+            share = 0.35 + 0.65 * rank / max(len(sizes) - 1, 1)
+            parts.traces.append(dict(
+                type="scatter", x=rows["unit"], y=rows["output"], mode="lines+markers",
+                name=f"batch of {size}", legendgroup=str(size), showlegend=col == 1,
+                line=dict(color=blend_with_white(NORM_COLORS["batch"], share), width=2.5),
+                marker=dict(size=9), hovertemplate=f"batch of {size}: %{{y:.4f}}<extra></extra>",
+                **panels.refs(1, col)))
+        parts.annotations.append(panels.title(1, col, NORM_LABELS[norm]))
+    axes = panels.axes(x={"title": {"text": "unit of the sample"}, "dtick": 1},
+                       y={"title": {"text": "normalized output"}})
+    return build(parts, height=height, uirevision="batch-dependence", axes=axes,
+                 margin=PANEL_MARGIN).update_layout(legend=HIGH_LEGEND)
+
+
+def across_batches_figure(results: pd.DataFrame, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """BatchNorm vs LayerNorm at each batch size: mean final validation loss (left) and mean
+    train/eval disagreement (right); with several seeds, whiskers = std over seeds.
+    results: one row per (run, seed) with norm, batch_size, final_val_loss, disagreement."""
+    if results.empty:
+        return message_figure(NO_RUNS, height=height, uirevision="across-batches")
+    panels, parts = Grid(rows=1, cols=2, h_gap=0.1, v_gap=0), Parts()
+    n_seeds = results["seed"].nunique() if "seed" in results else 1
+    stats = (results.groupby(["norm", "batch_size"])[["final_val_loss", "disagreement"]]
+             .agg(["mean", "std"]).fillna(0.0))
+    over = f" — mean ± std over {n_seeds} seeds" if n_seeds > 1 else ""
+    for col, (column, factor, title) in enumerate(
+            (("final_val_loss", 1.0, "validation loss"),
+             ("disagreement", 100.0, "points changing class, train vs eval (%)")), start=1):
+        for norm in ("batch", "layer"):
+            if norm not in stats.index.get_level_values(0):
+                continue
+            rows = stats.loc[norm, column]
+            whiskers = dict(type="data", array=(factor * rows["std"]).tolist(), color=MUTED,
+                            visible=n_seeds > 1)
+            parts.traces.append(dict(
+                type="bar", x=[f"batch {b}" for b in rows.index],
+                y=(factor * rows["mean"]).tolist(),
+                error_y=whiskers, name=NORM_LABELS[norm], legendgroup=norm, showlegend=col == 1,
+                marker=dict(color=NORM_COLORS[norm]),
+                hovertemplate=f"{NORM_LABELS[norm]} %{{x}}: %{{y:.4g}}<extra></extra>",
+                **panels.refs(1, col)))
+        parts.annotations.append(panels.title(1, col, title + over))
+    axes = panels.axes(y={"rangemode": "tozero"}, share_y=False)
+    return build(parts, height=height, uirevision="across-batches", axes=axes, barmode="group",
+                 margin=PANEL_MARGIN).update_layout(legend=HIGH_LEGEND)
