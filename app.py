@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 from regcore import LIMITS
 from ui import controls, lab_view
 from ui import state as keys
-from ui.live import live_comparison, pause
+from ui.live import live_comparison, pause, session_for
 from ui.presets import CUSTOM, DESCRIPTIONS, PRESETS, matching_preset
 from ui.theme import RUN_NAMES
 from ui.urlstate import MAX_RUNS
@@ -81,40 +81,51 @@ def upload_controls() -> None:
 
 
 def run_tabs(configs, data_fields, presenter) -> list:
-    """One tab of controls per run; returns each run's Config or the message of its problem."""
+    """One tab per run; only the open tab draws its controls (the others keep their last
+    valid settings). Returns each run's Config, or the message of its problem."""
     names = RUN_NAMES[:len(configs)]
-    results = []
+    results, selected = [], 0
     with st.expander("Run settings", expanded=True, icon=":material/tune:"), \
             st.container(key=keys.RUNS_CONTAINER):
-        st.button("Add run", key=keys.ADD_RUN, icon=":material/add:", on_click=keys.add_run,
-                  disabled=len(configs) >= MAX_RUNS,
-                  help=f"Up to {MAX_RUNS} runs train side by side.")
         lab_view.run_color_css(keys.RUNS_CONTAINER, len(configs))
-        tabs = st.tabs([f"Run {name}" for name in names])
+        tabs = st.tabs([keys.run_tab_label(name) for name in names], key=keys.RUN_TAB,
+                       on_change="rerun")
         for index, (tab, name, config) in enumerate(zip(tabs, names, configs)):
+            try:
+                base = config.replace(**data_fields)
+            except ValueError as error:
+                st.error(f"The data settings are not valid: {error}")
+                return [f"data: {error}"] * len(configs)
+            if tab.open is False:
+                results.append(base)
+                continue
+            selected = index
             with tab:
-                results.append(run_tab(index, name, config, data_fields, presenter))
+                results.append(run_controls(name, base, presenter))
+        run_buttons(selected, len(configs))
     return results
 
 
-def run_tab(index, name, config, data_fields, presenter):
-    try:
-        base = config.replace(**data_fields)
-    except ValueError as error:
-        st.error(f"The data settings are not valid: {error}")
-        return f"data: {error}"
+def run_controls(name, base, presenter):
     result = controls.run_controls(name, base, presenter)
     if isinstance(result, str):
         st.error(f"Run {name} cannot train: {result}")
-    count = len(keys.lab_configs(st.session_state))
-    duplicate, remove, _ = st.columns([1, 1, 3])
+    return result
+
+
+def run_buttons(index: int, count: int) -> None:
+    """Add a run; duplicate or remove the run whose tab is open."""
+    name = RUN_NAMES[index]
+    add, duplicate, remove, _ = st.columns([1, 1, 1, 2])
+    add.button("Add run", key=keys.ADD_RUN, icon=":material/add:", on_click=keys.add_run,
+               disabled=count >= MAX_RUNS, width="stretch",
+               help=f"A new run with default settings; up to {MAX_RUNS} runs.")
     duplicate.button(f"Duplicate run {name}", key=keys.run_action_key(name, "duplicate"),
                      icon=":material/content_copy:", on_click=keys.add_run, args=(index,),
                      disabled=count >= MAX_RUNS, width="stretch")
     remove.button(f"Remove run {name}", key=keys.run_action_key(name, "remove"),
                   icon=":material/delete:", on_click=keys.remove_run, args=(index,),
                   disabled=count <= 1, width="stretch")
-    return result
 
 
 def comparison_lab() -> None:
@@ -135,7 +146,6 @@ def comparison_lab() -> None:
         st.session_state[keys.LAB_CONFIGS] = configs
         keys.write_settings(configs)
     lab_view.diff_view(configs, names, DESCRIPTIONS[matching_preset(configs)])
-    st.subheader("Training", anchor=False)
     if invalid:
         st.error("Fix these settings to train:\n" + "\n".join(f"- {p}" for p in invalid))
         pause(keys.LIVE_KEY)
@@ -144,7 +154,8 @@ def comparison_lab() -> None:
     if runs is None:
         lab_view.placeholder()
     with st.expander("Share and keep", expanded=True, icon=":material/share:"):
-        lab_view.share_and_keep(configs, names, runs, st.session_state.get(keys.CSV_DATA))
+        lab_view.share_and_keep(configs, names, runs, st.session_state.get(keys.CSV_DATA),
+                                training=session_for(keys.LIVE_KEY).playing)
 
 
 def navigation() -> None:

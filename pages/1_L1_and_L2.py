@@ -6,6 +6,7 @@ from regcore.lessons import sparsity as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison
+from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.lessons_a import input_norms_figure
 from ui.plots.paths import path_figure
@@ -22,7 +23,7 @@ def coefficient_paths(seed: int):
             lesson.regularization_path(data, "l2", lesson.l2_strengths()))
 
 
-st.set_page_config(page_title="L1 and L2 · Regularization Lab", page_icon="✂️", layout="wide")
+page_setup("L1 and L2", "✂️")
 st.title("L1 and L2: shrinkage and sparsity")
 st.markdown(
     "Both penalties add a term to the training loss that grows with the weights, so the "

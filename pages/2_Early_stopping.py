@@ -5,14 +5,14 @@ from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison
+from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.lessons_a import ending_losses_figure, patience_figure
 from ui.state import page_key
 
 PAGE = "early_stopping"
 
-st.set_page_config(page_title="Early stopping · Regularization Lab", page_icon="⏱️",
-                   layout="wide")
+page_setup("Early stopping", "⏱️")
 st.title("Early stopping")
 st.markdown(
     "A network trained long enough on little, noisy data starts to memorize it: the training "

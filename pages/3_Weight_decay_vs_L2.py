@@ -6,6 +6,7 @@ from regcore.lessons import weight_decay as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison
+from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.lessons_a import decay_rates_figure, weight_gap_figure, weight_norm_figure
 from ui.state import page_key
@@ -18,8 +19,7 @@ def decay_trace(configs):
     return lesson.trace_decay(configs)
 
 
-st.set_page_config(page_title="Weight decay vs L2 · Regularization Lab", page_icon="⚖️",
-                   layout="wide")
+page_setup("Weight decay vs L2", "⚖️")
 st.title("Weight decay vs L2")
 st.markdown(
     "An **L2 penalty** adds $\\frac{\\lambda}{2}\\lVert w\\rVert^2$ to the loss, so its gradient "

@@ -6,6 +6,7 @@ from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison, session_for, throttled_figure
+from ui.page import page_setup
 from ui.plots import lessons_b as figures
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import gap_figure, loss_figure
@@ -14,8 +15,7 @@ from ui.state import page_key
 PAGE = "dropout"
 RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
 
-st.set_page_config(page_title="Dropout · Regularization Lab", page_icon=":material/casino:",
-                   layout="wide")
+page_setup("Dropout", ":material/casino:")
 st.title("Dropout")
 st.markdown(
     "During training, dropout sets each hidden unit's **output** (its activation, not its "

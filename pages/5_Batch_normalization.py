@@ -6,6 +6,7 @@ from regcore.repeat import mean_and_spread
 from regcore.training import dataset_for
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison, session_for, throttled_figure
+from ui.page import page_setup
 from ui.plots import lessons_b as figures
 from ui.plots.curves import accuracy_figure, loss_figure
 from ui.state import page_key
@@ -22,8 +23,7 @@ def gamma_beta_trace(config):
     return lesson.trace_gamma_beta(config)
 
 
-st.set_page_config(page_title="Batch normalization · Regularization Lab",
-                   page_icon=":material/bar_chart:", layout="wide")
+page_setup("Batch normalization", ":material/bar_chart:")
 st.title("Batch normalization")
 st.markdown(
     "A BatchNorm layer normalizes each feature (each unit's pre-activation) over the $B$ samples "

@@ -6,6 +6,7 @@ from regcore.lessons import layer_norm as lesson
 from regcore.training import dataset_for
 from ui.lesson import notice_box, seeds_control
 from ui.live import live_comparison, throttled_figure
+from ui.page import page_setup
 from ui.plots import lessons_b as figures
 from ui.plots.curves import accuracy_figure, loss_figure
 from ui.state import page_key
@@ -15,8 +16,7 @@ ACROSS_PAGE = "layer_norm_across"
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
 BATCH_CHOICES = (2, 4, 8, 16, 32, 64)
 
-st.set_page_config(page_title="Layer normalization · Regularization Lab",
-                   page_icon=":material/straighten:", layout="wide")
+page_setup("Layer normalization", ":material/straighten:")
 st.title("Layer normalization")
 st.markdown(
     "Layer normalization computes the same kind of statistics as batch normalization, along the "

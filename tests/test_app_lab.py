@@ -42,9 +42,15 @@ def configs(at: AppTest) -> tuple[Config, ...]:
     return at.session_state[keys.LAB_CONFIGS]
 
 
+def open_run(at: AppTest, name: str) -> AppTest:
+    """Open run `name`'s tab (what clicking it does): only the open tab draws its controls."""
+    at.session_state[keys.RUN_TAB] = keys.run_tab_label(name)
+    return at.run()
+
+
 def set_epochs(at: AppTest, epochs: int) -> AppTest:
     for name in "ABCD"[:len(configs(at))]:
-        at.number_input(key=keys.run_key(name, "epochs")).set_value(epochs).run()
+        open_run(at, name).number_input(key=keys.run_key(name, "epochs")).set_value(epochs).run()
     return at
 
 
@@ -77,6 +83,7 @@ def test_data_and_run_controls_are_present(at):
     for kind, key in DATA_WIDGETS + others:
         getattr(at, kind)(key=key)  # KeyError if the widget is missing
     for name in "AB":
+        open_run(at, name)
         for kind, field in RUN_WIDGETS:
             getattr(at, kind)(key=keys.run_key(name, field))
 
@@ -87,12 +94,13 @@ def test_two_runs_by_default(at):
 
 
 def test_add_duplicate_and_remove_runs(at):
-    at.button(key=keys.run_action_key("B", "duplicate")).click().run()
+    open_run(at, "B").button(key=keys.run_action_key("B", "duplicate")).click().run()
     assert configs(at)[2] == configs(at)[1]
+    assert at.session_state[keys.RUN_TAB] == "Run C"  # the copy's tab opens
     at.button(key=keys.ADD_RUN).click().run()
     assert len(configs(at)) == 4 == MAX_RUNS
     assert at.button(key=keys.ADD_RUN).disabled
-    at.button(key=keys.run_action_key("A", "remove")).click().run()
+    open_run(at, "A").button(key=keys.run_action_key("A", "remove")).click().run()
     assert len(configs(at)) == 3
     assert configs(at)[0] == PRESETS["Overfitting vs dropout"][1]  # B moved up to A
     assert not at.exception
@@ -100,18 +108,26 @@ def test_add_duplicate_and_remove_runs(at):
 
 def test_changing_run_b_dropout_leaves_run_a_unchanged(at):
     before = configs(at)[0]
-    at.slider(key=keys.run_key("B", "dropout")).set_value(0.25).run()
+    open_run(at, "B").slider(key=keys.run_key("B", "dropout")).set_value(0.25).run()
     assert configs(at)[1].dropout == 0.25
     assert configs(at)[0] == before
 
 
 def test_diff_view_lists_exactly_the_differing_fields(at):
-    at.selectbox(key=keys.run_key("B", "penalty")).set_value("l2").run()
+    open_run(at, "B").selectbox(key=keys.run_key("B", "penalty")).set_value("l2").run()
     at.select_slider(key=keys.run_key("B", "penalty_strength")).set_value(1e-3).run()
     diff = at.table[0].value
     assert set(diff.index) == {"dropout", "penalty", "strength λ"}
     assert list(diff.columns) == ["A", "B"]
     assert diff.loc["penalty", "B"] == "l2"
+
+
+def test_history_download_is_offered_once_training_stops(at):
+    set_epochs(at, 5)
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    assert at.download_button(key=keys.DOWNLOAD_HISTORY).disabled
+    at.button(key=keys.live_key(keys.LIVE_KEY, "pause")).click().run()
+    assert not at.download_button(key=keys.DOWNLOAD_HISTORY).disabled
 
 
 def test_train_with_few_epochs_shows_charts_and_a_summary_row_per_run(at):
@@ -143,7 +159,7 @@ def test_pause_stops_training_mid_run(at):
 
 def test_a_setting_changed_mid_run_pauses_and_says_so(at):
     at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
-    at.slider(key=keys.run_key("B", "dropout")).set_value(0.1).run()
+    open_run(at, "B").slider(key=keys.run_key("B", "dropout")).set_value(0.1).run()
     assert not at.exception
     assert not live(at).playing
     assert any("Settings changed" in info.value for info in at.info)
@@ -153,7 +169,7 @@ def test_a_setting_changed_mid_run_pauses_and_says_so(at):
 
 
 def test_invalid_setting_is_shown_next_to_the_run_and_blocks_training(at):
-    at.text_input(key=keys.run_key("B", "hidden")).input("64, wide").run()
+    open_run(at, "B").text_input(key=keys.run_key("B", "hidden")).input("64, wide").run()
     assert not at.exception
     assert any("Run B cannot train" in error.value for error in at.error)
     assert keys.live_key(keys.LIVE_KEY, "train") not in [b.key for b in at.button]
@@ -217,7 +233,7 @@ def test_preset_loads_its_configs(at):
     at.selectbox(key=keys.PRESET).set_value("L1 vs L2").run()
     assert configs(at) == PRESETS["L1 vs L2"]
     assert at.selectbox(key=keys.data_key("dataset")).value == "noisy_features"
-    assert at.selectbox(key=keys.run_key("B", "penalty")).value == "l1"
+    assert open_run(at, "B").selectbox(key=keys.run_key("B", "penalty")).value == "l1"
 
 
 def test_presenter_mode_hides_advanced_controls_and_keeps_their_values(at):
@@ -230,10 +246,17 @@ def test_presenter_mode_hides_advanced_controls_and_keeps_their_values(at):
 
 
 def test_l1_ratio_is_offered_only_for_elastic_net(at):
-    assert keys.run_key("A", "l1_ratio") not in [s.key for s in at.slider]
+    assert at.slider(key=keys.run_key("A", "l1_ratio")).disabled
     at.selectbox(key=keys.run_key("A", "penalty")).set_value("elasticnet").run()
     at.slider(key=keys.run_key("A", "l1_ratio")).set_value(0.8).run()
     assert configs(at)[0].l1_ratio == 0.8
+
+
+def test_presenter_mode_shows_the_l1_ratio_only_for_elastic_net(at):
+    at.toggle(key=keys.PRESENTER).set_value(True).run()
+    assert keys.run_key("A", "l1_ratio") not in [s.key for s in at.slider]
+    at.selectbox(key=keys.run_key("A", "penalty")).set_value("elasticnet").run()
+    assert not at.slider(key=keys.run_key("A", "l1_ratio")).disabled
 
 
 def test_new_sample_draws_a_new_seed_for_every_run(at):
@@ -301,3 +324,19 @@ def test_a_link_to_an_uploaded_csv_falls_back_to_built_in_data_with_a_warning():
     assert any("uploaded CSV" in warning.value for warning in at.warning)
     assert {config.dataset for config in configs(at)} == {"moons"}
     assert configs(at)[1].dropout == 0.4
+
+
+def test_chunk_aims_at_the_tick_budget_and_grows_at_most_fourfold():
+    from ui.live import MAX_CHUNK, TICK_SECONDS, next_chunk
+    assert next_chunk(100, 2 * TICK_SECONDS) == 50
+    assert next_chunk(10, TICK_SECONDS / 100) == 40
+    assert next_chunk(1, 100.0) == 1
+    assert next_chunk(MAX_CHUNK, TICK_SECONDS / 100) == MAX_CHUNK
+
+
+def test_equal_data_built_twice_counts_as_the_same_data():
+    from regcore import make_dataset
+    from ui.live import fingerprint
+    first, again = make_dataset("moons", 100, seed=1), make_dataset("moons", 100, seed=1)
+    assert first is not again and fingerprint(first) == fingerprint(again)
+    assert fingerprint(make_dataset("moons", 100, seed=2)) != fingerprint(first)

@@ -7,6 +7,8 @@ Every combination goes through regcore.Config; its ValueError comes back as text
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -145,103 +147,95 @@ def _new_seed() -> None:
 
 
 # --- one run -----------------------------------------------------------------------------------
+GRID_COLUMNS = 5  # the run's widgets flow row by row in this order: keys.RUN_FIELDS
+SELECTS = {"activation": ("Activation", {a: a for a in ("relu", "tanh", "sigmoid")}),
+           "init": ("Initialization", {"he": "He", "xavier": "Xavier"}),
+           "norm": ("Normalization", NORM_LABELS), "penalty": ("Penalty", PENALTY_LABELS),
+           "optimizer": ("Optimizer", OPTIMIZER_LABELS),
+           "monitor": ("Monitor", {"val_loss": "validation loss",
+                                   "val_acc": "validation accuracy"})}
+LOG_SLIDERS = {"penalty_strength": ("Strength λ", STRENGTHS, "Weight of the penalty in the "
+                                    "objective (log scale)."),
+               "weight_decay": ("Weight decay", STRENGTHS, "Shrinks the weights in the optimizer "
+                                "step; AdamW decouples it from the adaptive step size."),
+               "lr": ("Learning rate", RATES, "Step size (log scale).")}
+SLIDERS = {"dropout": ("Dropout", 0.0, 0.9, 0.05, "Share of hidden units zeroed at random in "
+                       "each training batch."),
+           "l1_ratio": ("L1 ratio ρ", 0.0, 1.0, 0.05, "Share of L1 in the elastic net."),
+           "momentum": ("Momentum", 0.0, 0.99, 0.01, "For the optimizer SGD + momentum.")}
+NUMBERS = {"batch_size": ("Batch size", 1, LIMITS.max_samples, {},
+                          f"Samples per gradient step, 1 to {LIMITS.max_samples}."),
+           "epochs": ("Epochs", 1, LIMITS.max_epochs, {}, f"At most {LIMITS.max_epochs}."),
+           "patience": ("Patience (epochs)", 0, LIMITS.max_epochs, {},
+                        "Epochs without improvement before stopping."),
+           "min_delta": ("Min delta", 0.0, 10.0, {"step": 1e-4, "format": "%.4f"},
+                         "Smallest change that counts as improvement."),
+           "start_from_epoch": ("Start from epoch", 0, LIMITS.max_epochs, {},
+                                "Epochs before which early stopping does not count.")}
+NEEDS_EARLY_STOPPING = ("patience", "min_delta", "monitor", "start_from_epoch", "restore_best")
+
+
 def run_controls(name: str, base: Config, presenter: bool) -> Config | str:
-    """The widgets of run `name` in four columns; its Config, or the reason it is invalid."""
-    run = _RunWidgets(name, presenter)
+    """The widgets of run `name` in a grid; its Config, or the reason it is invalid."""
+    key = partial(keys.run_key, name)
     for field in keys.RUN_FIELDS:
-        seed(run.key(field), widget_value(field, base))
-    for column, title, draw in zip(st.columns(4, gap="medium"),
-                                   ("Model", "Penalty", "Optimizer", "Early stopping"),
-                                   (_model, _penalty, _optimizer, _stopping)):
-        with column:
-            st.markdown(f"**{title}**")
-            draw(run)
-    return config_from_widgets(base, run.values)
+        seed(key(field), widget_value(field, base))
+    shown = [field for field in keys.RUN_FIELDS if _shown(field, key, presenter)]
+    values = {}
+    for start in range(0, len(shown), GRID_COLUMNS):
+        row = shown[start:start + GRID_COLUMNS]
+        for column, field in zip(st.columns(GRID_COLUMNS, gap="medium"), row):
+            with column:
+                values[field] = _widget(field, key(field), disabled=not _enabled(field, key))
+    return config_from_widgets(base, values)
 
 
-class _RunWidgets:
-    """Draws the widgets of one run and collects their values (by Config field)."""
-
-    def __init__(self, name: str, presenter: bool):
-        self.name, self.presenter, self.values = name, presenter, {}
-
-    def key(self, field: str) -> str:
-        return keys.run_key(self.name, field)
-
-    def shown(self, field: str) -> bool:
-        return not self.presenter or field not in keys.ADVANCED_RUN_FIELDS
-
-    def select(self, field: str, label: str, labels: dict[str, str]) -> str:
-        """A selectbox over labels' keys (shown by their labels); returns the choice."""
-        if not self.shown(field):
-            return st.session_state[self.key(field)]
-        self.values[field] = st.selectbox(label, list(labels), key=self.key(field),
-                                          format_func=labels.get)
-        return self.values[field]
+def _shown(field: str, key, presenter: bool) -> bool:
+    """Presenter mode keeps the regularizers and hides the rest (and an idle L1 ratio)."""
+    if not presenter:
+        return True
+    return field not in keys.ADVANCED_RUN_FIELDS and (field != "l1_ratio" or _enabled(field, key))
 
 
-def _model(run: _RunWidgets) -> None:
-    if run.shown("hidden"):
-        run.values["hidden"] = st.text_input(
-            "Hidden layers", key=run.key("hidden"),
-            help=f"Widths separated by commas, e.g. 64, 64 (empty: a linear model); at most "
-                 f"{LIMITS.max_layers} layers of {LIMITS.max_width} units.")
-    run.select("activation", "Activation", {a: a for a in ("relu", "tanh", "sigmoid")})
-    run.select("init", "Initialization", {"he": "He", "xavier": "Xavier"})
-    run.select("norm", "Normalization", NORM_LABELS)
-    run.values["dropout"] = _slider("Dropout", 0.0, 0.9, 0.05, run.key("dropout"),
-                                    help="Share of hidden units zeroed at random in each "
-                                         "training batch.")
+def _enabled(field: str, key) -> bool:
+    """Whether `field` matters with the run's other settings (drawn earlier in the grid)."""
+    state = st.session_state
+    if field == "penalty_strength":
+        return state[key("penalty")] != "none"
+    if field == "l1_ratio":
+        return state[key("penalty")] == "elasticnet"
+    if field == "momentum":
+        return state[key("optimizer")] == "momentum"
+    if field in NEEDS_EARLY_STOPPING:
+        return state[key("early_stopping")]
+    return True
 
 
-def _penalty(run: _RunWidgets) -> None:
-    kind = run.select("penalty", "Penalty", PENALTY_LABELS)
-    run.values["penalty_strength"] = _log_slider(
-        "Strength λ", run.key("penalty_strength"), STRENGTHS,
-        "Weight of the penalty in the objective (log scale).", disabled=kind == "none")
-    if kind == "elasticnet":
-        run.values["l1_ratio"] = _slider("L1 ratio ρ", 0.0, 1.0, 0.05, run.key("l1_ratio"),
-                                         help="Share of L1 in the penalty (1: pure L1).")
-    run.values["weight_decay"] = _log_slider(
-        "Weight decay", run.key("weight_decay"), STRENGTHS,
-        "Shrinks the weights in the optimizer step; AdamW decouples it from the adaptive step.")
-
-
-def _optimizer(run: _RunWidgets) -> None:
-    chosen = run.select("optimizer", "Optimizer", OPTIMIZER_LABELS)
-    if run.shown("lr"):
-        run.values["lr"] = _log_slider("Learning rate", run.key("lr"), RATES,
-                                       "Step size (log scale).")
-    if run.shown("momentum") and chosen == "momentum":
-        run.values["momentum"] = _slider("Momentum", 0.0, 0.99, 0.01, run.key("momentum"))
-    if run.shown("batch_size"):
-        run.values["batch_size"] = st.number_input(
-            "Batch size", 1, LIMITS.max_samples, key=run.key("batch_size"),
-            help=f"Samples per gradient step, 1 to {LIMITS.max_samples}.")
-    run.values["epochs"] = st.number_input("Epochs", 1, LIMITS.max_epochs, key=run.key("epochs"),
-                                           help=f"At most {LIMITS.max_epochs} epochs.")
-
-
-def _stopping(run: _RunWidgets) -> None:
-    on = run.values["early_stopping"] = st.toggle(
-        "Stop early", key=run.key("early_stopping"),
-        help="Stop when the monitored metric has not improved for `patience` epochs.")
-    run.values["patience"] = _number("Patience (epochs)", 0, LIMITS.max_epochs,
-                                     run.key("patience"), disabled=not on)
-    if run.shown("min_delta"):
-        run.values["min_delta"] = _number("Min delta", 0.0, 10.0, run.key("min_delta"),
-                                          step=1e-4, format="%.4f", disabled=not on,
-                                          help="Smallest change that counts as improvement.")
-    if run.shown("monitor"):
-        run.values["monitor"] = st.selectbox("Monitor", ["val_loss", "val_acc"],
-                                             key=run.key("monitor"), disabled=not on)
-    if run.shown("start_from_epoch"):
-        run.values["start_from_epoch"] = st.number_input(
-            "Start from epoch", 0, LIMITS.max_epochs, key=run.key("start_from_epoch"),
-            disabled=not on, help="Epochs before which early stopping does not count.")
-    if run.shown("restore_best"):
-        run.values["restore_best"] = st.checkbox("Restore best weights",
-                                                 key=run.key("restore_best"), disabled=not on)
+def _widget(field: str, key: str, disabled: bool):
+    """Draw the widget of `field` under `key`; returns its value."""
+    if field in SELECTS:
+        label, labels = SELECTS[field]
+        return st.selectbox(label, list(labels), key=key, format_func=labels.get,
+                            disabled=disabled)
+    if field in LOG_SLIDERS:
+        label, grid, help_ = LOG_SLIDERS[field]
+        return _log_slider(label, key, grid, help_, disabled)
+    if field in SLIDERS:
+        label, low, high, step, help_ = SLIDERS[field]
+        return _slider(label, low, high, step, key, help=help_, disabled=disabled)
+    if field in NUMBERS:
+        label, low, high, options, help_ = NUMBERS[field]
+        return _number(label, low, high, key, help=help_, disabled=disabled, **options)
+    if field == "hidden":
+        return st.text_input("Hidden layers", key=key,
+                             help=f"Widths separated by commas, e.g. 64, 64 (empty: a linear "
+                                  f"model); at most {LIMITS.max_layers} layers of "
+                                  f"{LIMITS.max_width} units.")
+    if field == "early_stopping":
+        return st.toggle("Stop early", key=key, help="Stop when the monitored metric has not "
+                                                     "improved for `patience` epochs.")
+    return st.checkbox("Restore best", key=key, disabled=disabled,
+                       help="End with the weights of the best epoch.")
 
 
 def config_from_widgets(base: Config, values: dict[str, object]) -> Config | str:

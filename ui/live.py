@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -46,8 +46,6 @@ class LiveSession:
     chunk: int = 1                    # epochs per tick, adapted to TICK_SECONDS
     runs: list[Run] | None = None     # the runs after the last step
     pending: tuple | None = None      # (configs, data, fingerprint) waiting for Train or Reset
-    ticks: int = 0
-    seconds: list[float] = field(default_factory=list)  # compute time of each tick
 
     @property
     def started(self) -> bool:
@@ -228,8 +226,6 @@ def _advance(session: LiveSession) -> None:
     session.lockstep.step(epochs)
     spent = time.perf_counter() - started
     session.steps_requested = 0
-    session.ticks += 1
-    session.seconds.append(spent)
     session.chunk = next_chunk(session.chunk if epochs == session.chunk else epochs, spent)
     session.runs = session.lockstep.runs()
     if session.lockstep.done:
@@ -287,9 +283,10 @@ def _progress(session: LiveSession, names: list[str]) -> None:
     for index, (column, name, trainer) in enumerate(zip(columns, names, session.lockstep.trainers)):
         total = trainer.config.epochs
         with column:
+            status = "ready" if trainer.epoch == 0 and not trainer.done else \
+                STATUS_LABELS[trainer.status]
             st.markdown(f"<span style='color:{run_color(index)};font-weight:700'>● {name}</span>"
-                        f" <span style='color:#4b5563'>{STATUS_LABELS[trainer.status]}</span>",
-                        unsafe_allow_html=True)
+                        f" <span style='color:#4b5563'>{status}</span>", unsafe_allow_html=True)
             st.progress(min(trainer.epoch / total, 1.0), text=f"epoch {trainer.epoch} of {total}")
             if trainer.message and trainer.status not in ("running", "completed"):
                 st.caption(trainer.message)  # why it stopped: early, diverged or failed

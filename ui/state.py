@@ -30,6 +30,7 @@ PRESENTER = "lab_presenter"              # bool: hide advanced controls
 PRESET = "lab_preset"                    # str: name of the preset shown in the selector
 ADD_RUN = "lab_add_run"
 RUNS_CONTAINER = "lab_runs"              # holds the run tabs (colored like the runs)
+RUN_TAB = "lab_run_tab"                  # str: label of the open run tab
 DOWNLOAD_HISTORY = "lab_download_history"
 DOWNLOAD_CONFIGS = "lab_download_configs"
 DOWNLOAD_SCRIPT = "lab_download_script"
@@ -55,11 +56,12 @@ VIEW_BOUNDARY_AT = "view_boundary_at"
 FIGURE_CACHE = "figure_cache"            # dict: slot -> (version, built_at, figure)
 
 # --- the controls of one run -------------------------------------------------------------------
-# Config fields with a widget per run, plus "early_stopping" (the on/off switch for patience).
-RUN_FIELDS = ("hidden", "activation", "init", "norm", "dropout", "penalty", "penalty_strength",
-              "l1_ratio", "optimizer", "lr", "momentum", "weight_decay", "batch_size", "epochs",
-              "early_stopping", "patience", "min_delta", "monitor", "start_from_epoch",
-              "restore_best")
+# Config fields with a widget per run, plus "early_stopping" (the on/off switch for patience),
+# in the order the run's grid shows them: model, regularizers, optimization, early stopping.
+RUN_FIELDS = ("hidden", "activation", "init", "norm", "dropout",
+              "penalty", "penalty_strength", "l1_ratio", "weight_decay", "optimizer",
+              "lr", "momentum", "batch_size", "epochs", "early_stopping",
+              "patience", "min_delta", "monitor", "start_from_epoch", "restore_best")
 # Hidden in presenter mode; what stays is what a regularization talk is about.
 ADVANCED_RUN_FIELDS = frozenset({"hidden", "activation", "init", "lr", "momentum", "batch_size",
                                  "min_delta", "monitor", "start_from_epoch", "restore_best"})
@@ -73,6 +75,10 @@ def run_key(name: str, field: str) -> str:
 def run_action_key(name: str, action: str) -> str:
     """Key of a per-run button: run_action_key("B", "remove") == "run_B_remove"."""
     return f"run_{name}_{action}"
+
+
+def run_tab_label(name: str) -> str:
+    return f"Run {name}"
 
 
 def data_key(field: str) -> str:
@@ -169,22 +175,28 @@ def load_preset() -> None:
     if name in PRESETS:
         st.session_state.pop(CSV_DATA, None)
         replace_lab_configs(st.session_state, PRESETS[name])
+        st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[0])
 
 
 def add_run(index: int | None = None) -> None:
-    """Insert a copy of run `index` after it, or append a default run on the same data."""
+    """Insert a copy of run `index` after it, or append a default run on the same data; its
+    tab opens."""
     configs = list(lab_configs(st.session_state))
     if index is None:
         data = {field: getattr(configs[0], field) for field in DATA_FIELDS}
         configs.append(Config().replace(epochs=configs[0].epochs, **data))
+        index = len(configs) - 2
     else:
         configs.insert(index + 1, configs[index])
     replace_lab_configs(st.session_state, configs)
+    st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[index + 1])
 
 
 def remove_run(index: int) -> None:
+    """Remove run `index`; the runs after it move up, the tab before it opens."""
     configs = list(lab_configs(st.session_state))
     replace_lab_configs(st.session_state, configs[:index] + configs[index + 1:])
+    st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[max(index - 1, 0)])
 
 
 # --- an uploaded CSV (kept in this session only) ------------------------------------------------
