@@ -3,7 +3,7 @@ import streamlit as st
 
 from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
@@ -72,13 +72,9 @@ def draw(runs, names):
 live_comparison(PAGE, configs, None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
-    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
-        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(PAGE, "seed_results")] = (
-                tuple(configs), lesson.ending_loss(over_seeds(configs, seeds, names)))
-    stored = st.session_state.get(page_key(PAGE, "seed_results"))
-    if stored is not None and stored[0] == tuple(configs):
-        spread = mean_and_spread(stored[1], "end_val_loss")
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.ending_loss(
+        over_seeds(configs, seeds, names)))
+    if results is not None:
+        spread = mean_and_spread(results, "end_val_loss")
         st.dataframe(spread.round(4), width="stretch")
         notice_box([lesson.seeds_sentence(spread)], title="Over seeds")

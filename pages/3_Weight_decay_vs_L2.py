@@ -4,7 +4,7 @@ import streamlit as st
 
 from regcore.lessons import weight_decay as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
@@ -79,14 +79,8 @@ def draw(runs, names):
 live_comparison(PAGE, configs, None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
-    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
-        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(PAGE, "seed_results")] = (
-                tuple(configs), over_seeds(configs, seeds, names))
-    stored = st.session_state.get(page_key(PAGE, "seed_results"))
-    if stored is not None and stored[0] == tuple(configs):
-        results = stored[1]
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names))
+    if results is not None:
         norms = mean_and_spread(results, "weight_norm")
         table = pd.concat({"‖w‖₂": norms,
                            "final val loss": mean_and_spread(results, "final_val_loss")}, axis=1)

@@ -4,7 +4,7 @@ import streamlit as st
 from regcore import grid_bounds
 from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
@@ -88,14 +88,9 @@ else:
     runs = live_comparison(PAGE, configs, None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
-    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat"), disabled=len(rates) < 2):
-        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(PAGE, "seed_results")] = (
-                tuple(configs), over_seeds(configs, seeds, names))
-    stored = st.session_state.get(page_key(PAGE, "seed_results"))
-    if stored is not None and stored[0] == tuple(configs):
-        results = stored[1]
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names),
+                                disabled=len(rates) < 2)
+    if results is not None:
         st.dataframe(mean_and_spread(results, "gap").round(4), width="stretch")
         notice_box(lesson.seed_sentences(results), title="Over seeds")
 

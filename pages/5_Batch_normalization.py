@@ -4,7 +4,7 @@ import streamlit as st
 from regcore.lessons import batch_norm as lesson
 from regcore.repeat import mean_and_spread
 from regcore.training import dataset_for
-from ui.lesson import notice_box, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
@@ -74,14 +74,9 @@ def draw_speed(runs, names):
 runs = live_comparison(PAGE, configs, None, draw_speed, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
-    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
-        with st.spinner(f"Training 2 runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(PAGE, "seed_results")] = (
-                tuple(configs), lesson.over_seeds_with(configs, names, seeds, lesson.speed_measure))
-    stored = st.session_state.get(page_key(PAGE, "seed_results"))
-    if stored is not None and stored[0] == tuple(configs):
-        results = stored[1]
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.over_seeds_with(
+        configs, names, seeds, lesson.speed_measure))
+    if results is not None:
         st.dataframe(mean_and_spread(results, "epochs_to_target").round(2), width="stretch")
         notice_box(lesson.speed_seed_sentences(results), title="Over seeds")
 
@@ -144,14 +139,9 @@ if len(sizes) < 2:
 else:
     live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
     with st.expander("Repeat over seeds (mean ± spread)"):
-        batch_seeds = seeds_control(page_key(BATCH_PAGE, "seeds"), default=2)
-        if st.button("Repeat the comparison", key=page_key(BATCH_PAGE, "repeat")):
-            with st.spinner(f"Training {len(batch_configs)} runs × {len(batch_seeds)} seeds…"):
-                st.session_state[page_key(BATCH_PAGE, "seed_results")] = (
-                    tuple(batch_configs), lesson.over_seeds_with(
-                        batch_configs, batch_names, batch_seeds, lesson.batch_measure))
-        stored = st.session_state.get(page_key(BATCH_PAGE, "seed_results"))
-        if stored is not None and stored[0] == tuple(batch_configs):
-            batch_results = stored[1]
+        batch_results = repeat_over_seeds(BATCH_PAGE, batch_configs, lambda seeds: (
+            lesson.over_seeds_with(batch_configs, batch_names, seeds, lesson.batch_measure)),
+            default=2)
+        if batch_results is not None:
             st.dataframe(mean_and_spread(batch_results, "disagreement").round(4), width="stretch")
             notice_box(lesson.batch_seed_sentences(batch_results), title="Over seeds")

@@ -4,7 +4,7 @@ import streamlit as st
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
 from regcore.training import dataset_for
-from ui.lesson import notice_box, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison, throttled_figure
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
@@ -61,15 +61,10 @@ def draw_speed(runs, names):
 live_comparison(PAGE, configs, None, draw_speed, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    seeds = seeds_control(page_key(PAGE, "seeds"), default=3)
-    if st.button("Repeat the comparison", key=page_key(PAGE, "repeat")):
-        with st.spinner(f"Training 2 runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(PAGE, "seed_results")] = (
-                tuple(configs),
-                bn_lesson.over_seeds_with(configs, names, seeds, bn_lesson.speed_measure))
-    stored = st.session_state.get(page_key(PAGE, "seed_results"))
-    if stored is not None and stored[0] == tuple(configs):
-        notice_box(bn_lesson.speed_seed_sentences(stored[1]), title="Over seeds")
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: bn_lesson.over_seeds_with(
+        configs, names, seeds, bn_lesson.speed_measure))
+    if results is not None:
+        notice_box(bn_lesson.speed_seed_sentences(results), title="Over seeds")
 
 
 # --- one sample, several batches ------------------------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import regcore
-from regcore import Config, softmax_cross_entropy
+from regcore import Config
 from regcore.training import build_for
 from ui.plots.boundary import boundary_figure
 from ui.theme import CLASS_COLORS

@@ -1,9 +1,13 @@
-"""Building blocks every lesson page shares: the "what to notice" box and the seeds control."""
+"""Building blocks every lesson page shares: the "what to notice" box and repeating a
+comparison over seeds."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import pandas as pd
 import streamlit as st
+
+from .state import page_key
 
 MAX_SEEDS = 5
 
@@ -23,3 +27,16 @@ def seeds_control(key: str, default: int = 1) -> list[int]:
                       help="Regularization effects are noisy on small data: more seeds give an "
                            "honest mean ± spread, at the cost of time.")
     return list(range(count))
+
+
+def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]], pd.DataFrame],
+                      *, default: int = 3, disabled: bool = False) -> pd.DataFrame | None:
+    """A seeds slider and a "Repeat the comparison" button that calls compute(seeds).
+    Returns the results while the page's configs are still those they were computed for
+    (None before the first repeat, or once a setting has changed)."""
+    seeds = seeds_control(page_key(page, "seeds"), default)
+    if st.button("Repeat the comparison", key=page_key(page, "repeat"), disabled=disabled):
+        with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
+            st.session_state[page_key(page, "seed_results")] = (tuple(configs), compute(seeds))
+    stored = st.session_state.get(page_key(page, "seed_results"))
+    return stored[1] if stored is not None and stored[0] == tuple(configs) else None
