@@ -179,13 +179,9 @@ def _rebuild_from_pending(session: LiveSession) -> LiveSession:
 # --- actions (button callbacks; also usable by pages with their own buttons) -------------------
 def start(key: str) -> None:
     """Train: resume a paused comparison, or start over if it ended or its settings changed."""
-    session = session_for(key)
-    if session is None:
-        return
-    if session.pending is not None or (session.started and session.done):
-        session = _rebuild_from_pending(session)
-        st.session_state[live_key(key)] = session
-    session.playing = not session.error and not session.done
+    session = _ready_to_train(key)
+    if session is not None:
+        session.playing = not session.error and not session.done
 
 
 def pause(key: str) -> None:
@@ -196,14 +192,19 @@ def pause(key: str) -> None:
 
 def step(key: str, epochs: int = 1) -> None:
     """Pause and advance every unfinished run by `epochs` epochs at the next draw."""
+    session = _ready_to_train(key)
+    if session is not None:
+        session.playing = False
+        session.steps_requested += epochs
+
+
+def _ready_to_train(key: str) -> LiveSession | None:
+    """The session under `key`, rebuilt first if it ended or its settings changed."""
     session = session_for(key)
-    if session is None:
-        return
-    if session.pending is not None or (session.started and session.done):
+    if session is not None and (session.pending is not None or (session.started and session.done)):
         session = _rebuild_from_pending(session)
         st.session_state[live_key(key)] = session
-    session.playing = False
-    session.steps_requested += epochs
+    return session
 
 
 def reset(key: str) -> None:
