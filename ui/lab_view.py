@@ -16,7 +16,6 @@ from .live import session_for, throttled_figure
 from .theme import FIGURE_HEIGHT, RUN_COLORS
 from .urlstate import lab_link
 
-CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Decision boundary")
 BOUNDARY_REFRESH = 1.0   # seconds between redraws of the decision maps while training
 PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
@@ -41,15 +40,16 @@ def compact_top() -> None:
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
     """The lab's charts: one tab at a time is computed (lazy tabs), the summary always."""
-    tabs = st.tabs(CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
+    tabs = st.tabs(keys.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
     drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
                "Weights": _weights_tab, "Decision boundary": _boundary_tab}
-    for label, tab in zip(CHART_TABS, tabs):
+    for label, tab in zip(keys.CHART_TABS, tabs):
         if tab.open is not False:
             with tab:
                 drawers[label](runs, names)
     st.markdown("**Summary** — best value in each column in bold, equal columns greyed")
     st.table(highlight_differences(summary_frame(runs, names)))
+    keys.write_view_settings()
 
 
 def _chart(figure) -> None:
@@ -62,8 +62,8 @@ def _loss_tab(runs, names) -> None:
     amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
                               persist_state=KEEP,
                               help="Exponential moving average of each curve (0: raw).")
-    train = show_train.toggle("Training loss", value=True, key=keys.VIEW_SHOW_TRAIN,
-                              persist_state=KEEP)
+    st.session_state.setdefault(keys.VIEW_SHOW_TRAIN, True)  # a link may have set it already
+    train = show_train.toggle("Training loss", key=keys.VIEW_SHOW_TRAIN, persist_state=KEEP)
     patience = None
     if any(run.config.patience is None for run in runs):
         patience = what_if.number_input(
@@ -117,9 +117,10 @@ def _boundary_tab(runs, names) -> None:
         st.info(f"Decision boundaries are drawn for the 2-D classification sets (moons, circles, "
                 f"spiral, XOR, blobs); this data has {data.n_features} features.")
         return
-    labels = {"final": "at the end", "best": "at the best epoch"}
+    labels = dict(zip(keys.BOUNDARY_AT, ("at the end", "at the best epoch")))
+    st.session_state.setdefault(keys.VIEW_BOUNDARY_AT, keys.BOUNDARY_AT[0])
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
-                                 default="final", required=True, format_func=labels.get,
+                                 required=True, format_func=labels.get,
                                  persist_state=KEEP)
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing

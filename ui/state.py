@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -128,11 +129,12 @@ def load_settings() -> tuple[Config, ...]:
     else the default preset."""
     query = st.query_params.to_dict()
     if query != st.session_state.get(LAB_QUERY_WRITTEN):
+        view_problems = apply_view_query(query, st.session_state)
         if set(query) - IGNORED_PARAMS:
             configs, problems = read_lab_query(query)
             configs, problems = _without_missing_csv(configs, problems)
             replace_lab_configs(st.session_state, configs)
-            st.session_state[LAB_QUERY_WARNINGS] = (problems, tuple(configs))
+            st.session_state[LAB_QUERY_WARNINGS] = (problems + view_problems, tuple(configs))
         if set(query) - (IGNORED_PARAMS - {PRESENTER_PARAM}):
             st.session_state[PRESENTER] = query.get(PRESENTER_PARAM) in ("1", "true")
     st.session_state.setdefault(PRESENTER, False)
@@ -166,6 +168,97 @@ def write_settings(configs: Sequence[Config]) -> None:
     for name, value in wanted.items():
         if current.get(name) != value:
             st.query_params[name] = value
+    write_view_settings()
+
+
+# --- the chart options in the URL: ?chart=Weights&log=1&smooth=0.3&train=0&whatif=20&boundary=best
+CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Decision boundary")
+BOUNDARY_AT = ("final", "best")
+SMOOTHING_STEP, MAX_SMOOTHING, MAX_WHAT_IF = 0.05, 0.95, 500
+
+
+@dataclass(frozen=True)
+class ViewParam:
+    """One chart option in the URL: its widget's key, its default and its text conversions."""
+
+    key: str
+    default: object
+    parse: Callable[[str], object]   # raises ValueError on a bad value
+    format: Callable[[object], str] = str
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("use 0 or 1")
+    return text == "1"
+
+
+def _smoothing(text: str) -> float:
+    try:
+        value = round(round(float(text) / SMOOTHING_STEP) * SMOOTHING_STEP, 2)
+    except (ValueError, OverflowError):
+        value = -1.0  # not a number: refused below
+    if not 0 <= value <= MAX_SMOOTHING:
+        raise ValueError(f"use a number from 0 to {MAX_SMOOTHING}")
+    return value
+
+
+def _what_if(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WHAT_IF:
+        raise ValueError(f"use a whole number from 1 to {MAX_WHAT_IF}")
+    return int(text)
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError(f"use one of: {', '.join(choices)}")
+        return text
+    return parse
+
+
+def _bit(on: bool) -> str:
+    return "1" if on else "0"
+
+
+VIEW_PARAMS = {
+    "chart": ViewParam(VIEW_TAB, CHART_TABS[0], _one_of(CHART_TABS)),
+    "log": ViewParam(VIEW_LOG_Y, False, _flag, _bit),
+    "smooth": ViewParam(VIEW_SMOOTHING, 0.0, _smoothing, lambda value: f"{value:g}"),
+    "train": ViewParam(VIEW_SHOW_TRAIN, True, _flag, _bit),
+    "whatif": ViewParam(VIEW_WHAT_IF, None, _what_if),
+    "boundary": ViewParam(VIEW_BOUNDARY_AT, BOUNDARY_AT[0], _one_of(BOUNDARY_AT)),
+}
+
+
+def view_query(state: Mapping) -> dict[str, str]:
+    """The chart options of `state` that differ from their defaults, as query parameters."""
+    return {name: param.format(state[param.key]) for name, param in VIEW_PARAMS.items()
+            if state.get(param.key, param.default) != param.default}
+
+
+def apply_view_query(query: Mapping[str, str], state: MutableMapping) -> list[str]:
+    """Set the chart options a link carries (before their widgets are drawn); returns a note
+    for each bad value, which is left as it was."""
+    problems = []
+    for name, param in VIEW_PARAMS.items():
+        if name in query:
+            try:
+                state[param.key] = param.parse(query[name])
+            except ValueError as error:
+                problems.append(f"{name}={query[name]!r} ignored ({error})")
+    return problems
+
+
+def write_view_settings() -> None:
+    """Put the chart options into the URL; called where they are drawn (inside the live
+    loop's fragment, whose reruns do not reach write_settings)."""
+    current, wanted = st.query_params.to_dict(), view_query(st.session_state)
+    for name in VIEW_PARAMS:
+        if name in wanted and current.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
+        elif name not in wanted and name in current:
+            del st.query_params[name]
     st.session_state[LAB_QUERY_WRITTEN] = st.query_params.to_dict()
 
 

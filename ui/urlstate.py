@@ -19,7 +19,8 @@ from .theme import RUN_NAMES
 
 RUNS_PARAM = "runs"
 PRESENTER_PARAM = "presenter"            # written by the page next to the configs
-IGNORED_PARAMS = frozenset({PRESENTER_PARAM, "embed", "embed_options"})
+VIEW_PARAM_NAMES = frozenset({"chart", "log", "smooth", "train", "whatif", "boundary"})  # ui.state
+IGNORED_PARAMS = frozenset({PRESENTER_PARAM, "embed", "embed_options"}) | VIEW_PARAM_NAMES
 DEFAULT_RUNS = 2
 MAX_RUNS = min(LIMITS.max_runs, len(RUN_NAMES))  # the lab names its runs A to D
 DEFAULT = Config()
