@@ -19,11 +19,12 @@ from .optimizers import SGD, Adam, AdamW
 from .penalties import Penalty, make_penalty
 from .run import Run
 from .summary import summarize, summary_table
+from .sweep import sweep
 from .training import Trainer, train, train_iter
 
 __all__ = [
     "Adam", "AdamW", "BatchNorm", "Config", "DATASETS", "Dataset", "DecisionGrid", "Dropout",
-    "EarlyStopping", "decision_grid", "grid_bounds", "summarize", "summary_table",
+    "EarlyStopping", "decision_grid", "grid_bounds", "summarize", "summary_table", "sweep",
     "LIMITS", "LayerNorm", "Linear", "Lockstep", "Model", "Penalty", "ReLU", "Run", "SGD",
     "Sigmoid", "Tanh", "Trainer", "build_model", "load_csv", "make_dataset", "make_penalty",
     "mean_squared_error", "softmax_cross_entropy", "train", "train_iter", "train_side_by_side",

@@ -175,3 +175,9 @@ def test_progress_text_shows_bar_count_and_time_left():
 def test_time_left_extrapolates_the_mean_time_per_finished_run():
     assert time_left(4, 10, 8.0) == pytest.approx(12.0)
     assert time_left(0, 10, 8.0) is None
+
+
+def test_the_package_exports_sweep_as_a_function():
+    import regcore
+    from regcore.sweep import sweep as from_subpackage
+    assert regcore.sweep is from_subpackage
