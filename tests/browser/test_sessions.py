@@ -7,6 +7,7 @@ written to artifacts/load.json; the README quotes them.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -26,6 +27,12 @@ def peak_memory_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("VmHWM not found")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def new_session(browser: Browser, url: str) -> Page:
@@ -77,3 +84,18 @@ def test_eight_sessions_training_at_once_all_finish(browser: Browser, app_server
     print("load:", figures)
     for page in pages:
         page.context.close()
+
+
+def test_a_session_that_leaves_stops_its_training(browser: Browser, app_server) -> None:
+    page = new_session(browser, app_server.url + "/?runs=2&dataset=moons&A.epochs=2000"
+                                                 "&B.epochs=2000")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("epoch 20", exact=False).first.wait_for(timeout=60_000)
+    before = cpu_seconds(app_server.pid)
+    time.sleep(2)
+    assert cpu_seconds(app_server.pid) - before > 0.5  # training: the server is busy
+    page.context.close()
+    time.sleep(3)  # let the last tick finish
+    before = cpu_seconds(app_server.pid)
+    time.sleep(3)
+    assert cpu_seconds(app_server.pid) - before < 0.5  # nobody trains for a visitor who left
