@@ -12,6 +12,7 @@ from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, available_cores, 
 from regcore.sweep.ranges import MAX_POINTS, one_two_five
 from ui.controls import DATASET_LABELS, OPTIMIZER_LABELS, PENALTY_LABELS, STRENGTHS, seed
 from ui.lesson import MAX_SEEDS
+from ui.page import page_setup
 from ui.plots.sweep import METRIC_LABELS, heatmap_figure, line_figure, selected_point
 from ui.presets import PRESETS
 from ui.state import page_key
@@ -192,7 +193,7 @@ def show_results(plan, results, state: str) -> None:
 
 
 # --- the page ----------------------------------------------------------------------------------
-st.set_page_config(page_title="Sweep · Regularization Lab", page_icon="🧮", layout="wide")
+page_setup("Sweep", "🧮")
 st.title("Sweep")
 st.markdown("One run shows *what* a regularizer does; a sweep shows **how much** of it helps. "
             "Pick a base configuration, one or two settings and their ranges: every "
