@@ -1,46 +1,19 @@
 """The L1/L2, early stopping and weight decay pages load, show their controls, train their
 preset and show "what to notice" sentences computed from the runs on screen; and the figures
 only these pages draw, checked on small inputs."""
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from lesson_pages import bullets, open_page, shown_sentences, train
 from regcore import Config, train_side_by_side
 from regcore.lessons import early_stopping, sparsity, weight_decay
 from regcore.lessons.sparsity import CoefficientPath
 from ui.plots.lessons_a import (decay_rates_figure, ending_losses_figure, input_norms_figure,
                                 patience_figure, weight_gap_figure, weight_norm_figure)
 from ui.plots.paths import path_figure
-from ui.state import live_key, page_key
-
-PAGES = Path(__file__).resolve().parents[1] / "pages"
-
-
-def open_page(name: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / name), default_timeout=120).run()
-    assert not at.exception
-    return at
-
-
-def train(at: AppTest, key: str, epochs: int) -> list:
-    """Advance the live comparison `key` by `epochs` epochs (Step, asked for `epochs` at once)
-    and return its runs."""
-    at.session_state[live_key(key)].steps_requested = epochs - 1
-    at.button(key=live_key(key, "step")).click().run()
-    assert not at.exception
-    return at.session_state[live_key(key)].runs
-
-
-def shown_sentences(at: AppTest) -> str:
-    """Every bullet of every notice box on the page, as one text."""
-    return "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
-
-
-def bullets(sentences) -> str:
-    return "\n".join(f"- {sentence}" for sentence in sentences)
+from ui.state import page_key
 
 
 def test_l1_page_trains_its_preset_and_explains_the_measured_numbers():

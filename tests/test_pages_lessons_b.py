@@ -1,47 +1,19 @@
 """The dropout, batch-norm and layer-norm pages load, show their controls, train their preset
 and show "what to notice" sentences computed from the runs on screen; their figures draw what
 they are given."""
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from lesson_pages import bullets, open_page, shown_sentences, train
 from regcore import build_model
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import dropout as dropout_lesson
 from regcore.lessons import layer_norm as ln_lesson
 from ui.plots import lessons_b as figures
-from ui.state import live_key, page_key
-
-PAGES = Path(__file__).resolve().parents[1] / "pages"
-
-
-def open_page(name: str) -> AppTest:
-    at = AppTest.from_file(str(PAGES / name), default_timeout=120).run()
-    assert not at.exception
-    return at
-
-
-def train(at: AppTest, key: str, epochs: int) -> list:
-    """Advance the live comparison `key` by `epochs` epochs (Step, asked for `epochs` at once)
-    and return its runs."""
-    session = at.session_state[live_key(key)]
-    session.steps_requested = epochs - 1
-    at.button(key=live_key(key, "step")).click().run()
-    assert not at.exception
-    return at.session_state[live_key(key)].runs
-
-
-def shown_sentences(at: AppTest) -> str:
-    """Every bullet of every notice box on the page, as one text."""
-    return "\n".join(m.value for m in at.markdown if m.value.startswith("- "))
-
-
-def bullets(sentences) -> str:
-    return "\n".join(f"- {sentence}" for sentence in sentences)
+from ui.state import page_key
 
 
 def test_dropout_page_trains_its_preset_and_explains_the_measured_numbers():
