@@ -57,6 +57,19 @@ def run_failed(index: int, error: BaseException) -> RuntimeError:
     return RuntimeError(f"run {index} failed on a worker: {type(error).__name__}: {error}")
 
 
+def take_results(done, futures: dict) -> list[tuple[int, dict]]:
+    """(run index, summary) of each finished future in `done`, removed from `futures`
+    (future → run index); a future that failed stops the sweep with run_failed."""
+    finished = []
+    for future in done:
+        index = futures.pop(future)
+        try:
+            finished.append((index, future.result()))
+        except Exception as error:
+            raise run_failed(index, error) from error
+    return finished
+
+
 class InProcess:
     """Runs the configs one at a time in the calling thread, one per `collect` call."""
 
@@ -103,14 +116,7 @@ class LocalPool:
         if not self._futures:
             return []
         done, _ = wait(self._futures, timeout=timeout, return_when=FIRST_COMPLETED)
-        finished = []
-        for future in done:
-            index = self._futures.pop(future)
-            try:
-                finished.append((index, future.result()))
-            except Exception as error:
-                raise run_failed(index, error) from error
-        return finished
+        return take_results(done, self._futures)
 
     def stop(self) -> None:
         """Cancel the runs not started and end the running workers now: a worker cannot be

@@ -12,7 +12,7 @@ import time
 import uuid
 
 from . import worker
-from .backends import run_failed
+from .backends import take_results
 
 SCHEDULER_VARIABLE = "REGLAB_DASK_SCHEDULER"
 CONNECT_SECONDS = 10
@@ -60,14 +60,7 @@ class DaskCluster:
         while not done and self._futures and time.monotonic() < deadline:
             time.sleep(POLL_SECONDS)
             done = [future for future in self._futures if future.done()]
-        finished = []
-        for future in done:
-            index = self._futures.pop(future)
-            try:
-                finished.append((index, future.result()))
-            except Exception as error:
-                raise run_failed(index, error) from error
-        return finished
+        return take_results(done, self._futures)
 
     def stop(self) -> None:
         if self._client is None:
