@@ -6,9 +6,10 @@ from regcore.repeat import mean_and_spread
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
+from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
-from ui.plots.curves import accuracy_figure, loss_figure
+from ui.plots.curves import loss_figure
 from ui.state import page_key
 from ui.theme import run_color
 
@@ -62,16 +63,7 @@ configs = lesson.norm_configs("batch", lesson.UNSCALED.replace(lr=lr, epochs=epo
 names = [lesson.norm_name(c.norm) for c in configs]
 
 
-def draw_speed(runs, names):
-    a, b = st.columns(2)
-    a.plotly_chart(loss_figure(runs, names, log_y=True), theme=None, key=page_key(PAGE, "loss"))
-    b.plotly_chart(accuracy_figure(runs, names), theme=None, key=page_key(PAGE, "accuracy"))
-    outcomes = lesson.speed_outcomes(runs, names)
-    if len(outcomes) == 2:
-        notice_box(lesson.speed_sentences(*outcomes))
-
-
-runs = live_comparison(PAGE, configs, None, draw_speed, names=names)
+runs = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.over_seeds_with(

@@ -6,9 +6,10 @@ from regcore.lessons import layer_norm as lesson
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison, throttled_figure
+from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
-from ui.plots.curves import accuracy_figure, loss_figure
+from ui.plots.curves import loss_figure
 from ui.state import page_key
 
 PAGE = "layer_norm"
@@ -49,16 +50,7 @@ configs = lesson.unscaled_configs(bn_lesson.UNSCALED.replace(lr=lr, epochs=epoch
 names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 
-def draw_speed(runs, names):
-    a, b = st.columns(2)
-    a.plotly_chart(loss_figure(runs, names, log_y=True), theme=None, key=page_key(PAGE, "loss"))
-    b.plotly_chart(accuracy_figure(runs, names), theme=None, key=page_key(PAGE, "accuracy"))
-    outcomes = bn_lesson.speed_outcomes(runs, names)
-    if len(outcomes) == 2:
-        notice_box(bn_lesson.speed_sentences(*outcomes))
-
-
-live_comparison(PAGE, configs, None, draw_speed, names=names)
+live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: bn_lesson.over_seeds_with(
