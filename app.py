@@ -9,7 +9,6 @@ import os
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from regcore import LIMITS
 from ui import controls, lab_view
 from ui import state as keys
 from ui.live import live_comparison, pause, session_for
@@ -52,6 +51,7 @@ def sidebar(configs) -> tuple[dict, object]:
 def csv_data_controls(base, presenter) -> tuple[dict, object]:
     info = st.session_state[keys.CSV_DATA]
     st.markdown(f"Training on **{info['name']}**")
+    controls.seed(keys.CSV_TARGET, keys.csv_split(st.session_state)[0])
     info["target"] = st.selectbox("Target column", info["columns"], key=keys.CSV_TARGET,
                                   help="The column to predict; the others are the features.")
     controls.seed_data(base)
@@ -69,15 +69,7 @@ def csv_data_controls(base, presenter) -> tuple[dict, object]:
 
 def upload_controls() -> None:
     with st.expander("Train on your own CSV", expanded=keys.CSV_ERROR in st.session_state):
-        st.file_uploader("CSV file", type=["csv"], key=keys.CSV_UPLOAD,
-                         on_change=keys.use_csv,
-                         help=f"A header row, numeric cells, the target in the last column "
-                              f"(you can pick another). Up to {LIMITS.max_csv_rows} rows, "
-                              f"{LIMITS.max_csv_columns} columns, "
-                              f"{LIMITS.max_csv_bytes // 1_000_000} MB. It stays in your "
-                              f"session only.")
-        if keys.CSV_ERROR in st.session_state:
-            st.error(st.session_state[keys.CSV_ERROR])
+        controls.csv_uploader(keys.CSV_UPLOAD)
 
 
 def run_tabs(configs, data_fields, presenter) -> list:

@@ -6,6 +6,7 @@ from regcore.lessons import sparsity as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison
+from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.lessons_a import input_norms_figure
@@ -55,16 +56,20 @@ c1, c2 = st.columns([2, 1])
 strength = c1.select_slider("Penalty strength λ (the same for L1 and L2)", lesson.STRENGTHS,
                             value=lesson.DEFAULT_STRENGTH, key=page_key(PAGE, "strength"))
 log_y = c2.toggle("Log-scale loss", value=False, key=page_key(PAGE, "log_y"))
+own = own_data_controls(PAGE)
 configs = lesson.comparison(strength)
+configs = own.configs(configs) if own else configs
 names = list(lesson.RUN_NAMES)
-st.caption(lesson.caption(configs[0]))
+st.caption(lesson.caption(configs[0], own.description() if own else None))
 
 
 def draw(runs, names):
     st.markdown("**Weight histograms** — the dark bar at 0 counts weights that are exactly zero")
     st.plotly_chart(histogram_figure(runs, names), theme=None, key=page_key(PAGE, "histograms"))
-    st.markdown(f"**How strongly the first layer listens to each input** (‖W₁[j,:]‖₂; the "
-                f"{configs[0].n_informative} informative inputs in full color)")
+    which = (f"one bar per feature column of {own.name}" if own else
+             f"the {configs[0].n_informative} informative inputs in full color")
+    st.markdown(f"**How strongly the first layer listens to each input** (‖W₁[j,:]‖₂; "
+                f"{which})")
     st.plotly_chart(input_norms_figure(runs, names), theme=None, key=page_key(PAGE, "inputs"))
     st.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
     if all(run.status != "running" for run in runs):
@@ -73,10 +78,13 @@ def draw(runs, names):
         st.caption("What to notice appears when training ends.")
 
 
-live_comparison(PAGE, configs, None, draw, names=names)
+live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names))
+    data_for_seed = own.for_seed if own else None
+    results = repeat_over_seeds(
+        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, data_for_seed),
+        data_id=own.identity if own else None)
     if results is not None:
         table = pd.concat({"exact zeros": mean_and_spread(results, "sparsity"),
                            "‖w‖₂": mean_and_spread(results, "weight_norm"),

@@ -5,6 +5,7 @@ from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison
+from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.lessons_a import ending_losses_figure, patience_figure
@@ -36,9 +37,11 @@ what_if = c2.slider("What if the full run had used patience…", 1, 100, lesson.
                     key=page_key(PAGE, "what_if"),
                     help="Replays the full run's validation curve: where this patience would "
                          "have stopped (○ on the chart) and what it would have kept.")
+own = own_data_controls(PAGE)
 configs = lesson.comparison(patience)
+configs = own.configs(configs) if own else configs
 names = list(lesson.RUN_NAMES)
-st.caption(lesson.caption(configs[0]))
+st.caption(lesson.caption(configs[0], own.description() if own else None))
 
 
 def draw(runs, names):
@@ -69,11 +72,12 @@ def draw(runs, names):
         notice_box([lesson.table_sentence(table)], title="From the table")
 
 
-live_comparison(PAGE, configs, None, draw, names=names)
+live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
+    data_for_seed = own.for_seed if own else None
     results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.ending_loss(
-        over_seeds(configs, seeds, names)))
+        over_seeds(configs, seeds, names, data_for_seed)), data_id=own.identity if own else None)
     if results is not None:
         spread = mean_and_spread(results, "end_val_loss")
         st.dataframe(spread.round(4), width="stretch")

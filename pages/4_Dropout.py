@@ -1,4 +1,5 @@
 """Lesson: dropout — zeroing unit outputs at random while training, with inverted scaling."""
+import numpy as np
 import streamlit as st
 
 from regcore import grid_bounds
@@ -6,9 +7,10 @@ from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
+from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots import lessons_b as figures
-from ui.plots.boundary import boundary_figure
+from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import gap_figure, loss_figure
 from ui.state import page_key
 
@@ -42,10 +44,7 @@ st.markdown("Both keep the expected activation seen in training equal to the one
 
 # --- the experiment -------------------------------------------------------------------------------
 st.header("Experiment: an overfitting network with and without dropout")
-preset = lesson.OVERFITTING
-st.caption(f"{preset.n_samples} two-moons points with noise {preset.noise:g} "
-           f"({preset.label_noise:.0%} of the training labels flipped), a "
-           f"{'-'.join(map(str, preset.hidden))} network, {preset.optimizer} at lr {preset.lr:g}.")
+own = own_data_controls(PAGE)
 c1, c2, c3 = st.columns([2, 1.2, 1])
 rates = c1.multiselect("Dropout rates to compare", RATE_CHOICES, default=list(lesson.RATES),
                        format_func=lambda p: f"p = {p:g}",
@@ -56,19 +55,26 @@ log_y = c3.toggle("Log-scale loss", value=False, key=page_key(PAGE, "log_y"))
 
 rates = sorted(rates)
 configs = lesson.rate_configs(rates, lesson.OVERFITTING.replace(epochs=epochs))
+configs = own.configs(configs) if own else configs
 names = [lesson.rate_name(p) for p in rates]
+st.caption(lesson.caption(lesson.OVERFITTING, own.description() if own else None))
 
 
 def draw(runs, names):
     finished = all(run.status != "running" for run in runs)
-    version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
+    version = (own.identity if own else None, tuple(run.config for run in runs),
+               tuple(run.stopped_epoch for run in runs))
     a, b = st.columns(2)
     a.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
     b.plotly_chart(gap_figure(runs, names), theme=None, key=page_key(PAGE, "gap"))
-    st.plotly_chart(throttled_figure(page_key(PAGE, "boundary"), version,
-                                     lambda: boundary_figure(runs, names), every=2.0,
-                                     final=finished),
-                    theme=None, key=page_key(PAGE, "boundary"))
+    no_map = why_no_boundary(runs)
+    if no_map:
+        st.caption(no_map.replace("<br>", " "))
+    else:
+        st.plotly_chart(throttled_figure(page_key(PAGE, "boundary"), version,
+                                         lambda: boundary_figure(runs, names), every=2.0,
+                                         final=finished),
+                        theme=None, key=page_key(PAGE, "boundary"))
     a, b = st.columns(2)
     with a:
         st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")
@@ -85,11 +91,13 @@ if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
     runs = None
 else:
-    runs = live_comparison(PAGE, configs, None, draw, names=names)
+    runs = live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names),
-                                disabled=len(rates) < 2)
+    data_for_seed = own.for_seed if own else None
+    results = repeat_over_seeds(
+        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, data_for_seed),
+        disabled=len(rates) < 2, data_id=own.identity if own else None)
     if results is not None:
         st.dataframe(mean_and_spread(results, "gap").round(4), width="stretch")
         notice_box(lesson.seed_sentences(results), title="Over seeds")
@@ -123,6 +131,9 @@ if not dropout_runs:
             "an ensemble of masks.")
 elif session is not None and session.playing:
     st.info("Training… the ensemble is computed once training pauses or ends.")
+elif runs[0].data.task != "classification":
+    st.info("The ensemble averages class probabilities: it needs a class column as the target, "
+            "and this target is a number (regression).")
 else:
     e1, e2 = st.columns([2, 1])
     chosen = e1.selectbox("Network", [name for _, name in dropout_runs],
@@ -130,12 +141,13 @@ else:
     n_masks = e2.slider("Masks", 10, 200, lesson.N_MASKS, step=10,
                         key=page_key(PAGE, "ensemble_masks"))
     run = dict((name, run) for run, name in dropout_runs)[chosen]
-    signature = (chosen, run.config, run.stopped_epoch, n_masks)
+    signature = (chosen, run.config, run.stopped_epoch, n_masks, own.identity if own else None)
     cached = st.session_state.get(page_key(PAGE, "ensemble"))
     if cached is None or cached[0] != signature:
         with st.spinner(f"Evaluating {n_masks} dropout masks…"):
             data = run.data
-            grid = lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
+            grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
+                    if data.n_features == 2 else None)
             report = lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
         cached = (signature, grid, report)
         st.session_state[page_key(PAGE, "ensemble")] = cached
@@ -143,10 +155,12 @@ else:
     st.markdown(f"The trained network with dropout active (train mode for dropout only), "
                 f"evaluated under {n_masks} different masks: where the masks disagree, the "
                 f"ensemble is unsure.")
-    st.plotly_chart(figures.ensemble_figure(grid, run.data), theme=None,
-                    key=page_key(PAGE, "ensemble_figure"))
+    if grid is not None:
+        st.plotly_chart(figures.ensemble_figure(grid, run.data), theme=None,
+                        key=page_key(PAGE, "ensemble_figure"))
     m1, m2, m3 = st.columns(3)
     m1.metric("Ensemble accuracy (val)", f"{report['ensemble_acc']:.1%}")
     m2.metric("Eval-mode network (val)", f"{report['eval_acc']:.1%}")
     m3.metric("One mask, on average (val)", f"{report['single_mask_acc']:.1%}")
-    notice_box(lesson.ensemble_sentences(report, lesson.spread_near_boundary(grid)))
+    near_far = lesson.spread_near_boundary(grid) if grid is not None else (np.nan, np.nan)
+    notice_box(lesson.ensemble_sentences(report, near_far))

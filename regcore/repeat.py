@@ -2,25 +2,30 @@
 can be shown as mean ± spread."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
 from .compare import train_side_by_side
 from .config import Config
+from .datasets import Dataset
 from .summary import summarize
 
 
 def over_seeds(configs: Sequence[Config], seeds: Sequence[int],
-               names: Sequence[str] | None = None) -> pd.DataFrame:
+               names: Sequence[str] | None = None,
+               data: Callable[[int], Dataset] | None = None) -> pd.DataFrame:
     """Train the configs side by side once per seed (the seed changes data, split, initial
-    weights, shuffling and dropout masks). One row per (run, seed) with `summarize` columns."""
+    weights, shuffling and dropout masks). One row per (run, seed) with `summarize` columns.
+    data: the Dataset for a seed (say an uploaded table split by that seed); None: the data
+    the configs' fields describe."""
     if not seeds:
         raise ValueError("over_seeds needs at least one seed")
     names = list(names) if names is not None else [str(i) for i in range(len(configs))]
     rows = []
     for seed in seeds:
-        runs = train_side_by_side([config.replace(seed=seed) for config in configs])
+        runs = train_side_by_side([config.replace(seed=seed) for config in configs],
+                                  None if data is None else data(seed))
         rows += [{"run": name, "seed": seed, **summarize(run)} for name, run in zip(names, runs)]
     return pd.DataFrame(rows)
 

@@ -189,6 +189,19 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
     assert live(at).lockstep.data.n_features == 2
 
 
+def test_the_chosen_target_survives_a_visit_to_another_page():
+    state = {}
+    keys.accept_csv(state, "mine.csv", CSV_OK.encode(), Config())
+    keys.csv_dataset(state, "b", 0.3, 0, True)  # "b" chosen as the target
+    del state[keys.CSV_TARGET]  # Streamlit forgets a widget's value while another page is open
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert at.selectbox(key=keys.CSV_TARGET).value == "b"
+    assert keys.csv_split(at.session_state)[0] == "b"
+
+
 def test_bad_csv_shows_an_error_and_keeps_the_previous_data(at):
     at.file_uploader(key=keys.CSV_UPLOAD).upload("bad.csv", CSV_BAD.encode(), "text/csv").run()
     assert not at.exception

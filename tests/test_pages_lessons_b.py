@@ -96,7 +96,7 @@ def test_dropout_page_repeats_the_comparison_over_seeds():
     at.slider(key=page_key("dropout", "seeds")).set_value(2).run()
     at.button(key=page_key("dropout", "repeat")).click().run()
     assert not at.exception
-    configs, results = at.session_state[page_key("dropout", "seed_results")]
+    (configs, _), results = at.session_state[page_key("dropout", "seed_results")]
     assert all(config.epochs == 50 for config in configs) and set(results["seed"]) == {0, 1}
     assert bullets(dropout_lesson.seed_sentences(results)) in shown_sentences(at)
 

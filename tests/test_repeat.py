@@ -1,7 +1,7 @@
 """Repeating a comparison over seeds."""
 import pytest
 
-from regcore import Config
+from regcore import Config, make_dataset, train
 from regcore.repeat import mean_and_spread, over_seeds
 
 BASE = Config(dataset="moons", n_samples=100, epochs=4, hidden=(8,))
@@ -36,3 +36,18 @@ def test_a_single_seed_has_zero_spread():
 def test_no_seeds_is_refused():
     with pytest.raises(ValueError, match="at least one seed"):
         over_seeds([BASE], [])
+
+
+def test_given_data_is_built_for_each_seed_and_trained_on():
+    data_seeds = []
+
+    def table_split_by(seed):
+        data_seeds.append(seed)
+        return make_dataset("circles", n_samples=80, noise=0.1, seed=seed)
+
+    custom = BASE.replace(dataset="custom")
+    results = over_seeds([custom], [3, 5], data=table_split_by)
+    assert data_seeds == [3, 5]
+    expected = train(custom.replace(seed=5), make_dataset("circles", n_samples=80, noise=0.1,
+                                                          seed=5))
+    assert results["final_val_loss"].iloc[1] == pytest.approx(expected.final("val_loss"))

@@ -7,6 +7,7 @@ Every combination goes through regcore.Config; its ValueError comes back as text
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 import numpy as np
@@ -144,6 +145,22 @@ def _dataset_help() -> str:
 
 def _new_seed() -> None:
     st.session_state[keys.data_key("seed")] = int(np.random.default_rng().integers(1, 100_000))
+
+
+def csv_uploader(key: str, label: str = "CSV file", on_change: Callable | None = None,
+                 args: tuple = ()) -> None:
+    """A file uploader whose callback (by default ui.state.take_upload) makes a parsed CSV
+    this session's own data, and the message of the last upload that was refused."""
+    if on_change is None:
+        on_change, args = keys.take_upload, (key,)
+    st.file_uploader(label, type=["csv"], key=key, on_change=on_change, args=args,
+                     help=f"A header row, numeric cells, the target in the last column (you "
+                          f"can pick another). Up to {LIMITS.max_csv_rows} rows, "
+                          f"{LIMITS.max_csv_columns} columns, "
+                          f"{LIMITS.max_csv_bytes // 1_000_000} MB. It stays in your session "
+                          f"only, for the lab and the lessons that can use it.")
+    if keys.CSV_ERROR in st.session_state:
+        st.error(st.session_state[keys.CSV_ERROR])
 
 
 # --- one run -----------------------------------------------------------------------------------

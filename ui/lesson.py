@@ -30,13 +30,19 @@ def seeds_control(key: str, default: int = 1) -> list[int]:
 
 
 def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]], pd.DataFrame],
-                      *, default: int = 3, disabled: bool = False) -> pd.DataFrame | None:
+                      *, default: int = 3, disabled: bool = False,
+                      data_id: object = None) -> pd.DataFrame | None:
     """A seeds slider and a "Repeat the comparison" button that calls compute(seeds).
-    Returns the results while the page's configs are still those they were computed for
-    (None before the first repeat, or once a setting has changed)."""
+    Returns the results while the page's configs (and `data_id`, what identifies uploaded data)
+    are still those they were computed for (None before the first repeat, or once a setting
+    has changed). A ValueError of compute (say a split that leaves one class) is shown."""
     seeds = seeds_control(page_key(page, "seeds"), default)
+    made_for = (tuple(configs), data_id)
     if st.button("Repeat the comparison", key=page_key(page, "repeat"), disabled=disabled):
         with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
-            st.session_state[page_key(page, "seed_results")] = (tuple(configs), compute(seeds))
+            try:
+                st.session_state[page_key(page, "seed_results")] = (made_for, compute(seeds))
+            except ValueError as error:
+                st.error(f"Could not repeat the comparison: {error}")
     stored = st.session_state.get(page_key(page, "seed_results"))
-    return stored[1] if stored is not None and stored[0] == tuple(configs) else None
+    return stored[1] if stored is not None and stored[0] == made_for else None

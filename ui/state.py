@@ -310,16 +310,19 @@ def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -
     return None
 
 
-def use_csv() -> None:
-    """Callback of the uploader: train every run on the uploaded file, if it parses."""
-    upload = st.session_state.get(CSV_UPLOAD)
+def take_upload(uploader_key: str) -> None:
+    """Callback of a CSV uploader (the lab's or a lesson's): make the file this session's own
+    data if it parses — the lab's runs train on it, the lessons offer it."""
+    upload = st.session_state.get(uploader_key)
     if upload is None:
         return
     configs = lab_configs(st.session_state)
-    previous = st.session_state.get(CSV_DATA, {}).get("previous", configs[0].dataset)
-    if accept_csv(st.session_state, upload.name, upload.getvalue(), configs[0]) is None:
+    base = configs[0] if configs else Config()
+    previous = st.session_state.get(CSV_DATA, {}).get("previous", base.dataset)
+    if accept_csv(st.session_state, upload.name, upload.getvalue(), base) is None:
         st.session_state[CSV_DATA]["previous"] = previous
-        replace_lab_configs(st.session_state, [c.replace(dataset="custom") for c in configs])
+        if configs:
+            replace_lab_configs(st.session_state, [c.replace(dataset="custom") for c in configs])
 
 
 def use_builtin() -> None:
@@ -328,6 +331,11 @@ def use_builtin() -> None:
     dataset = previous if previous != "custom" else Config().dataset
     configs = [c.replace(dataset=dataset) for c in lab_configs(st.session_state)]
     replace_lab_configs(st.session_state, configs)
+
+
+def csv_split(state: Mapping) -> tuple[str, float, int, bool]:
+    """(target, val_fraction, seed, scale) of the active upload's split."""
+    return state[CSV_DATASET][0]
 
 
 def csv_dataset(state: MutableMapping, target: str, val_fraction: float, seed_: int,

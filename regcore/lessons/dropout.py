@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..config import Config
 from ..layers import Dropout
-from ..losses import log_softmax
+from ..losses import LOSSES, log_softmax
 from ..repeat import mean_and_spread
 
 OVERFITTING = Config(dataset="moons", n_samples=150, noise=0.3, label_noise=0.1,
@@ -35,6 +35,16 @@ CURVE_WINDOW = 20                            # last epochs averaged when reading
 def rate_configs(rates: Sequence[float] = RATES, base: Config = OVERFITTING) -> list[Config]:
     """One config per dropout rate, everything else equal."""
     return [base.replace(dropout=float(p)) for p in rates]
+
+
+def caption(config: Config, data_text: str | None = None) -> str:
+    """The experiment's setup in words, from its config; `data_text` names other data than
+    the preset's (an uploaded table)."""
+    data_text = data_text or (f"{config.n_samples} two-moons points with noise "
+                              f"{config.noise:g} ({config.label_noise:.0%} of the training "
+                              f"labels flipped)")
+    return (f"{data_text}; a {'-'.join(map(str, config.hidden))} network, {config.optimizer} "
+            f"at lr {config.lr:g}.")
 
 
 def rate_name(p: float) -> str:
@@ -65,18 +75,17 @@ def mask_probabilities(model, X: np.ndarray, n_masks: int, rng: np.random.Genera
                      for _ in range(n_masks)])
 
 
-def cross_entropy(proba: np.ndarray, y: np.ndarray) -> float:
-    return float(-np.mean(np.log(np.maximum(proba[np.arange(len(y)), y], 1e-12))))
-
-
 def loss_with_and_without_dropout(model, X, y, n_masks: int = N_LOSS_MASKS,
-                                  rng: np.random.Generator | None = None) -> tuple[float, float]:
+                                  rng: np.random.Generator | None = None,
+                                  task: str = "classification") -> tuple[float, float]:
     """(training loss with dropout on — train mode, mean over n_masks masks —, the same
-    weights' loss in eval mode). Both on the same final weights, so only dropout differs."""
+    weights' loss in eval mode), with the loss the task trains on (softmax cross-entropy or
+    mean squared error). Both on the same final weights, so only dropout differs."""
     rng = rng or np.random.default_rng(0)
-    masked = mask_probabilities(model, X, n_masks, rng)
-    on = float(np.mean([cross_entropy(p, y) for p in masked]))
-    return on, cross_entropy(model.predict_proba(X), y)
+    loss = LOSSES[task]
+    on = np.mean([loss(forward_with_dropout(model, X, rng).astype(np.float64), y)[0]
+                  for _ in range(n_masks)])
+    return float(on), float(loss(model.predict_output(X).astype(np.float64), y)[0])
 
 
 # the ensemble of masks ----------------------------------------------------------------------
@@ -211,7 +220,8 @@ def rate_outcomes(runs, names: Sequence[str], n_masks: int = N_LOSS_MASKS) -> li
         if not len(run.history):
             continue
         data = run.data
-        on, _ = loss_with_and_without_dropout(run.model, data.X_train, data.y_train, n_masks)
+        on, _ = loss_with_and_without_dropout(run.model, data.X_train, data.y_train, n_masks,
+                                              task=data.task)
         outcomes.append(RateOutcome(name, run.config.dropout, len(run.history),
                                     run.final("train_loss"), run.final("val_loss"), on,
                                     curve_difference(run.history)))

@@ -27,10 +27,12 @@ def overfitting_config(seed: int = 0) -> Config:
                   hidden=(128, 128), optimizer="adam", lr=1e-3, epochs=300, seed=seed)
 
 
-def caption(config: Config) -> str:
-    """The comparison's setup in words, from its config."""
-    return (f"{config.n_samples} noisy two-moons points ({config.label_noise:.0%} of training "
-            f"labels flipped), a {'-'.join(map(str, config.hidden))} network, up to "
+def caption(config: Config, data_text: str | None = None) -> str:
+    """The comparison's setup in words, from its config; `data_text` names other data than
+    the preset's (an uploaded table)."""
+    data_text = data_text or (f"{config.n_samples} noisy two-moons points "
+                              f"({config.label_noise:.0%} of training labels flipped)")
+    return (f"{data_text}; a {'-'.join(map(str, config.hidden))} network, up to "
             f"{config.epochs} epochs. The three runs share data, initial weights and batches, "
             f"so the stopped runs follow the full run's curve until they stop.")
 

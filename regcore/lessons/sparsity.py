@@ -40,12 +40,14 @@ def comparison(strength: float = DEFAULT_STRENGTH, seed: int = 0) -> tuple[Confi
             base.replace(penalty="l2", penalty_strength=strength))
 
 
-def caption(config: Config) -> str:
-    """The comparison's setup in words, from its config."""
-    return (f"{config.n_samples} rows of {config.n_features} inputs, of which only "
-            f"{config.n_informative} tell the two classes apart (the rest is noise); hidden "
-            f"layers {'-'.join(map(str, config.hidden))}, {config.epochs} epochs; L1 and L2 at "
-            f"the same λ.")
+def caption(config: Config, data_text: str | None = None) -> str:
+    """The comparison's setup in words, from its config; `data_text` names other data than
+    the preset's (an uploaded table)."""
+    data_text = data_text or (f"{config.n_samples} rows of {config.n_features} inputs, of which "
+                              f"only {config.n_informative} tell the two classes apart (the "
+                              f"rest is noise)")
+    return (f"{data_text}; hidden layers {'-'.join(map(str, config.hidden))}, {config.epochs} "
+            f"epochs; L1 and L2 at the same λ.")
 
 
 def input_norms(run) -> np.ndarray:

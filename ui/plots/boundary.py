@@ -25,7 +25,7 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     best epoch. The map is `regcore.decision_grid` on bounds covering all runs' data."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}, got {which!r}")
-    reason = _why_no_boundary(runs)
+    reason = why_no_boundary(runs)
     if reason:
         return message_figure(reason, height=height, uirevision="boundary")
     data = [run.data for run in runs]
@@ -46,7 +46,7 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
                  top=100)
 
 
-def _why_no_boundary(runs) -> str:
+def why_no_boundary(runs) -> str:
     """Why these runs have no decision boundary to draw ("" if they have one)."""
     if not runs:
         return "Train a run to see its decision boundary here."

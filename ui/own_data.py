@@ -1,0 +1,100 @@
+"""A lesson's experiment on the visitor's own data: the CSV uploaded in this session (on a
+lesson page or in the lab), offered by the lessons whose experiment fits any table.
+
+    own = own_data_controls("dropout")           # None unless switched on
+    configs = own.configs(configs) if own else configs
+    live_comparison("dropout", configs, own.data if own else None, draw)
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from regcore import Config, Dataset, load_csv
+
+from . import state as keys
+from .controls import csv_uploader, describe, seed
+
+
+@dataclass(frozen=True)
+class OwnData:
+    """The session's upload, split as the lesson trains on it."""
+
+    name: str
+    content: bytes
+    split: tuple[str, float, int, bool]   # target, val_fraction, seed, scale
+    data: Dataset
+
+    def configs(self, configs: Sequence[Config]) -> list[Config]:
+        """The lesson's configs on this table: its split settings, no flipped labels."""
+        _, val_fraction, seed_, scale = self.split
+        return [config.replace(dataset="custom", val_fraction=val_fraction, seed=seed_,
+                               scale=scale, label_noise=0.0) for config in configs]
+
+    def for_seed(self, seed_: int) -> Dataset:
+        """The same table split by `seed_`, for repeating a comparison over seeds."""
+        target, val_fraction, _, scale = self.split
+        return load_csv(self.content, target=target, val_fraction=val_fraction, seed=seed_,
+                        scale=scale)
+
+    @property
+    def identity(self) -> tuple:
+        """What tells this data from another upload or split (for caching results)."""
+        return self.name, self.split
+
+    def description(self) -> str:
+        """"iris.csv (target 'species'): 105 training and 45 validation rows, …"."""
+        return f"{self.name} (target {self.split[0]!r}): {describe(self.data)}"
+
+
+def own_data_controls(page: str) -> OwnData | None:
+    """An expander to upload a CSV or train this page's experiment on the one uploaded in
+    this session, with its target column. Returns the data while switched on, else None."""
+    use_key = keys.page_key(page, "use_own_data")
+    expanded = bool(st.session_state.get(use_key)) or keys.CSV_ERROR in st.session_state
+    with st.expander("Your own data", icon=":material/upload_file:", expanded=expanded):
+        csv_uploader(keys.page_key(page, "csv_upload"), "Upload a CSV",
+                     on_change=switch_on_after_upload, args=(page,))
+        if keys.CSV_DATA not in st.session_state:
+            st.caption("Upload a table to run this experiment on it; the lab uses it too.")
+            return None
+        info = st.session_state[keys.CSV_DATA]
+        used = st.toggle(f"Train this experiment on {info['name']}", key=use_key)
+        target = _target_control(page, info["columns"], disabled=not used)
+        data, problem = _split_for(target)
+        if problem:
+            st.error(problem)
+        own = OwnData(info["name"], info["content"], keys.csv_split(st.session_state), data)
+        if not used:
+            st.caption(own.description())
+    return own if used else None
+
+
+def switch_on_after_upload(page: str) -> None:
+    """Callback of a lesson's uploader: a file that parsed is switched on for this lesson."""
+    keys.take_upload(keys.page_key(page, "csv_upload"))
+    if keys.CSV_ERROR not in st.session_state:
+        st.session_state[keys.page_key(page, "use_own_data")] = True
+
+
+def _target_control(page: str, columns: list[str], disabled: bool) -> str:
+    key = keys.page_key(page, "csv_target")
+    seed(key, keys.csv_split(st.session_state)[0])
+    return st.selectbox("Target column", columns, key=key, disabled=disabled,
+                        help="The column to predict; the others are the features. Shared with "
+                             "the lab.")
+
+
+def _split_for(target: str) -> tuple[Dataset, str]:
+    """The upload split with `target` (the lab's split settings otherwise), and the problem
+    if that target does not work."""
+    state = st.session_state
+    _, *settings = keys.csv_split(state)
+    data, problem = keys.csv_dataset(state, target, *settings)
+    if not problem:
+        state[keys.CSV_DATA]["target"] = target
+        if state.get(keys.CSV_TARGET, target) != target:
+            del state[keys.CSV_TARGET]  # the lab's selector is seeded again from the split
+    return data, problem
