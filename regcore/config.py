@@ -9,9 +9,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import numbers
 from dataclasses import dataclass
 
+from .checks import check_range, is_integer
 from .datasets import DATASETS
 from .layers import ACTIVATIONS, INITS
 from .limits import LIMITS
@@ -111,38 +111,23 @@ def _as_widths(hidden) -> tuple[int, ...]:
     if len(widths) > LIMITS.max_layers:
         raise ValueError(f"hidden has {len(widths)} layers; at most {LIMITS.max_layers} allowed")
     for width in widths:
-        if not _is_int(width) or not 1 <= width <= LIMITS.max_width:
+        if not is_integer(width) or not 1 <= width <= LIMITS.max_width:
             raise ValueError(f"hidden widths must be integers in [1, {LIMITS.max_width}], "
                              f"got {width!r}")
     return tuple(int(w) for w in widths)
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _integer(name, low, high=None):
     def check(config):
-        value = getattr(config, name)
         upper = math.inf if high is None else high(config) if callable(high) else high
-        if not _is_int(value) or not low <= value <= upper:
-            bound = "∞" if upper == math.inf else upper
-            raise ValueError(f"{name} must be an integer in [{low}, {bound}], got {value!r}")
+        check_range(name, getattr(config, name), low, upper, integer=True)
     return check
 
 
 def _real(name, low, high, *, low_open=False, high_open=False):
     def check(config):
-        value = getattr(config, name)
-        ok = _is_real(value) and (low < value if low_open else low <= value) and (
-            value < high if high_open else value <= high)
-        if not ok:
-            interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-            raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+        check_range(name, getattr(config, name), low, high, low_open=low_open,
+                    high_open=high_open)
     return check
 
 

@@ -13,9 +13,10 @@ import os
 
 import numpy as np
 
+from .checks import check_range
 from .datasets import Dataset
-from .splitting import check_range, split_and_scale
 from .limits import LIMITS, how_to_raise
+from .splitting import split_and_scale
 
 MIN_ROWS = 10
 MAX_CLASSES = 20  # an integral target with at most this many distinct values holds class labels

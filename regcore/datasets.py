@@ -10,8 +10,9 @@ import numpy as np
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_wine
 
 from . import synthetic
+from .checks import check_range
 from .limits import LIMITS, how_to_raise
-from .splitting import check_range, flip_labels, split_and_scale, split_indices
+from .splitting import flip_labels, split_and_scale, split_indices
 
 DATASETS: dict[str, str] = {
     "moons": "Two interleaving half circles: the classic curved boundary.",

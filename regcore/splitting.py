@@ -1,26 +1,9 @@
 """Splitting and preparing rows: stratified train/validation split, standardization fitted on the
 training part only, label noise. Shared by `make_dataset` and `load_csv`."""
 
-import numbers
-
 import numpy as np
 
-
-def check_range(
-    name: str, value, low, high, *, integer: bool = False, high_open: bool = False, hint: str = ""
-) -> None:
-    """Raise ValueError naming `name` and the allowed range unless low <= value <= high.
-
-    high_open: require value < high instead. hint: appended to the message in brackets.
-    """
-    kind = numbers.Integral if integer else numbers.Real
-    below_high = value < high if high_open else value <= high
-    if isinstance(value, bool) or not isinstance(value, kind) or not (low <= value and below_high):
-        interval = f"[{low}, {high}{')' if high_open else ']'}"
-        noun = "an integer" if integer else "a number"
-        suffix = f" ({hint})" if hint else ""
-        raise ValueError(f"{name} must be {noun} in {interval}, got {value!r}{suffix}")
-
+from .checks import check_range
 
 
 def split_and_scale(
