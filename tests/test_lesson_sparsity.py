@@ -132,3 +132,17 @@ def test_path_notice_follows_the_paths():
     assert "first to go: a, b" in said
     assert "set no coefficient exactly to zero" in said
     assert "1 exact zeros" in " ".join(path_sentences(leaves, ridge_with_zero))
+
+
+def test_on_a_table_without_known_informative_columns_the_notice_names_the_kept_inputs():
+    columns = tuple(f"col{j}" for j in range(12))
+    said = " ".join(sentences(SparsityOutcome(
+        strength=0.05, zeros=dict(zip(sparsity.RUN_NAMES, (0.0, 0.5, 0.0))),
+        norms=dict(zip(sparsity.RUN_NAMES, (2.0, 0.5, 1.0))),
+        val_loss=dict(zip(sparsity.RUN_NAMES, (0.9, 0.4, 0.5))),
+        l1_inputs=InputSelection(12, (2, 5), (), columns),
+        l2_inputs=InputSelection(12, tuple(range(12)), (), columns))))
+    assert "L1 still uses 2 of 12 inputs: col2, col5." in said
+    assert "L2 still uses 12 of 12 inputs." in said
+    many = InputSelection(12, tuple(range(10)), (), columns)
+    assert sparsity._inputs_sentence(many, "L1").endswith("col7 and 2 more.")

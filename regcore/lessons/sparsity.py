@@ -29,6 +29,7 @@ PATH_DATASET = "diabetes"
 PATH_POINTS = 24
 PATH_EPOCHS = 150          # full-batch steps per λ; warm starts make this enough
 STEP_FACTOR = 1.9          # step = STEP_FACTOR / Lipschitz constant (< 2 converges)
+MAX_NAMED = 8              # inputs named in a sentence at most
 
 
 # --- L1 versus L2 on a wide, mostly useless input -----------------------------------------
@@ -64,6 +65,7 @@ class InputSelection:
     n_inputs: int
     kept: tuple[int, ...]
     informative: tuple[int, ...]
+    names: tuple[str, ...] | None = None   # the inputs' column names, where the data has them
 
     @property
     def hits(self) -> int:
@@ -82,7 +84,7 @@ def input_selection(run) -> InputSelection:
     """The inputs `run` keeps, with the informative columns of its data (empty if unknown)."""
     kept = tuple(int(j) for j in np.flatnonzero(input_norms(run) > 0))
     informative = tuple(run.data.informative or ())
-    return InputSelection(len(input_norms(run)), kept, informative)
+    return InputSelection(len(input_norms(run)), kept, informative, run.data.feature_names)
 
 
 @dataclass(frozen=True)
@@ -140,10 +142,19 @@ def _inputs_sentence(selection: InputSelection, name: str) -> str:
         return (f"{name} zeroed every first-layer weight: the network ignores all {total} inputs "
                 f"and predicts a constant — λ is too strong.")
     if not selection.informative:
-        return f"{name} still uses {kept} of {total} inputs."
+        return f"{name} still uses {kept} of {total} inputs{_named(selection)}."
     return (f"{name} still uses {kept} of {total} inputs; {selection.hits} of the "
             f"{len(selection.informative)} truly informative ones are among them "
             f"(precision {selection.precision:.0%}, recall {selection.recall:.0%}).")
+
+
+def _named(selection: InputSelection, most: int = MAX_NAMED) -> str:
+    """": age, score" — the kept inputs by name, when the data names its columns."""
+    if not selection.names or len(selection.kept) == selection.n_inputs:
+        return ""
+    named = [selection.names[j] for j in selection.kept[:most]]
+    more = len(selection.kept) - len(named)
+    return ": " + ", ".join(named) + (f" and {more} more" if more else "")
 
 
 def seeds_sentence(spread) -> str:
