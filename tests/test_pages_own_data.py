@@ -91,3 +91,15 @@ def test_repeat_over_seeds_on_own_data_splits_the_table_by_each_seed():
     results = at.session_state[page_key("early_stopping", "seed_results")][1]
     assert sorted(results["seed"].unique()) == [0, 1]
     assert results.groupby("seed")["final_val_loss"].first().nunique() == 2
+
+
+def test_a_lesson_stays_on_own_data_after_a_visit_to_another_page():
+    at = upload(open_page("4_Dropout.py"), "dropout")
+    state = {key: at.session_state[key] for key in
+             (keys.CSV_DATA, keys.CSV_DATASET, page_key("dropout", "own_data_on"))}
+    again = AppTest.from_file(str(PAGES / "4_Dropout.py"), default_timeout=120)
+    for key, value in state.items():  # the widgets' own values are gone, as after a page visit
+        again.session_state[key] = value
+    again.run()
+    assert again.toggle(key=page_key("dropout", "use_own_data")).value is True
+    assert live_data(again, "dropout").feature_names == ("a", "b", "label")

@@ -52,8 +52,9 @@ class OwnData:
 def own_data_controls(page: str) -> OwnData | None:
     """An expander to upload a CSV or train this page's experiment on the one uploaded in
     this session, with its target column. Returns the data while switched on, else None."""
-    use_key = keys.page_key(page, "use_own_data")
-    expanded = bool(st.session_state.get(use_key)) or keys.CSV_ERROR in st.session_state
+    use_key, chosen_key = keys.page_key(page, "use_own_data"), keys.page_key(page, "own_data_on")
+    seed(use_key, st.session_state.get(chosen_key, False))  # kept while another page is open
+    expanded = st.session_state[use_key] or keys.CSV_ERROR in st.session_state
     with st.expander("Your own data", icon=":material/upload_file:", expanded=expanded):
         csv_uploader(keys.page_key(page, "csv_upload"), "Upload a CSV",
                      on_change=switch_on_after_upload, args=(page,))
@@ -62,6 +63,7 @@ def own_data_controls(page: str) -> OwnData | None:
             return None
         info = st.session_state[keys.CSV_DATA]
         used = st.toggle(f"Train this experiment on {info['name']}", key=use_key)
+        st.session_state[chosen_key] = used
         target = _target_control(page, info["columns"], disabled=not used)
         data, problem = _split_for(target)
         if problem:
