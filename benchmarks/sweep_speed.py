@@ -4,18 +4,21 @@ Work: moons, 1,000 samples, MLP 2-64-64-2, Adam, 100 epochs, L2 penalty strength
 × dropout (2 values) × 3 seeds = 36 runs. One worker trains in this process; two workers are
 processes from a fork server, started once per Python process: the first two-worker sweep
 ("cold") pays for that start, later ones ("warm", as in a running app) do not.
-Prints wall times, the speed-ups, the mean training time of one run in each setting (equal
-times mean the two workers did not slow each other down; other busy processes on the machine
-lengthen them) and whether the numbers agree.
+After the cold sweep, one-worker and warm sweeps alternate `--repeats` times, so that a slow
+spell of the machine falls on both kinds; each kind reports its fastest and its median sweep.
+Also printed: the mean training time of one run in each setting (equal times mean the two
+workers did not slow each other down; other busy processes on the machine lengthen them) and
+whether the numbers agree.
 
-    python -m benchmarks.sweep_speed [--epochs 100] [--workers 2] [--repeats 1]
-    (from the repository root; --repeats n keeps the fastest of n sweeps of each kind)
+    python -m benchmarks.sweep_speed [--epochs 100] [--workers 2] [--repeats 3]
+    (from the repository root)
 """
 from __future__ import annotations
 
 import argparse
 import os
 import platform
+import statistics
 import time
 
 from regcore import Config
@@ -27,36 +30,48 @@ GRID = {"penalty_strength": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0], "dropout": [0.0
 SEEDS = 3
 
 
-def timed_sweep(epochs: int, workers: int, repeats: int = 1):
-    """(wall seconds, results) of the fastest of `repeats` sweeps."""
-    fastest = None
-    for _ in range(repeats):
-        started = time.perf_counter()
-        results = sweep(BASE.replace(epochs=epochs), GRID, SEEDS, workers=workers)
-        wall = time.perf_counter() - started
-        if fastest is None or wall < fastest[0]:
-            fastest = (wall, results)
-    return fastest
+def timed_sweep(epochs: int, workers: int):
+    """(wall seconds, results) of one sweep."""
+    started = time.perf_counter()
+    results = sweep(BASE.replace(epochs=epochs), GRID, SEEDS, workers=workers)
+    return time.perf_counter() - started, results
+
+
+def report(label: str, sweeps: list, serial: list | None = None) -> str:
+    """One line: the fastest and the median wall time, their speed-ups over the one-worker
+    sweeps `serial` (if given), and the mean training time of one run."""
+    walls = [wall for wall, _ in sweeps]
+    fastest, median = min(walls), statistics.median(walls)
+    speed_up = ""
+    if serial:
+        one = [wall for wall, _ in serial]
+        speed_up = f"{min(one) / fastest:.2f}×  {statistics.median(one) / median:.2f}×"
+    training = statistics.mean(results["time"].mean() for _, results in sweeps)
+    return f"{label:18} {fastest:6.1f} s {median:6.1f} s   {speed_up:14} {training:6.2f} s"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="workers of the parallel sweeps")
-    parser.add_argument("--repeats", type=int, default=1, help="fastest of this many sweeps")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="one-worker and warm sweeps, alternating (default 3 of each)")
     args = parser.parse_args()
     runs = 6 * 2 * SEEDS
     print(f"{runs} runs of {args.epochs} epochs; {platform.processor() or platform.machine()}, "
           f"{available_cores()} cores, load average {os.getloadavg()[0]:.1f}")
-    cold, parallel = timed_sweep(args.epochs, args.workers)
-    one, serial = timed_sweep(args.epochs, 1, args.repeats)
-    warm, warm_results = timed_sweep(args.epochs, args.workers, args.repeats)
-    same = serial.drop(columns="time").equals(parallel.drop(columns="time"))
-    for label, wall, results in (("1 worker", one, serial),
-                                 (f"{args.workers} workers (cold)", cold, parallel),
-                                 (f"{args.workers} workers (warm)", warm, warm_results)):
-        print(f"{label:18} {wall:6.1f} s   speed-up {one / wall:.2f}×   "
-              f"{results['time'].mean():.2f} s of training per run")
+    cold = [timed_sweep(args.epochs, args.workers)]
+    serial, warm = [], []
+    for _ in range(args.repeats):
+        serial.append(timed_sweep(args.epochs, 1))
+        warm.append(timed_sweep(args.epochs, args.workers))
+    reference = serial[0][1].drop(columns="time")
+    same = all(results.drop(columns="time").equals(reference)
+               for _, results in cold + serial + warm)
+    print(f"{'':18} {'fastest':>8} {'median':>8}   {'speed-up':14} training per run")
+    print(report("1 worker", serial))
+    print(report(f"{args.workers} workers (cold)", cold, serial))
+    print(report(f"{args.workers} workers (warm)", warm, serial))
     print(f"identical numbers on 1 and {args.workers} workers: {same}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes slow both timings)")
 

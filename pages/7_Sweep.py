@@ -6,9 +6,9 @@ times a second, so the progress bar moves and Cancel reaches the workers at once
 import streamlit as st
 
 from regcore import LIMITS, Config
-from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, available_cores, axis_values,
-                           describe, format_duration, idle_keys, plan_sweep, prepare_workers,
-                           scheduler_from_environment, start_sweep)
+from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, axis_values, describe,
+                           format_duration, idle_keys, max_local_workers, plan_sweep,
+                           prepare_workers, scheduler_from_environment, start_sweep)
 from regcore.sweep.ranges import MAX_POINTS, one_two_five
 from ui.controls import DATASET_LABELS, OPTIMIZER_LABELS, PENALTY_LABELS, STRENGTHS, seed
 from ui.lesson import MAX_SEEDS
@@ -123,9 +123,11 @@ def backend_controls() -> dict:
                                       placeholder=environment or "tcp://host:8786",
                                       help=f"Empty: the address in ${SCHEDULER_VARIABLE}.")
             return {"backend": "dask", "scheduler": scheduler.strip() or None}
-        cores = available_cores()
-        workers = st.number_input("Worker processes", 1, cores, cores, key=key("workers"),
-                                  help="1 runs in the page's own process, one run at a time.")
+        most = max_local_workers()
+        workers = st.number_input("Worker processes", 1, most, most, key=key("workers"),
+                                  help=f"At most {most}: this machine's cores, up to the "
+                                       f"server's cap. 1 runs in the page's own process, "
+                                       f"one run at a time.")
         if workers > 1:
             prepare_workers()
         return {"backend": "local", "workers": int(workers)}

@@ -22,6 +22,9 @@ class Limits:
     max_layers: int = 6
     max_runs: int = 4
     max_sweep_runs: int = 400
+    # local worker processes per sweep: each holds ~60 MB, and the fork server they come
+    # from ~80 MB, so four cost ~320 MB of a small server's memory while a sweep runs
+    max_sweep_workers: int = 4
     max_csv_rows: int = 20000
     max_csv_columns: int = 200
     max_csv_bytes: int = 10_000_000

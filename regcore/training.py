@@ -74,7 +74,8 @@ class Trainer:
         self.layer_records: list[dict] = []
         self.histograms: dict[int, dict[str, np.ndarray]] = {}
         self.best_state = self.model.state()
-        self.initial_loss = self._loss_and_accuracy(self.X_train, self.y_train)[0]
+        with BLAS.limit(limits=1, user_api="blas"):  # several threads would spin on after
+            self.initial_loss = self._loss_and_accuracy(self.X_train, self.y_train)[0]
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.message = "running", ""
         self._check_batch_norm_batches()

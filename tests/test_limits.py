@@ -9,7 +9,7 @@ def test_defaults_without_environment_variables():
     assert limits == Limits()
     assert (limits.max_epochs, limits.max_samples) == (2000, 20000)
     assert (limits.max_width, limits.max_layers) == (512, 6)
-    assert (limits.max_runs, limits.max_sweep_runs) == (4, 400)
+    assert (limits.max_runs, limits.max_sweep_runs, limits.max_sweep_workers) == (4, 400, 4)
     assert (limits.max_csv_rows, limits.max_csv_columns, limits.max_csv_bytes) == (20000, 200, 10_000_000)
     assert (limits.max_history_rows, limits.max_snapshots) == (2000, 200)
 
@@ -19,6 +19,10 @@ def test_environment_variable_overrides_only_its_cap():
     assert limits.max_epochs == 5000
     assert limits.max_csv_bytes == 1000
     assert limits.max_samples == Limits().max_samples
+
+
+def test_the_sweep_worker_cap_is_read_from_its_variable():
+    assert load_limits({"REGLAB_MAX_SWEEP_WORKERS": "8"}).max_sweep_workers == 8
 
 
 def test_variable_name_is_prefix_plus_field_in_capitals():

@@ -5,6 +5,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from regcore import limits
+from regcore.limits import Limits
+from regcore.sweep import backends
 from ui.plots.sweep import BEST_COLOR, heatmap_figure, line_figure, selected_point
 
 PAGE = "../pages/7_Sweep.py"
@@ -101,6 +104,13 @@ def test_the_page_loads_without_an_exception():
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
     assert any("runs" in caption.value for caption in at.caption)
+
+
+def test_the_worker_processes_offered_stop_at_the_servers_cap(monkeypatch):
+    monkeypatch.setattr(backends, "available_cores", lambda: 8)
+    monkeypatch.setattr(limits, "LIMITS", Limits(max_sweep_workers=3))
+    workers = AppTest.from_file(PAGE, default_timeout=60).run().number_input(key="sweep_workers")
+    assert (workers.max, workers.value) == (3, 3)
 
 
 def test_a_sweep_that_changes_nothing_is_flagged():

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from regcore import Config
-from regcore.sweep import iter_sweep, run_config, start_sweep, sweep
+from regcore import Config, limits
+from regcore.limits import Limits
+from regcore.sweep import (SweepJob, iter_sweep, max_local_workers, plan_sweep, run_config,
+                           start_sweep, sweep)
 from regcore.sweep import backends, dask_backend, worker
+from regcore.training import BLAS
 
 BASE = Config(dataset="moons", n_samples=150, hidden=(12,), epochs=4, penalty="l2")
 GRID = {"dropout": [0.0, 0.3], "penalty_strength": [0.0, 1e-2]}
@@ -101,6 +104,61 @@ def test_a_bad_grid_is_refused_before_any_run_starts(nothing_may_start, grid, me
         sweep(BASE, grid, seeds=1, workers=workers)
     with pytest.raises(ValueError, match=message):
         iter_sweep(BASE, grid, seeds=1, workers=workers)  # refused at the call, not at next()
+
+
+def test_a_run_keeps_blas_on_one_thread_from_its_start(monkeypatch):
+    """Several BLAS threads would spin after each product and take the next worker's core."""
+    threads, train = [], worker.train
+    def spy(config):
+        threads.append({lib["num_threads"] for lib in BLAS.info() if lib["user_api"] == "blas"})
+        return train(config)
+    monkeypatch.setattr(worker, "train", spy)
+    with BLAS.limit(limits=2, user_api="blas"):
+        run_config(BASE.to_dict())
+    assert threads == [{1}]
+
+
+# --- how many local workers ---------------------------------------------------------------------
+@pytest.fixture
+def cap_of_two(monkeypatch):
+    monkeypatch.setattr(limits, "LIMITS", Limits(max_sweep_workers=2))
+
+
+def test_workers_by_default_are_every_core_up_to_the_cap(cap_of_two, monkeypatch):
+    monkeypatch.setattr(backends, "available_cores", lambda: 8)
+    assert max_local_workers() == 2
+    assert backends.make_backend("local").workers == 2
+    monkeypatch.setattr(backends, "available_cores", lambda: 1)
+    assert isinstance(backends.make_backend("local"), backends.InProcess)
+
+
+def test_workers_above_the_cap_are_refused_naming_the_cap_and_its_variable(
+        cap_of_two, nothing_may_start):
+    with pytest.raises(ValueError, match=r"at most 2 local worker processes, got 3 — "
+                                         r".*REGLAB_MAX_SWEEP_WORKERS"):
+        sweep(BASE, GRID, workers=3)
+    assert backends.make_backend("local", workers=2).workers == 2
+
+
+# --- the order runs start in -------------------------------------------------------------------
+class Recorder:
+    """A backend that only records the runs it is given."""
+
+    def start(self, runs):
+        self.runs = runs
+
+    def stop(self):
+        pass
+
+
+def test_the_longest_runs_start_first_and_equal_ones_in_plan_order():
+    backend = Recorder()
+    plan = plan_sweep(BASE, {"epochs": [2, 6], "n_samples": [100, 200]}, seeds=2)
+    SweepJob(plan, backend).cancel()
+    started = [(run["epochs"], run["n_samples"], run["seed"]) for _, run in backend.runs]
+    assert started == [(6, 200, 0), (6, 200, 1), (6, 100, 0), (6, 100, 1),
+                       (2, 200, 0), (2, 200, 1), (2, 100, 0), (2, 100, 1)]
+    assert all(plan.runs()[index][3].to_dict() == config for index, config in backend.runs)
 
 
 def test_a_worker_that_cannot_run_stops_the_sweep_with_the_run_named(monkeypatch):

@@ -8,6 +8,7 @@ from sklearn.linear_model import Lasso
 
 import regcore
 from regcore import Config, Dataset, train
+from regcore.training import BLAS, Trainer
 
 SMALL = dict(dataset="moons", n_samples=200, epochs=15, hidden=(16, 16), batch_size=32)
 
@@ -215,3 +216,17 @@ def test_best_model_has_the_weights_of_the_best_epoch():
     assert loss == pytest.approx(run.at_best("val_loss"), rel=1e-5)
     final = regcore.softmax_cross_entropy(run.model.predict_output(run.data.X_val), run.data.y_val)[0]
     assert final == pytest.approx(run.final("val_loss"), rel=1e-5)  # the run's model is untouched
+
+
+def test_the_initial_loss_is_computed_on_one_blas_thread(monkeypatch):
+    """Several BLAS threads would spin on after the product and take another run's core."""
+    threads, measure = [], Trainer._loss_and_accuracy
+
+    def spy(self, X, y):
+        threads.append({lib["num_threads"] for lib in BLAS.info() if lib["user_api"] == "blas"})
+        return measure(self, X, y)
+
+    monkeypatch.setattr(Trainer, "_loss_and_accuracy", spy)
+    with BLAS.limit(limits=2, user_api="blas"):
+        Trainer(Config(dataset="moons", n_samples=100, epochs=1))
+    assert threads == [{1}]

@@ -9,7 +9,7 @@ machine's cores or a Dask cluster, with the same numbers wherever the runs execu
 
 From a terminal: python -m regcore.sweep --config base.json --grid grid.json --out results.csv
 """
-from .backends import BACKENDS, available_cores, prepare_workers
+from .backends import BACKENDS, available_cores, max_local_workers, prepare_workers
 from .dask_backend import SCHEDULER_VARIABLE, scheduler_from_environment
 from .grid import SweepPlan, describe, idle_keys, plan_sweep
 from .job import SweepJob, iter_sweep, start_sweep, sweep
@@ -21,7 +21,8 @@ from .worker import run_config
 __all__ = [
     "AXES", "Axis", "BACKENDS", "LOG_SCALE", "SCHEDULER_VARIABLE", "SweepJob", "SweepPlan",
     "aggregate", "available_cores", "axis_values", "describe", "format_duration", "idle_keys",
-    "iter_sweep", "linear_spaced", "log_spaced", "plan_sweep", "prepare_workers", "progress_text",
+    "iter_sweep", "linear_spaced", "log_spaced", "max_local_workers", "plan_sweep",
+    "prepare_workers", "progress_text",
     "results_frame", "run_config", "scheduler_from_environment", "start_sweep", "sweep",
     "time_left",
 ]

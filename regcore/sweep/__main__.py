@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seeds", default="3", help="a count n, or seeds like 0,4,7 (default 3)")
     parser.add_argument("--backend", default="local", choices=BACKENDS)
     parser.add_argument("--workers", type=int, default=None,
-                        help="local worker processes (default: every core; 1: no pool)")
+                        help="local worker processes (default: every core, at most "
+                             "$REGLAB_MAX_SWEEP_WORKERS; 1: no pool)")
     parser.add_argument("--scheduler", default=None,
                         help="Dask scheduler address (default: $REGLAB_DASK_SCHEDULER)")
     parser.add_argument("--out", type=Path, default=None, help="CSV file (default: stdout)")

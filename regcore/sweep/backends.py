@@ -19,6 +19,7 @@ import types
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 
+from .. import limits
 from . import worker
 
 BACKENDS = ("local", "dask")
@@ -32,8 +33,15 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
+def max_local_workers() -> int:
+    """The most worker processes a local sweep may use here: every core, up to the server's
+    cap LIMITS.max_sweep_workers (each worker holds its own copy of the engine in memory)."""
+    return min(available_cores(), limits.LIMITS.max_sweep_workers)
+
+
 def make_backend(name: str = "local", workers: int | None = None, scheduler: str | None = None):
-    """The backend a sweep asked for; ValueError for an unknown name or bad arguments."""
+    """The backend a sweep asked for; ValueError for an unknown name or bad arguments.
+    Local workers: None means max_local_workers(); more than the cap is refused."""
     if name == "local":
         count = _checked_workers(workers)
         return InProcess() if count == 1 else LocalPool(count)
@@ -45,10 +53,14 @@ def make_backend(name: str = "local", workers: int | None = None, scheduler: str
 
 def _checked_workers(workers) -> int:
     if workers is None:
-        return available_cores()
+        return max_local_workers()
+    cap = limits.LIMITS.max_sweep_workers
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be an integer ≥ 1 (or None for every core), "
-                         f"got {workers!r}")
+        raise ValueError(f"workers must be an integer from 1 to {cap} (or None for every "
+                         f"core up to {cap}), got {workers!r}")
+    if workers > cap:
+        raise ValueError(f"a sweep may use at most {cap} local worker processes, got "
+                         f"{workers} — {limits.how_to_raise('max_sweep_workers')}")
     return workers
 
 

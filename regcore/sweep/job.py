@@ -36,7 +36,7 @@ class SweepJob:
         self._backend = backend
         self._started = time.perf_counter()
         self._ended: float | None = None
-        backend.start([(index, config.to_dict()) for index, _, _, config in plan.runs()])
+        backend.start(longest_first(plan))
         # If the job is dropped without being finished or cancelled (a closed browser tab),
         # its workers are stopped when it is garbage collected or the interpreter exits.
         self._release = weakref.finalize(self, backend.stop)
@@ -93,6 +93,15 @@ class SweepJob:
         release()
 
 
+def longest_first(plan: SweepPlan) -> list[tuple[int, dict]]:
+    """(run index, config as a dict) of every run, the longest first by epochs × n_samples,
+    which a run's length grows in proportion to (equal estimates keep the plan's order).
+    In plan order a grid over epochs or samples would start its longest runs last, and one
+    worker would finish them while the others idle."""
+    runs = sorted(plan.runs(), key=lambda run: -run[3].epochs * run[3].n_samples)
+    return [(index, config.to_dict()) for index, _, _, config in runs]
+
+
 def start_sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] = 3,
                 backend: str = "local", workers: int | None = None,
                 scheduler: str | None = None) -> SweepJob:
@@ -130,9 +139,9 @@ def sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] = 3,
     grid: Config field → list of values, e.g. {"penalty_strength": [1e-4, 1e-3],
     "dropout": [0.0, 0.3]}. seeds: a count n (seeds base.seed … base.seed+n−1, which
     change the data, the split, the initial weights and the dropout masks) or a list.
-    backend "local": worker processes on this machine (workers=None: every core;
-    workers=1: in this process, no pool); "dask": a Dask cluster at `scheduler` or
-    $REGLAB_DASK_SCHEDULER.
+    backend "local": worker processes on this machine (workers=None: every core, up to
+    LIMITS.max_sweep_workers; workers=1: in this process, no pool); "dask": a Dask cluster
+    at `scheduler` or $REGLAB_DASK_SCHEDULER.
 
     Returns one row per (grid point, seed), ordered that way: point, the grid keys, seed,
     the `regcore.summarize` columns (status, best_val_loss, final_train_loss,

@@ -7,7 +7,7 @@ import pkgutil
 
 from ..config import Config
 from ..summary import SUMMARY_COLUMNS, summarize
-from ..training import train
+from ..training import BLAS, train
 
 
 def run_config(config: dict) -> dict:
@@ -15,9 +15,14 @@ def run_config(config: dict) -> dict:
     `summarize` columns plus the run's message. The worker builds the data from the
     config's data fields and seed, so the numbers are the same wherever this runs.
     A config the engine refuses at the start (say monitor val_acc on a regression set)
-    comes back as a failed run rather than stopping the whole sweep."""
+    comes back as a failed run rather than stopping the whole sweep.
+
+    The whole run keeps BLAS on one thread: a sweep gets its parallelism from its workers,
+    and one matrix product on several BLAS threads leaves them spinning for ~0.1 s after,
+    taking a core from the worker next to this one."""
     try:
-        run = train(Config.from_dict(config))
+        with BLAS.limit(limits=1, user_api="blas"):
+            run = train(Config.from_dict(config))
     except ValueError as error:
         return failed_summary(str(error))
     return {**summarize(run), "message": run.message}
