@@ -68,7 +68,7 @@ def csv_data_controls(base, presenter) -> tuple[dict, object]:
 
 
 def upload_controls() -> None:
-    with st.expander("Train on your own CSV", expanded=keys.CSV_ERROR in st.session_state):
+    with st.expander("Train on your own CSV", expanded=bool(keys.upload_error(keys.CSV_UPLOAD))):
         controls.csv_uploader(keys.CSV_UPLOAD)
 
 

@@ -66,8 +66,9 @@ st.caption(lesson.caption(configs[0], own.description() if own else None))
 def draw(runs, names):
     st.markdown("**Weight histograms** — the dark bar at 0 counts weights that are exactly zero")
     st.plotly_chart(histogram_figure(runs, names), theme=None, key=page_key(PAGE, "histograms"))
-    which = (f"one bar per feature column of {own.name}" if own else
-             f"the {configs[0].n_informative} informative inputs in full color")
+    informative = runs[0].data.informative
+    which = (f"the {len(informative)} informative inputs in full color" if informative
+             else "one bar per input column")
     st.markdown(f"**How strongly the first layer listens to each input** (‖W₁[j,:]‖₂; "
                 f"{which})")
     st.plotly_chart(input_norms_figure(runs, names), theme=None, key=page_key(PAGE, "inputs"))

@@ -147,7 +147,7 @@ else:
         with st.spinner(f"Evaluating {n_masks} dropout masks…"):
             data = run.data
             grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
-                    if data.n_features == 2 else None)
+                    if data.n_features == 2 and data.n_classes == 2 else None)
             report = lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
         cached = (signature, grid, report)
         st.session_state[page_key(PAGE, "ensemble")] = cached

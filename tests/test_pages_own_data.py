@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from regcore import Config
 from tests.lesson_pages import PAGES, open_page, train
 from ui import state as keys
+from ui.own_data import OwnData
 from ui.state import live_key, page_key
 
 # 60 rows: two features, a 0/1 label and a numeric score (a regression target).
@@ -82,15 +83,48 @@ def test_a_regression_target_on_the_dropout_lesson_trains_and_explains_what_it_c
     assert page_key("dropout", "ensemble_run") not in [box.key for box in at.selectbox]
 
 
-def test_repeat_over_seeds_on_own_data_splits_the_table_by_each_seed():
+def test_repeat_over_seeds_on_own_data_splits_the_table_by_each_seed(monkeypatch):
+    split_seeds, split = [], OwnData.for_seed
+
+    def spy(self, seed):
+        split_seeds.append(seed)
+        return split(self, seed)
+
+    monkeypatch.setattr(OwnData, "for_seed", spy)
     at = upload(open_page("2_Early_stopping.py"), "early_stopping")
     at.slider(key=page_key("early_stopping", "seeds")).set_value(2).run()
-    at.session_state[page_key("early_stopping", "patience")] = 5
     at.button(key=page_key("early_stopping", "repeat")).click().run()
     assert not at.exception and not at.error
     results = at.session_state[page_key("early_stopping", "seed_results")][1]
-    assert sorted(results["seed"].unique()) == [0, 1]
-    assert results.groupby("seed")["final_val_loss"].first().nunique() == 2
+    assert split_seeds == [0, 1] and sorted(results["seed"].unique()) == [0, 1]
+
+
+def test_a_new_file_of_the_same_name_replaces_results_of_the_old_one():
+    at = upload(open_page("2_Early_stopping.py"), "early_stopping", "data.csv")
+    at.slider(key=page_key("early_stopping", "seeds")).set_value(1).run()
+    at.button(key=page_key("early_stopping", "repeat")).click().run()
+    assert at.dataframe  # the mean ± spread table
+    fixed = CSV.replace("\n4,", "\n40,", 1)
+    upload(at, "early_stopping", "data.csv", fixed)
+    assert not at.dataframe  # no longer shown: it was computed on the old file
+
+
+def test_a_second_upload_on_a_lesson_takes_its_own_last_column_as_target():
+    at = upload(open_page("4_Dropout.py"), "dropout")
+    other = "x,y,kind\n" + "\n".join(f"{i},{i % 7},{'ab'[i % 2]}" for i in range(40))
+    upload(at, "dropout", "other.csv", other)
+    assert at.selectbox(key=page_key("dropout", "csv_target")).value == "kind"
+    assert not at.error
+    assert live_data(at, "dropout").feature_names == ("x", "y")
+
+
+def test_a_refused_upload_is_reported_at_its_own_uploader_only():
+    at = upload(open_page("2_Early_stopping.py"), "early_stopping", "bad.csv", CSV_BAD)
+    assert at.error
+    other = AppTest.from_file(str(PAGES / "4_Dropout.py"), default_timeout=120)
+    other.session_state[keys.CSV_ERROR] = at.session_state[keys.CSV_ERROR]
+    other.run()
+    assert not other.error
 
 
 def test_a_lesson_stays_on_own_data_after_a_visit_to_another_page():

@@ -134,8 +134,8 @@ def test_workers_by_default_are_every_core_up_to_the_cap(cap_of_two, monkeypatch
 
 def test_workers_above_the_cap_are_refused_naming_the_cap_and_its_variable(
         cap_of_two, nothing_may_start):
-    with pytest.raises(ValueError, match=r"at most 2 local worker processes, got 3 — "
-                                         r".*REGLAB_MAX_SWEEP_WORKERS"):
+    with pytest.raises(ValueError, match=r"workers must be an integer in \[1, 2\], got 3 "
+                                         r"\(.*REGLAB_MAX_SWEEP_WORKERS\)"):
         sweep(BASE, GRID, workers=3)
     assert backends.make_backend("local", workers=2).workers == 2
 

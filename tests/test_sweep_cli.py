@@ -56,7 +56,7 @@ def test_bad_input_exits_2_with_one_line_and_no_traceback(inputs):
     ({"dropout": [0.1]}, ["--seeds", "401"], "at most 400"),
     ({"dropout": [0.1]}, ["--seeds", "two"], "--seeds must be a count"),
     ({"dropout": [0.1]}, ["--workers", "0"], "workers must be an integer"),
-    ({"dropout": [0.1]}, ["--workers", "99"], "local worker processes, got 99"),
+    ({"dropout": [0.1]}, ["--workers", "99"], "workers must be an integer in [1, 4], got 99"),
     ({"dropout": [0.1]}, ["--backend", "spark"], "invalid choice"),
 ])
 def test_bad_grids_and_options_are_refused_in_one_line(tmp_path, capsys, grid, extra, message):

@@ -159,8 +159,9 @@ def csv_uploader(key: str, label: str = "CSV file", on_change: Callable | None =
                           f"{LIMITS.max_csv_columns} columns, "
                           f"{LIMITS.max_csv_bytes // 1_000_000} MB. It stays in your session "
                           f"only, for the lab and the lessons that can use it.")
-    if keys.CSV_ERROR in st.session_state:
-        st.error(st.session_state[keys.CSV_ERROR])
+    problem = keys.upload_error(key)
+    if problem:
+        st.error(problem)
 
 
 # --- one run -----------------------------------------------------------------------------------

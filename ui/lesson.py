@@ -43,6 +43,7 @@ def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]
             try:
                 st.session_state[page_key(page, "seed_results")] = (made_for, compute(seeds))
             except ValueError as error:
+                st.session_state.pop(page_key(page, "seed_results"), None)
                 st.error(f"Could not repeat the comparison: {error}")
     stored = st.session_state.get(page_key(page, "seed_results"))
     return stored[1] if stored is not None and stored[0] == made_for else None

@@ -7,6 +7,7 @@ lesson page or in the lab), offered by the lessons whose experiment fits any tab
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,8 +42,9 @@ class OwnData:
 
     @property
     def identity(self) -> tuple:
-        """What tells this data from another upload or split (for caching results)."""
-        return self.name, self.split
+        """What tells this data from another upload (even of the same name) or split, for
+        caching results."""
+        return hashlib.blake2b(self.content, digest_size=16).hexdigest(), self.split
 
     def description(self) -> str:
         """"iris.csv (target 'species'): 105 training and 45 validation rows, …"."""
@@ -53,11 +55,11 @@ def own_data_controls(page: str) -> OwnData | None:
     """An expander to upload a CSV or train this page's experiment on the one uploaded in
     this session, with its target column. Returns the data while switched on, else None."""
     use_key, chosen_key = keys.page_key(page, "use_own_data"), keys.page_key(page, "own_data_on")
+    uploader_key = keys.page_key(page, "csv_upload")
     seed(use_key, st.session_state.get(chosen_key, False))  # kept while another page is open
-    expanded = st.session_state[use_key] or keys.CSV_ERROR in st.session_state
+    expanded = st.session_state[use_key] or bool(keys.upload_error(uploader_key))
     with st.expander("Your own data", icon=":material/upload_file:", expanded=expanded):
-        csv_uploader(keys.page_key(page, "csv_upload"), "Upload a CSV",
-                     on_change=switch_on_after_upload, args=(page,))
+        csv_uploader(uploader_key, "Upload a CSV", on_change=switch_on_after_upload, args=(page,))
         if keys.CSV_DATA not in st.session_state:
             st.caption("Upload a table to run this experiment on it; the lab uses it too.")
             return None
@@ -75,15 +77,19 @@ def own_data_controls(page: str) -> OwnData | None:
 
 
 def switch_on_after_upload(page: str) -> None:
-    """Callback of a lesson's uploader: a file that parsed is switched on for this lesson."""
-    keys.take_upload(keys.page_key(page, "csv_upload"))
-    if keys.CSV_ERROR not in st.session_state:
+    """Callback of a lesson's uploader: a file that parsed is switched on for this lesson,
+    with its own target (the last column)."""
+    uploader_key = keys.page_key(page, "csv_upload")
+    keys.take_upload(uploader_key)
+    if not keys.upload_error(uploader_key):
         st.session_state[keys.page_key(page, "use_own_data")] = True
+        st.session_state.pop(keys.page_key(page, "csv_target"), None)
 
 
 def _target_control(page: str, columns: list[str], disabled: bool) -> str:
     key = keys.page_key(page, "csv_target")
-    seed(key, keys.csv_split(st.session_state)[0])
+    if st.session_state.get(key) not in columns:  # first view, or another file was uploaded
+        st.session_state[key] = keys.csv_split(st.session_state)[0]
     return st.selectbox("Target column", columns, key=key, disabled=disabled,
                         help="The column to predict; the others are the features. Shared with "
                              "the lab.")

@@ -43,7 +43,7 @@ CSV_UPLOAD = "data_csv_upload"           # file uploader
 CSV_TARGET = "data_csv_target"           # selectbox: the target column of the uploaded file
 CSV_DATA = "data_csv"                    # dict: name, content (bytes), columns, target
 CSV_DATASET = "data_csv_dataset"         # (split settings, Dataset): the parsed upload
-CSV_ERROR = "data_csv_error"             # str: why the last upload was refused
+CSV_ERROR = "data_csv_error"             # (uploader key, message): why its last upload was refused
 USE_BUILTIN = "data_use_builtin"         # button: back to the built-in sets
 
 # --- charts of the lab -------------------------------------------------------------------------
@@ -296,17 +296,15 @@ def remove_run(index: int) -> None:
 def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -> str | None:
     """Parse an upload with regcore.load_csv (target: the last column). On success keep it in
     `state` as the active data and return None; on a ValueError keep the previous data and
-    return (and remember under CSV_ERROR) the message."""
+    return the message."""
     try:
         data = load_csv(content, val_fraction=base.val_fraction, seed=base.seed, scale=base.scale)
     except ValueError as error:
-        state[CSV_ERROR] = f"{name} was not loaded: {error}"
-        return state[CSV_ERROR]
+        return f"{name} was not loaded: {error}"
     columns = _header(content)
     state[CSV_DATA] = {"name": name, "content": content, "columns": columns}
     state[CSV_TARGET] = columns[-1]
     state[CSV_DATASET] = ((columns[-1], base.val_fraction, base.seed, base.scale), data)
-    state.pop(CSV_ERROR, None)
     return None
 
 
@@ -319,10 +317,20 @@ def take_upload(uploader_key: str) -> None:
     configs = lab_configs(st.session_state)
     base = configs[0] if configs else Config()
     previous = st.session_state.get(CSV_DATA, {}).get("previous", base.dataset)
-    if accept_csv(st.session_state, upload.name, upload.getvalue(), base) is None:
-        st.session_state[CSV_DATA]["previous"] = previous
-        if configs:
-            replace_lab_configs(st.session_state, [c.replace(dataset="custom") for c in configs])
+    problem = accept_csv(st.session_state, upload.name, upload.getvalue(), base)
+    if problem:
+        st.session_state[CSV_ERROR] = (uploader_key, problem)
+        return
+    st.session_state.pop(CSV_ERROR, None)
+    st.session_state[CSV_DATA]["previous"] = previous
+    if configs:
+        replace_lab_configs(st.session_state, [c.replace(dataset="custom") for c in configs])
+
+
+def upload_error(uploader_key: str) -> str | None:
+    """Why the last file given to this uploader was refused (None if it was not)."""
+    where, message = st.session_state.get(CSV_ERROR, (None, None))
+    return message if where == uploader_key else None
 
 
 def use_builtin() -> None:

@@ -20,6 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 
 from .. import limits
+from ..checks import check_range
 from . import worker
 
 BACKENDS = ("local", "dask")
@@ -54,13 +55,9 @@ def make_backend(name: str = "local", workers: int | None = None, scheduler: str
 def _checked_workers(workers) -> int:
     if workers is None:
         return max_local_workers()
-    cap = limits.LIMITS.max_sweep_workers
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be an integer from 1 to {cap} (or None for every "
-                         f"core up to {cap}), got {workers!r}")
-    if workers > cap:
-        raise ValueError(f"a sweep may use at most {cap} local worker processes, got "
-                         f"{workers} — {limits.how_to_raise('max_sweep_workers')}")
+    check_range("workers", workers, 1, limits.LIMITS.max_sweep_workers, integer=True,
+                hint=f"None: every core up to the cap; "
+                     f"{limits.how_to_raise('max_sweep_workers')}")
     return workers
 
 

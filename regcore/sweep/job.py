@@ -94,8 +94,8 @@ class SweepJob:
 
 
 def longest_first(plan: SweepPlan) -> list[tuple[int, dict]]:
-    """(run index, config as a dict) of every run, the longest first by epochs × n_samples,
-    which a run's length grows in proportion to (equal estimates keep the plan's order).
+    """(run index, config as a dict) of every run, the longest first by an estimate of its
+    length, epochs × n_samples (equal estimates keep the plan's order).
     In plan order a grid over epochs or samples would start its longest runs last, and one
     worker would finish them while the others idle."""
     runs = sorted(plan.runs(), key=lambda run: -run[3].epochs * run[3].n_samples)
