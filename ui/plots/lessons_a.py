@@ -96,7 +96,7 @@ def ending_losses_figure(names, losses, *, height: int = 220) -> go.Figure:
     right = max(losses) * 1.25 if len(losses) else 1.0
     return build(parts, height=height, uirevision="ending", legend=False,
                  axes={"yaxis": {"type": "category", "autorange": "reversed"},
-                       "xaxis": {"title": {"text": "validation loss at the end"},
+                       "xaxis": {"title": {"text": "validation loss"},
                                  "range": [0, right]}})
 
 
