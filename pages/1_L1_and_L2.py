@@ -58,9 +58,9 @@ strength = c1.select_slider("Penalty strength λ (the same for L1 and L2)", less
 log_y = c2.toggle("Log-scale loss", value=False, key=page_key(PAGE, "log_y"))
 own = own_data_controls(PAGE)
 configs = lesson.comparison(strength)
-configs = own.configs(configs) if own else configs
+configs = own.configs(configs)
 names = list(lesson.RUN_NAMES)
-st.caption(lesson.caption(configs[0], own.description() if own else None))
+st.caption(lesson.caption(configs[0], own.description()))
 
 
 def draw(runs, names):
@@ -79,13 +79,12 @@ def draw(runs, names):
         st.caption("What to notice appears when training ends.")
 
 
-live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
+live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    data_for_seed = own.for_seed if own else None
     results = repeat_over_seeds(
-        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, data_for_seed),
-        data_id=own.identity if own else None)
+        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, own.for_seed),
+        data_id=own.identity)
     if results is not None:
         table = pd.concat({"exact zeros": mean_and_spread(results, "sparsity"),
                            "‖w‖₂": mean_and_spread(results, "weight_norm"),

@@ -39,9 +39,9 @@ what_if = c2.slider("What if the full run had used patience…", 1, 100, lesson.
                          "have stopped (○ on the chart) and what it would have kept.")
 own = own_data_controls(PAGE)
 configs = lesson.comparison(patience)
-configs = own.configs(configs) if own else configs
+configs = own.configs(configs)
 names = list(lesson.RUN_NAMES)
-st.caption(lesson.caption(configs[0], own.description() if own else None))
+st.caption(lesson.caption(configs[0], own.description()))
 
 
 def draw(runs, names):
@@ -72,12 +72,11 @@ def draw(runs, names):
         notice_box([lesson.table_sentence(table)], title="From the table")
 
 
-live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
+live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    data_for_seed = own.for_seed if own else None
     results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.ending_loss(
-        over_seeds(configs, seeds, names, data_for_seed)), data_id=own.identity if own else None)
+        over_seeds(configs, seeds, names, own.for_seed)), data_id=own.identity)
     if results is not None:
         spread = mean_and_spread(results, "end_val_loss")
         st.dataframe(spread.round(4), width="stretch")

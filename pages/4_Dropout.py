@@ -55,14 +55,14 @@ log_y = c3.toggle("Log-scale loss", value=False, key=page_key(PAGE, "log_y"))
 
 rates = sorted(rates)
 configs = lesson.rate_configs(rates, lesson.OVERFITTING.replace(epochs=epochs))
-configs = own.configs(configs) if own else configs
+configs = own.configs(configs)
 names = [lesson.rate_name(p) for p in rates]
-st.caption(lesson.caption(lesson.OVERFITTING, own.description() if own else None))
+st.caption(lesson.caption(lesson.OVERFITTING, own.description()))
 
 
 def draw(runs, names):
     finished = all(run.status != "running" for run in runs)
-    version = (own.identity if own else None, tuple(run.config for run in runs),
+    version = (own.identity, tuple(run.config for run in runs),
                tuple(run.stopped_epoch for run in runs))
     a, b = st.columns(2)
     a.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
@@ -91,13 +91,12 @@ if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
     runs = None
 else:
-    runs = live_comparison(PAGE, configs, own.data if own else None, draw, names=names)
+    runs = live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    data_for_seed = own.for_seed if own else None
     results = repeat_over_seeds(
-        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, data_for_seed),
-        disabled=len(rates) < 2, data_id=own.identity if own else None)
+        PAGE, configs, lambda seeds: over_seeds(configs, seeds, names, own.for_seed),
+        disabled=len(rates) < 2, data_id=own.identity)
     if results is not None:
         st.dataframe(mean_and_spread(results, "gap").round(4), width="stretch")
         notice_box(lesson.seed_sentences(results), title="Over seeds")
@@ -141,7 +140,7 @@ else:
     n_masks = e2.slider("Masks", 10, 200, lesson.N_MASKS, step=10,
                         key=page_key(PAGE, "ensemble_masks"))
     run = dict((name, run) for run, name in dropout_runs)[chosen]
-    signature = (chosen, run.config, run.stopped_epoch, n_masks, own.identity if own else None)
+    signature = (chosen, run.config, run.stopped_epoch, n_masks, own.identity)
     cached = st.session_state.get(page_key(PAGE, "ensemble"))
     if cached is None or cached[0] != signature:
         with st.spinner(f"Evaluating {n_masks} dropout masks…"):

@@ -1,13 +1,13 @@
 """A lesson's experiment on the visitor's own data: the CSV uploaded in this session (on a
 lesson page or in the lab), offered by the lessons whose experiment fits any table.
 
-    own = own_data_controls("dropout")           # None unless switched on
-    configs = own.configs(configs) if own else configs
-    live_comparison("dropout", configs, own.data if own else None, draw)
+    own = own_data_controls("dropout")    # the upload while switched on, else PresetData()
+    configs = own.configs(configs)
+    live_comparison("dropout", configs, own.data, draw)
+    over_seeds(configs, seeds, names, own.for_seed)
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +25,7 @@ class OwnData:
 
     name: str
     content: bytes
+    digest: str                           # of the content, taken once at upload
     split: tuple[str, float, int, bool]   # target, val_fraction, seed, scale
     data: Dataset
 
@@ -44,16 +45,32 @@ class OwnData:
     def identity(self) -> tuple:
         """What tells this data from another upload (even of the same name) or split, for
         caching results."""
-        return hashlib.blake2b(self.content, digest_size=16).hexdigest(), self.split
+        return self.digest, self.split
 
     def description(self) -> str:
         """"iris.csv (target 'species'): 105 training and 45 validation rows, …"."""
         return f"{self.name} (target {self.split[0]!r}): {describe(self.data)}"
 
 
-def own_data_controls(page: str) -> OwnData | None:
+class PresetData:
+    """What a lesson trains on while no upload is switched on: the data its configs describe.
+    The same interface as OwnData, so a page needs no case of its own."""
+
+    data = None        # live_comparison and Lockstep build the data from the configs
+    identity = None
+    for_seed = None    # over_seeds builds each seed's data from the configs
+
+    def configs(self, configs: Sequence[Config]) -> Sequence[Config]:
+        return configs
+
+    def description(self) -> None:
+        return None    # the lesson's caption describes its preset data
+
+
+def own_data_controls(page: str) -> OwnData | PresetData:
     """An expander to upload a CSV or train this page's experiment on the one uploaded in
-    this session, with its target column. Returns the data while switched on, else None."""
+    this session, with its target column. Returns the upload while switched on, else
+    PresetData()."""
     use_key, chosen_key = keys.page_key(page, "use_own_data"), keys.page_key(page, "own_data_on")
     uploader_key = keys.page_key(page, "csv_upload")
     seed(use_key, st.session_state.get(chosen_key, False))  # kept while another page is open
@@ -62,7 +79,7 @@ def own_data_controls(page: str) -> OwnData | None:
         csv_uploader(uploader_key, "Upload a CSV", on_change=switch_on_after_upload, args=(page,))
         if keys.CSV_DATA not in st.session_state:
             st.caption("Upload a table to run this experiment on it; the lab uses it too.")
-            return None
+            return PresetData()
         info = st.session_state[keys.CSV_DATA]
         used = st.toggle(f"Train this experiment on {info['name']}", key=use_key)
         st.session_state[chosen_key] = used
@@ -70,10 +87,11 @@ def own_data_controls(page: str) -> OwnData | None:
         data, problem = _split_for(target)
         if problem:
             st.error(problem)
-        own = OwnData(info["name"], info["content"], keys.csv_split(st.session_state), data)
+        own = OwnData(info["name"], info["content"], info["digest"],
+                      keys.csv_split(st.session_state), data)
         if not used:
             st.caption(own.description())
-    return own if used else None
+    return own if used else PresetData()
 
 
 def switch_on_after_upload(page: str) -> None:

@@ -10,6 +10,7 @@ Importing this module has no side effects.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ LIVE_KEY = "lab"                         # the lab's live comparison (see ui.liv
 NEW_SAMPLE = "data_new_sample"           # button: draw a new seed
 CSV_UPLOAD = "data_csv_upload"           # file uploader
 CSV_TARGET = "data_csv_target"           # selectbox: the target column of the uploaded file
-CSV_DATA = "data_csv"                    # dict: name, content (bytes), columns, target
+CSV_DATA = "data_csv"                    # dict: name, content (bytes), digest, columns, target
 CSV_DATASET = "data_csv_dataset"         # (split settings, Dataset): the parsed upload
 CSV_ERROR = "data_csv_error"             # (uploader key, message): why its last upload was refused
 USE_BUILTIN = "data_use_builtin"         # button: back to the built-in sets
@@ -302,7 +303,8 @@ def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -
     except ValueError as error:
         return f"{name} was not loaded: {error}"
     columns = _header(content)
-    state[CSV_DATA] = {"name": name, "content": content, "columns": columns}
+    state[CSV_DATA] = {"name": name, "content": content, "columns": columns,
+                       "digest": hashlib.blake2b(content, digest_size=16).hexdigest()}
     state[CSV_TARGET] = columns[-1]
     state[CSV_DATASET] = ((columns[-1], base.val_fraction, base.seed, base.scale), data)
     return None
