@@ -141,12 +141,12 @@ def comparison_lab() -> None:
     if invalid:
         st.error("Fix these settings to train:\n" + "\n".join(f"- {p}" for p in invalid))
         pause(keys.LIVE_KEY)
-    runs = live_comparison(keys.LIVE_KEY, configs, data, lab_view.draw, names=names,
-                           controls=not invalid)
-    if runs is None:
+    shown = live_comparison(keys.LIVE_KEY, configs, data, lab_view.draw, names=names,
+                            controls=not invalid)
+    if shown is None:
         lab_view.placeholder()
     with st.expander("Share and keep", expanded=True, icon=":material/share:"):
-        lab_view.share_and_keep(configs, names, runs, st.session_state.get(keys.CSV_DATA),
+        lab_view.share_and_keep(configs, names, shown, st.session_state.get(keys.CSV_DATA),
                                 training=session_for(keys.LIVE_KEY).playing)
 
 

@@ -89,9 +89,9 @@ def draw(runs, names):
 
 if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
-    runs = None
+    shown = None
 else:
-    runs = live_comparison(PAGE, configs, own.data, draw, names=names)
+    shown = live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(
@@ -124,13 +124,14 @@ notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
 # --- the ensemble of masks ------------------------------------------------------------------------
 st.header("Dropout as an ensemble of thinned networks")
 session = session_for(PAGE)
-dropout_runs = [(run, name) for run, name in zip(runs or [], names) if run.config.dropout > 0]
+dropout_runs = [(run, name) for run, name in zip(*(shown or ([], [])))
+                if run.config.dropout > 0]
 if not dropout_runs:
     st.info("Train the comparison (with at least one dropout rate above 0) to read its network as "
             "an ensemble of masks.")
 elif session is not None and session.playing:
     st.info("Training… the ensemble is computed once training pauses or ends.")
-elif runs[0].data.task != "classification":
+elif shown.runs[0].data.task != "classification":
     st.info("The ensemble averages class probabilities: it needs a class column as the target, "
             "and this target is a number (regression).")
 else:

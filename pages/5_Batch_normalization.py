@@ -63,7 +63,7 @@ configs = lesson.norm_configs("batch", lesson.UNSCALED.replace(lr=lr, epochs=epo
 names = [lesson.norm_name(c.norm) for c in configs]
 
 
-runs = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
+shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.over_seeds_with(
@@ -80,15 +80,15 @@ st.markdown("Normalizing forces every unit to mean 0 and variance 1 over the bat
             "unit's $\\gamma$ and $\\beta$ after each epoch of the BatchNorm run above (same "
             "settings and seed, recorded epoch by epoch).")
 session = session_for(PAGE)
-if not runs or (session is not None and session.playing):
+if not shown or (session is not None and session.playing):
     st.info("Train the comparison above; the values of γ and β are traced once it pauses or ends.")
 else:
-    shown = runs[1]
+    bn_run, bn_name = shown.runs[1], shown.names[1]
     with st.spinner("Recording γ and β epoch by epoch…"):
-        trace = gamma_beta_trace(configs[1].replace(epochs=max(shown.stopped_epoch, 1)))
-    if lesson.trace_matches(trace, shown.model):
-        st.caption(f"Recorded values at epoch {shown.stopped_epoch} equal those of the "
-                   f"{names[1]} run above.")
+        trace = gamma_beta_trace(bn_run.config.replace(epochs=max(bn_run.stopped_epoch, 1)))
+    if lesson.trace_matches(trace, bn_run.model):
+        st.caption(f"Recorded values at epoch {bn_run.stopped_epoch} equal those of the "
+                   f"{bn_name} run above.")
     layers = sorted(trace["layer"].unique())
     layer = st.radio("Layer", layers, horizontal=True, key=page_key(PAGE, "gb_layer"))
     st.plotly_chart(figures.gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,

@@ -140,6 +140,22 @@ def test_train_with_few_epochs_shows_charts_and_a_summary_row_per_run(at):
     assert at.button(key=keys.live_key(keys.LIVE_KEY, "pause")).disabled  # nothing to pause
 
 
+@pytest.mark.parametrize("change", ["add", "remove", "preset"])
+def test_changing_the_number_of_runs_after_training_keeps_the_trained_runs_on_screen(at, change):
+    train_to_end(set_epochs(at, 3))
+    if change == "add":
+        at.button(key=keys.ADD_RUN).click().run()
+    elif change == "remove":
+        open_run(at, "B").button(key=keys.run_action_key("B", "remove")).click().run()
+    else:
+        at.selectbox(key=keys.PRESET).set_value("How strong? L2 from none to too much").run()
+    assert not at.exception
+    assert len(configs(at)) != 2  # the settings changed ...
+    assert list(at.table[-1].value.index) == ["A", "B"]  # ... the summary shows what trained
+    assert [p.value for p in at.get("progress")] == [100, 100]
+    assert not at.download_button(key=keys.DOWNLOAD_HISTORY).disabled
+
+
 def test_step_trains_one_epoch_at_a_time(at):
     step = keys.live_key(keys.LIVE_KEY, "step")
     at.button(key=step).click().run()

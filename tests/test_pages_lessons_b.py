@@ -1,6 +1,7 @@
 """The dropout, batch-norm and layer-norm pages load, show their controls, train their preset
 and show "what to notice" sentences computed from the runs on screen; their figures draw what
 they are given."""
+import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -28,6 +29,19 @@ def test_dropout_page_trains_its_preset_and_explains_the_measured_numbers():
     assert "Averaging 50 dropout masks" in shown_sentences(at)
     assert len(at.metric) == 3
     assert len(at.get("plotly_chart")) >= 6
+
+
+def test_dropout_page_keeps_the_trained_runs_names_when_a_rate_is_removed():
+    at = open_page("4_Dropout.py")
+    runs = train(at, "dropout", 3)
+    trained = [dropout_lesson.rate_name(p) for p in dropout_lesson.RATES]
+    at.multiselect(key=page_key("dropout", "rates")).set_value([0.0, 0.5]).run()
+    assert not at.exception
+    gap_chart = json.loads(at.get("plotly_chart")[1].proto.spec)
+    assert [trace["legendgroup"] for trace in gap_chart["data"]] == trained
+    expected = dropout_lesson.rate_sentences(dropout_lesson.rate_outcomes(runs, trained))
+    assert bullets(expected) in shown_sentences(at)
+    assert at.selectbox(key=page_key("dropout", "ensemble_run")).options == trained[1:]
 
 
 def test_dropout_page_asks_for_two_rates():

@@ -157,19 +157,21 @@ def diff_view(configs, names, description: str) -> None:
         st.info(description, icon=":material/lightbulb:")
 
 
-def share_and_keep(configs, names, runs, csv_info: dict | None, training: bool) -> None:
-    """The link to this experiment and downloads of the history, configs and a script.
-    csv_info: {"name", "target"} of the uploaded CSV the runs train on, if any; while
-    `training`, the history is not offered (this part of the page is not redrawn per tick)."""
+def share_and_keep(configs, names, shown, csv_info: dict | None, training: bool) -> None:
+    """The link to this experiment (`configs` under `names`: the settings on screen) and
+    downloads of the history of the trained runs (`shown`, a live.Shown or None), the configs
+    and a script. csv_info: {"name", "target"} of the uploaded CSV the runs train on, if any;
+    while `training`, the history is not offered (this part of the page is not redrawn per
+    tick)."""
     link = lab_link(configs)
     base = st.context.url.split("?")[0].rstrip("/") if st.context.url else ""
     st.caption("The address bar always holds the settings of this page; this link opens the "
                "same experiment" + (" (the uploaded CSV is not part of it)." if csv_info else "."))
     st.code(base + link, language=None, wrap_lines=True)
     history, settings, script = st.columns(3)
-    ready = bool(runs) and not training
+    ready = shown is not None and not training
     history.download_button(
-        "History (CSV)", history_csv(runs, names) if ready else "", "history.csv", "text/csv",
+        "History (CSV)", history_csv(*shown) if ready else "", "history.csv", "text/csv",
         key=keys.DOWNLOAD_HISTORY, disabled=not ready, width="stretch",
         icon=":material/download:", help="Every epoch of every run, with a `run` column "
                                          "(when training is paused or has ended).")

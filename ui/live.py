@@ -2,7 +2,8 @@
 epochs per tick of an `st.fragment(run_every=...)`, so charts refresh several times a second
 while the page stays responsive (no thread, no blocking loop).
 
-    runs = live_comparison("dropout", configs, None, draw)
+    shown = live_comparison("dropout", configs, None, draw, names=names)
+    # shown.runs, shown.names: what the charts show, always the runs of one training
 
 While training, only the fragment reruns: it steps the Lockstep for about TICK_SECONDS of
 compute (the chunk size is measured from the previous tick), then calls `draw(runs, names)`.
@@ -17,6 +18,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -32,11 +34,20 @@ STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped"
                  "diverged": "diverged", "failed": "failed"}
 
 
+class Shown(NamedTuple):
+    """The runs on screen and their names: both from the same training, so they always agree
+    (after the settings change, until Train, they are the previous settings' runs)."""
+
+    runs: list[Run]
+    names: list[str]
+
+
 @dataclass
 class LiveSession:
     """What one live comparison keeps between reruns."""
 
     configs: tuple[Config, ...]
+    names: tuple[str, ...]
     data: Dataset | None
     fingerprint: str | None
     lockstep: Lockstep | None = None
@@ -45,7 +56,7 @@ class LiveSession:
     steps_requested: int = 0          # epochs asked for with Step
     chunk: int = 1                    # epochs per tick, adapted to TICK_SECONDS
     runs: list[Run] | None = None     # the runs after the last step
-    pending: tuple | None = None      # (configs, data, fingerprint) waiting for Train or Reset
+    pending: tuple | None = None      # (configs, names, data, fingerprint) for Train or Reset
 
     @property
     def started(self) -> bool:
@@ -60,17 +71,18 @@ class LiveSession:
 def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                     draw: Callable[[list[Run], list[str]], None], *,
                     names: Sequence[str] | None = None, autostart: bool = False,
-                    controls: bool = True) -> list[Run] | None:
+                    controls: bool = True) -> Shown | None:
     """Train `configs` side by side on `data` (None: the data their fields describe), live.
 
     Keeps the Lockstep in st.session_state under live_key(key); rebuilt when the configs or the
     data change (by value). Draws Train/Pause/Step/Reset (if `controls`) and each run's
-    progress, and calls `draw(runs, names)` on every tick once an epoch has been trained.
+    progress, and calls `draw(runs, names)` on every tick once an epoch has been trained, with
+    the names the runs were trained under (settings changed since then wait for Train).
     autostart: start training on first view and after every change of settings.
-    Returns the latest runs, or None before the first epoch.
+    Returns the latest runs and their names, or None before the first epoch.
     """
-    names = list(names) if names is not None else list(RUN_NAMES[:len(configs)])
-    session = _synced_session(key, tuple(configs), data, autostart)
+    names = tuple(names) if names is not None else RUN_NAMES[:len(configs)]
+    session = _synced_session(key, tuple(configs), names, data, autostart)
     if session.steps_requested:
         _advance(session)  # before the buttons, so they show the state after the step
     # The bar (buttons, progress) stays in view while this comparison's charts scroll by.
@@ -87,11 +99,11 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                         "**Train** to start over with the new settings, or **Reset** to clear "
                         "the charts.", icon=":material/edit:")
         every = TICK_INTERVAL if session.playing else None
-        st.fragment(run_every=every)(_tick)(key, names, draw, every, bar)
-    return session.runs
+        st.fragment(run_every=every)(_tick)(key, draw, every, bar)
+    return Shown(session.runs, list(session.names)) if session.runs else None
 
 
-def _tick(key: str, names: list[str], draw, registered_every, bar) -> None:
+def _tick(key: str, draw, registered_every, bar) -> None:
     session: LiveSession = st.session_state[live_key(key)]
     if session.error:
         st.error(session.error)
@@ -100,9 +112,9 @@ def _tick(key: str, names: list[str], draw, registered_every, bar) -> None:
     if registered_every and not session.playing:
         st.rerun(scope="app")  # paused or ended: draw the whole page once more, without ticking
     with bar:
-        _progress(session, names)
+        _progress(session)
     if session.runs:
-        draw(session.runs, names)
+        draw(session.runs, list(session.names))
 
 
 def _sticky(container_key: str) -> None:
@@ -120,30 +132,31 @@ def session_for(key: str) -> LiveSession | None:
     return st.session_state.get(live_key(key))
 
 
-def _synced_session(key, configs, data, autostart) -> LiveSession:
+def _synced_session(key, configs, names, data, autostart) -> LiveSession:
     state_key = live_key(key)
     session: LiveSession | None = st.session_state.get(state_key)
     if session is None:
-        session = _built(configs, data, fingerprint(data))
+        session = _built(configs, names, data, fingerprint(data))
         session.playing = autostart and not session.error
         st.session_state[state_key] = session
         return session
     same = same_configs(session.configs, configs) and _same_data(session, data)
     if same:
         session.pending = None
+        session.names = names  # the same runs, relabelled
     elif autostart or not session.started:
         playing = autostart or session.playing
-        session = _built(configs, data, fingerprint(data))
+        session = _built(configs, names, data, fingerprint(data))
         session.playing = playing and not session.error
         st.session_state[state_key] = session
     else:
-        session.pending = (configs, data, fingerprint(data))
+        session.pending = (configs, names, data, fingerprint(data))
         session.playing = False
     return session
 
 
-def _built(configs, data, print_) -> LiveSession:
-    session = LiveSession(configs=configs, data=data, fingerprint=print_)
+def _built(configs, names, data, print_) -> LiveSession:
+    session = LiveSession(configs=configs, names=names, data=data, fingerprint=print_)
     try:
         session.lockstep = Lockstep(list(configs), data)
     except ValueError as error:
@@ -172,8 +185,9 @@ def fingerprint(data: Dataset | None) -> str | None:
 
 
 def _rebuild_from_pending(session: LiveSession) -> LiveSession:
-    configs, data, print_ = session.pending or (session.configs, session.data, session.fingerprint)
-    return _built(configs, data, print_)
+    pending = session.pending or (session.configs, session.names, session.data,
+                                  session.fingerprint)
+    return _built(*pending)
 
 
 # --- actions (button callbacks; also usable by pages with their own buttons) -------------------
@@ -277,9 +291,10 @@ def _state_line(session: LiveSession) -> str:
     return "Paused."
 
 
-def _progress(session: LiveSession, names: list[str]) -> None:
+def _progress(session: LiveSession) -> None:
     if session.lockstep is None:
         return
+    names = session.names
     columns = st.columns(len(names))
     for index, (column, name, trainer) in enumerate(zip(columns, names, session.lockstep.trainers)):
         total = trainer.config.epochs
