@@ -75,9 +75,9 @@ def draw(runs, names):
 live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.ending_loss(
-        over_seeds(configs, seeds, names, own.for_seed)), data_id=own.identity)
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
+        configs, seeds, names, own.for_seed), data_id=own.identity)
     if results is not None:
-        spread = mean_and_spread(results, "end_val_loss")
+        spread = mean_and_spread(results, "final_val_loss")
         st.dataframe(spread.round(4), width="stretch")
         notice_box([lesson.seeds_sentence(spread)], title="Over seeds")

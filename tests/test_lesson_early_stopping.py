@@ -69,13 +69,14 @@ def test_early_stopped_runs_follow_the_full_run_until_they_stop(runs):
     assert np.array_equal(shared["val_loss"].to_numpy(), restored.history["val_loss"].to_numpy())
 
 
-def test_ending_loss_over_seeds_uses_the_restored_epoch():
+def test_loss_over_seeds_is_the_loss_each_run_ends_with():
     configs = [c.replace(epochs=40, patience=5) if i else c.replace(epochs=40)
                for i, c in enumerate(early_stopping.comparison())]
-    frame = early_stopping.ending_loss(over_seeds(configs, [0], early_stopping.RUN_NAMES))
-    restored = frame[frame["run"] == early_stopping.RUN_NAMES[1]].iloc[0]
-    assert restored["end_val_loss"] == restored["best_val_loss"]
-    spread = mean_and_spread(frame, "end_val_loss")
+    frame = over_seeds(configs, [0], early_stopping.RUN_NAMES).set_index("run")
+    restored, kept_last = (frame.loc[name] for name in early_stopping.RUN_NAMES[1:])
+    assert restored["end_epoch"] == restored["best_epoch"] < restored["stopped_epoch"]
+    assert restored["final_val_loss"] < kept_last["final_val_loss"]
+    spread = mean_and_spread(frame.reset_index(), "final_val_loss")
     assert "± 0.000" in early_stopping.seeds_sentence(spread)
 
 
