@@ -25,8 +25,11 @@ st.latex(r"e^{*} = \arg\min_{e' \le e}\ L_{\text{val}}(e'),\qquad "
 st.markdown(
     "(an epoch only counts as better if it beats the best by more than `min_delta`). "
     "**Restore best** then puts back the weights of epoch $e^{*}$, so the extra `patience` "
-    "epochs cost time but not quality. Too little patience stops on a noisy plateau before the "
-    "real minimum; too much trains on into the overfitting it was meant to avoid.")
+    "epochs do not change the weights you keep. Too little patience stops on a noisy plateau "
+    "before the real minimum; too much only costs time. One caution: the validation set both "
+    "chose $e^{*}$ and reports its loss, so that loss is optimistic — the lowest of many noisy "
+    "measurements. An honest estimate of the chosen model needs data that took no part in the "
+    "choice, a held-out test set.")
 
 # --- the experiment -------------------------------------------------------------------------
 st.header("Experiment: an overfitting network, with and without early stopping")

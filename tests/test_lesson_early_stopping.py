@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from regcore import train, train_side_by_side
@@ -121,4 +122,14 @@ def test_table_sentence_names_the_patience_with_the_lowest_loss(runs):
     said = early_stopping.table_sentence(table)
     assert f"{best['val_loss_restored']:.3f}" in said
     table.loc[:, "val_loss_restored"] = 0.5
-    assert "Even the shortest patience" in early_stopping.table_sentence(table)
+    assert "The patiences 5, 10, 20, 40 and 80 all keep" in early_stopping.table_sentence(table)
+    table.loc[:, "val_loss_restored"] = [0.4, 0.6, 0.6, 0.6, 0.6]
+    assert "Even the shortest patience 5 keeps" in early_stopping.table_sentence(table)
+
+
+def test_table_sentence_names_every_patience_that_ties_for_the_lowest_loss():
+    table = pd.DataFrame({"patience": [5, 10, 20, 40, 80], "best_epoch": [9, 30, 49, 49, 49],
+                          "stopped_epoch": [14, 40, 69, 89, 129],
+                          "val_loss_restored": [0.45, 0.40, 0.382, 0.382, 0.382]})
+    said = early_stopping.table_sentence(table)
+    assert said.startswith("Patience 20, 40 and 80 all keep the lowest validation loss")

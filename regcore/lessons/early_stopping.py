@@ -140,17 +140,27 @@ def _restore_sentence(r: EarlyStoppingOutcome) -> str:
 
 
 def table_sentence(table: pd.DataFrame) -> str:
-    """The patience table in one sentence: which patience keeps the lowest validation loss."""
-    best = table.loc[table["val_loss_restored"].idxmin()]
+    """The patience table in one sentence: which patiences keep the lowest validation loss
+    (all of them when several restore the same best epoch)."""
+    lowest = table["val_loss_restored"].min()
+    best = table[np.isclose(table["val_loss_restored"], lowest, rtol=1e-9, atol=0.0)]
     shortest = table.iloc[0]
-    if best["patience"] == shortest["patience"]:
-        return (f"Even the shortest patience, {int(shortest['patience'])}, keeps the lowest "
-                f"validation loss of the table ({shortest['val_loss_restored']:.3f}).")
-    return (f"Patience {int(best['patience'])} keeps the lowest validation loss of the table "
-            f"({best['val_loss_restored']:.3f}, best epoch {int(best['best_epoch'])}); the "
+    patiences = _and_list([str(int(p)) for p in best["patience"]])
+    keeps = "keeps" if len(best) == 1 else "all keep"
+    if best["patience"].iloc[0] == shortest["patience"]:
+        lead = "Even the shortest patience" if len(best) == 1 else "The patiences"
+        return (f"{lead} {patiences} {keeps} the lowest validation loss of the table "
+                f"({lowest:.3f}, best epoch {int(shortest['best_epoch'])}).")
+    return (f"Patience {patiences} {keeps} the lowest validation loss of the table "
+            f"({lowest:.3f}, best epoch {int(best['best_epoch'].iloc[0])}); the "
             f"shortest, {int(shortest['patience'])}, gives up at epoch "
             f"{int(shortest['stopped_epoch'])} with {shortest['val_loss_restored']:.3f} "
             f"(best epoch {int(shortest['best_epoch'])}).")
+
+
+def _and_list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def seeds_sentence(spread: pd.DataFrame) -> str:
