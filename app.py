@@ -13,6 +13,7 @@ from ui import controls, lab_view
 from ui import state as keys
 from ui.live import live_comparison, pause, session_for
 from ui.presets import CUSTOM, DESCRIPTIONS, PRESETS, matching_preset
+from ui.room_view import open_room
 from ui.theme import RUN_NAMES
 from ui.urlstate import MAX_RUNS
 
@@ -26,6 +27,7 @@ LESSONS = (("pages/1_L1_and_L2.py", "L1 and L2", ":material/functions:"),
            ("pages/5_Batch_normalization.py", "Batch normalization", ":material/bar_chart:"),
            ("pages/6_Layer_normalization.py", "Layer normalization", ":material/straighten:"))
 SWEEPS = (("pages/7_Sweep.py", "Sweep", ":material/tune:"),)
+WORKSHOP = (("pages/8_Room.py", "Workshop room", ":material/groups:"),)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -39,13 +41,27 @@ def sidebar(configs) -> tuple[dict, object]:
         st.selectbox("Preset", [*PRESETS, CUSTOM], key=keys.PRESET, on_change=keys.load_preset,
                      help="A ready comparison; choosing one replaces the runs.")
         st.caption(DESCRIPTIONS[st.session_state[keys.PRESET]])
-        st.subheader("Data", divider="gray", anchor=False)
         presenter = st.session_state[keys.PRESENTER]
+        if presenter:
+            room_button(configs)
+        st.subheader("Data", divider="gray", anchor=False)
         if keys.CSV_DATA in st.session_state:
             return csv_data_controls(configs[0], presenter)
         fields = controls.data_controls(configs[0], presenter)
         upload_controls()
         return fields, None
+
+
+def room_button(configs) -> None:
+    """Presenter mode: open a workshop room with this comparison (or go back to the open one)."""
+    label = "Show my workshop room" if keys.ROOM_OWNED in st.session_state else \
+        "Open a workshop room"
+    if st.button(label, key=keys.OPEN_ROOM, icon=":material/groups:", width="stretch",
+                 help="The audience joins with a code, predicts, trains this comparison and "
+                      "sends its results to your screen."):
+        if keys.ROOM_OWNED not in st.session_state:
+            open_room(configs, list(RUN_NAMES[:len(configs)]))
+        st.switch_page("pages/8_Room.py")
 
 
 def csv_data_controls(base, presenter) -> tuple[dict, object]:
@@ -153,7 +169,7 @@ def comparison_lab() -> None:
 def navigation() -> None:
     lab = st.Page(comparison_lab, title="Comparison lab", icon=":material/science:", default=True)
     sections = {"": [lab]}
-    for section, pages in (("Lessons", LESSONS), ("Sweeps", SWEEPS)):
+    for section, pages in (("Lessons", LESSONS), ("Sweeps", SWEEPS), ("Workshop", WORKSHOP)):
         available = [st.Page(path, title=title, icon=icon) for path, title, icon in pages
                      if os.path.exists(os.path.join(HERE, path))]
         if available:
