@@ -3,12 +3,11 @@ join by the link's code, predict, train and post; what reaches the presenter, an
 participant can never do."""
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from regcore import Config
+from regcore import Config, summarize, train_side_by_side
 from ui import state as keys
-from ui.room_view import ready_questions, server_rooms
+from ui.room_view import measured_answer, ready_questions, server_rooms
 from ui.rooms import Experiment, Unlocked
 from ui.state import live_key
 
@@ -19,7 +18,7 @@ OWNER = "presenter-token-of-the-test"
 
 
 def open_test_room(unlocked=(Unlocked("dropout", 1, 0.0, 0.6),)) -> str:
-    question = ready_questions(NAMES)["lowest_val_loss"]
+    question = ready_questions((BASE, BASE), NAMES)["lowest_val_loss"]
     experiment = Experiment((BASE, BASE.replace(dropout=0.3)), NAMES, question, unlocked)
     return server_rooms().open(OWNER, experiment)
 
@@ -116,3 +115,28 @@ def test_the_presenter_sees_counts_predictions_results_and_reveals_what_the_room
     at.button(key=keys.ROOM_REVEAL).click().run()
     assert rooms.summary(code, OWNER).answer == "B"  # the room's most measured answer
     assert "B in 2 of 3" in at.success[0].value
+
+
+def test_ready_questions_follow_the_comparison_and_are_answered_by_its_runs():
+    wide = Config(dataset="noisy_features", n_samples=200, hidden=(16,), lr=3e-3, epochs=40)
+    configs = (wide.replace(penalty="l2", penalty_strength=1e-3),
+               wide.replace(penalty="l1", penalty_strength=3e-2))
+    questions = ready_questions(configs, NAMES)
+    kept = questions["inputs_kept:1"]
+    assert kept.text.startswith("How many of the 50 inputs will run B keep")
+    runs = train_side_by_side(list(configs))
+    from regcore.lessons.sparsity import input_selection
+    assert measured_answer(kept, runs, NAMES) == len(input_selection(runs[1]).kept) < 50
+    loss = questions["val_loss:1"]
+    assert measured_answer(loss, runs, NAMES) == summarize(runs[1])["final_val_loss"]
+    lower = min(NAMES, key=lambda n: summarize(runs[NAMES.index(n)])["final_val_loss"])
+    assert measured_answer(questions["lowest_val_loss"], runs, NAMES) == lower
+    assert "inputs_kept:0" not in ready_questions((wide, wide), NAMES)  # no L1 run, no question
+
+
+def test_a_room_never_opens_on_uploaded_data():
+    at = AppTest.from_file(str(ROOT / "pages" / "8_Room.py"), default_timeout=60)
+    at.session_state[keys.LAB_CONFIGS] = (BASE.replace(dataset="custom"),) * 2
+    at.run().button(key=keys.OPEN_ROOM).click().run()
+    assert not at.exception and keys.ROOM_OWNED not in at.session_state
+    assert "never receive your uploaded data" in at.error[0].value

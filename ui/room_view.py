@@ -15,7 +15,9 @@ import pandas as pd
 import segno
 import streamlit as st
 
+from regcore.lessons.sparsity import input_selection
 from regcore.summary import summarize
+from regcore.training import dataset_for
 
 from . import state as keys
 from .controls import settings_diff
@@ -33,13 +35,14 @@ UNLOCKABLE = {  # setting → (label, low, high): what a presenter can let parti
     "weight_decay": ("weight decay", 0.0, 0.1),
     "lr": ("learning rate", 1e-4, 0.1),
 }
-READY = {  # measure → (question, which run answers it from a summary column, lowest or highest)
+CHOICES = {  # measure → (question, the summary column that answers it, lowest or highest wins)
     "lowest_val_loss": ("Which run ends with the lower validation loss?", "final_val_loss", min),
     "largest_gap": ("Which run ends with the larger gap between validation and training loss?",
                     "gap", max),
     "smallest_norm": ("Which run ends with the smaller weights (‖w‖₂)?", "weight_norm", min),
     "most_zeros": ("Which run ends with more weights exactly at zero?", "sparsity", max),
 }
+MAX_LOSS_ANSWER = 2.0
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,22 +51,39 @@ def server_rooms() -> Rooms:
     return Rooms()
 
 
-def ready_questions(names) -> dict[str, Question]:
-    """The ready questions for a comparison whose runs are `names` (2–4 runs)."""
-    if not 2 <= len(names) <= 4:
-        return {}
-    return {measure: Question(text, tuple(names), measure=measure)
-            for measure, (text, _, _) in READY.items()}
+def ready_questions(configs, names) -> dict[str, Question]:
+    """The ready questions for a comparison: which run wins (2–4 runs), the validation loss
+    of the last run, and with an L1 run on many inputs, how many inputs it keeps. Keys are
+    the questions' measures: "name" or "name:run index"."""
+    questions = {measure: Question(text, tuple(names), measure=measure)
+                 for measure, (text, _, _) in CHOICES.items()} if 2 <= len(names) <= 4 else {}
+    last = len(names) - 1
+    questions[f"val_loss:{last}"] = Question(
+        f"What validation loss will run {names[last]} end with?", low=0.0, high=MAX_LOSS_ANSWER,
+        measure=f"val_loss:{last}")
+    sparse = [i for i, c in enumerate(configs) if c.penalty in ("l1", "elasticnet")
+              and c.penalty_strength > 0]
+    inputs = dataset_for(configs[0]).n_features
+    if sparse and inputs > 2:
+        questions[f"inputs_kept:{sparse[0]}"] = Question(
+            f"How many of the {inputs} inputs will run {names[sparse[0]]} keep (some weight "
+            f"not exactly zero)?", low=0, high=inputs, measure=f"inputs_kept:{sparse[0]}")
+    return questions
 
 
-def measured_answer(question: Question, runs, names) -> str | None:
+def measured_answer(question: Question, runs, names) -> str | float | None:
     """The answer a comparison's runs give to a ready question (None for other questions)."""
-    if question.measure not in READY or len(runs) != len(names):
+    if not question.measure or len(runs) != len(names) or not runs:
         return None
-    _, column, pick = READY[question.measure]
-    values = [summarize(run)[column] for run in runs]
-    finite = [(v, name) for v, name in zip(values, names) if np.isfinite(v)]
-    return pick(finite)[1] if finite else None
+    if question.measure in CHOICES:
+        _, column, pick = CHOICES[question.measure]
+        values = [summarize(run)[column] for run in runs]
+        finite = [(v, name) for v, name in zip(values, names) if np.isfinite(v)]
+        return pick(finite)[1] if finite else None
+    kind, run = question.measure.split(":")
+    if kind == "val_loss":
+        return summarize(runs[int(run)])["final_val_loss"]
+    return float(len(input_selection(runs[int(run)]).kept))
 
 
 def token(key: str) -> str:
@@ -75,7 +95,12 @@ def token(key: str) -> str:
 def open_room(configs, names) -> None:
     """Open a room with the comparison `configs` (runs `names`) and its first ready question
     (a button callback; a refusal is kept for the page to show)."""
-    questions = ready_questions(names) or {"": Question("What will you see?", ("A", "B"))}
+    if configs[0].dataset == "custom":
+        st.session_state[keys.ROOM_MESSAGE] = (
+            "A room needs one of the built-in data sets: participants never receive your "
+            "uploaded data.")
+        return
+    questions = ready_questions(configs, names)
     experiment = Experiment(tuple(configs), tuple(names), next(iter(questions.values())),
                             default_unlocked(configs))
     try:
@@ -123,8 +148,7 @@ def qr_png(text: str) -> bytes:
 
 
 def setup_form(code: str, experiment: Experiment) -> None:
-    names = list(experiment.names)
-    questions = ready_questions(names)
+    questions = ready_questions(experiment.configs, experiment.names)
     with st.form(keys.ROOM_SETUP):
         labels = {**{m: q.text for m, q in questions.items()}, "": "My own question…"}
         chosen = st.selectbox("Question", list(labels), format_func=labels.get,
@@ -258,7 +282,9 @@ def reveal_answer(code: str, summary, measured) -> None:
     if answer is None and measured:
         values = pd.Series(measured)
         answer = (question.choices[int(values.mode().iloc[0])] if question.is_choice
-                  else f"{values.median():.3g}")
+                  else values.median())
+    if isinstance(answer, float):
+        answer = f"{answer:.3g}"
     try:
         server_rooms().reveal(code, token(keys.ROOM_OWNER),
                               answer or "not measured yet: train the comparison in the lab")
@@ -364,7 +390,9 @@ def result_of(experiment: Experiment, runs) -> dict[str, float]:
     result = {"val_loss": numbers["final_val_loss"], "val_acc": numbers["final_val_acc"],
               "gap": numbers["gap"], "sparsity": numbers["sparsity"]}
     answer = measured_answer(experiment.question, runs, experiment.names)
-    if answer is not None:
+    if isinstance(answer, str):
         result["measured"] = float(experiment.question.choices.index(answer))
+    elif answer is not None:
+        result["measured"] = answer
     return result
 
