@@ -27,9 +27,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from .model import build_model
-from .optimizers import make_optimizer
+from .optimizers import any_nonzero, make_optimizer
 from .penalties import Penalty
-from .training import BLAS, Trainer, n_outputs
+from .snapshots import histograms, rows_weight_stats
+from .training import BLAS, Trainer, WeightReport, n_outputs
 
 
 def structure(trainer: Trainer) -> tuple:
@@ -163,16 +164,35 @@ class Group:
             val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
             penalty = self.penalty.value(self.params["weights"])
         share = (time.perf_counter() - started) / len(self.members)
+        reports = self._weight_reports()
         for r, member in enumerate(self.members):
             member.end_epoch({"minibatch_loss": minibatch_loss[r],
                               "train_loss": float(train_loss[r]), "val_loss": float(val_loss[r]),
                               "train_acc": float(train_acc[r]), "val_acc": float(val_acc[r]),
-                              "penalty": float(penalty[r])}, share)
+                              "penalty": float(penalty[r])}, share, reports[r])
         for member in self.members:
             member.optimizer.t = self.optimizer.t
         ended = [m for m in self.members if m.done]
         if ended:
             self._release(ended)
+
+    def _weight_reports(self) -> list[WeightReport]:
+        """Every member's weight statistics of this epoch, and the histograms of those at a
+        snapshot epoch, computed for all members at once (bin edges depend on the init)."""
+        layers = {name: W.reshape(len(W), -1) for name, W in self.model.weight_layers.items()}
+        stats = {name: rows_weight_stats(rows) for name, rows in layers.items()}
+        reports = [WeightReport({name: stats[name][r] for name in layers})
+                   for r in range(len(self.members))]
+        snapshot_rows: dict[str, list[int]] = {}
+        for r, member in enumerate(self.members):
+            if member.wants_snapshot(member.epoch + 1):
+                snapshot_rows.setdefault(member.config.init, []).append(r)
+        for rows in snapshot_rows.values():
+            edges = self.members[rows[0]].edges
+            counts = {name: histograms(layers[name][rows], edges[name]) for name in layers}
+            for i, r in enumerate(rows):
+                reports[r].histograms = {name: counts[name][i] for name in layers}
+        return reports
 
     def _train_one_epoch(self) -> list[float]:
         """Minibatch steps over each member's own shuffle; returns each member's mean
@@ -215,14 +235,14 @@ class Group:
         weights, weight_grads = self.params["weights"], self.grads["weights"]
         self.penalty.add_smooth_grad(weights, weight_grads)
         self.optimizer.step(self.params, self.grads)
-        if np.any(self.penalty.l1):
+        if any_nonzero(self.penalty.l1):
             self.penalty.prox(weights, self.optimizer.step_size("weights"))
         return losses
 
     def _loss_and_accuracy(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         """Eval-mode data loss and accuracy (NaN for regression) of every member, (R,) each."""
         out = self.model.predict_output(X)
-        loss = self.loss_fn(out, y)[0]
+        loss = self.loss_fn(out, y, grad=False)[0]
         if self.members[0].data.task == "regression":
             return loss, np.full(len(loss), np.nan)
         return loss, np.mean(out.argmax(axis=-1) == y, axis=-1)

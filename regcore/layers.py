@@ -92,7 +92,7 @@ class ReLU(Layer):
     """out = max(x, 0); dx = dout · [x > 0]."""
 
     def forward(self, x, train):
-        self._mask = x > 0
+        self._mask = x > 0 if train else None
         return np.maximum(x, 0)
 
     def backward(self, dout):
@@ -152,11 +152,15 @@ class Dropout(Layer):
         return x * self._scaled_mask
 
     def _stacked_mask(self, x):
-        mask = np.ones(x.shape, x.dtype)
+        """Each run draws its uniforms u from its own generator (none for p = 0, whose u stay
+        0 ≥ p: kept); then one comparison and one product for all runs."""
+        uniforms = np.zeros(x.shape, x.dtype)
         for r, (rate, rng) in enumerate(zip(self.p, self.rng)):
             if rate:
-                mask[r] = _scaled_mask(rng, rate, x.shape[1:], x.dtype)
-        return mask
+                rng.random(dtype=x.dtype, out=uniforms[r])
+        rates = np.array(self.p, x.dtype).reshape(-1, 1, 1)
+        scales = np.array([1 / (1 - rate) for rate in self.p], x.dtype).reshape(-1, 1, 1)
+        return (uniforms >= rates) * scales
 
     def backward(self, dout):
         return dout if self._scaled_mask is None else dout * self._scaled_mask

@@ -11,36 +11,50 @@ import numpy as np
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k − log Σ_j e^{z_j}, computed with the max subtracted (log-sum-exp)."""
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    shifted = logits - over_classes(np.maximum, logits)
+    shifted -= np.log(over_classes(np.add, np.exp(shifted)))
+    return shifted
+
+
+def over_classes(ufunc: np.ufunc, z: np.ndarray) -> np.ndarray:
+    """ufunc folded over the last axis of z (…, K), class after class: (…, 1). K − 1
+    elementwise calls cost far less than numpy's reduction over an axis of 2 to 10."""
+    out = ufunc(z[..., :1], z[..., 1:2]) if z.shape[-1] > 1 else z[..., :1].copy()
+    for k in range(2, z.shape[-1]):
+        ufunc(out, z[..., k: k + 1], out=out)
+    return out
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(logits))
 
 
-def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray) -> tuple[float | np.ndarray, np.ndarray]:
+def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
+                          ) -> tuple[float | np.ndarray, np.ndarray | None]:
     """L = −(1/N) Σ_i log softmax(z_i)_{y_i};  dL/dz = (softmax(z) − onehot(y)) / N.
 
-    logits: (N, K), y: (N,) integer labels in [0, K).
+    logits: (N, K), y: (N,) integer labels in [0, K). grad=False: (L, None).
     """
     logp = log_softmax(logits)
-    labels = np.broadcast_to(y, logits.shape[:-1])[..., None]
+    labels = (y if y.ndim == logits.ndim - 1 else np.broadcast_to(y, logits.shape[:-1]))[..., None]
     loss = -np.take_along_axis(logp, labels, axis=-1)[..., 0].mean(axis=-1)
+    if not grad:
+        return _per_run(loss), None
     dlogits = np.exp(logp)
     dlogits -= labels == np.arange(logits.shape[-1])
     dlogits /= logits.shape[-2]
     return _per_run(loss), dlogits
 
 
-def mean_squared_error(pred: np.ndarray, y: np.ndarray) -> tuple[float | np.ndarray, np.ndarray]:
+def mean_squared_error(pred: np.ndarray, y: np.ndarray, grad: bool = True
+                       ) -> tuple[float | np.ndarray, np.ndarray | None]:
     """L = ½ · mean((ŷ − y)²);  dL/dŷ = (ŷ − y) / N.
 
-    pred: (N, 1), y: (N,).
+    pred: (N, 1), y: (N,). grad=False: (L, None).
     """
     diff = pred - np.broadcast_to(y, pred.shape[:-1])[..., None]
-    loss = 0.5 * np.mean(diff * diff, axis=(-2, -1))
-    return _per_run(loss), diff / pred.shape[-2]
+    loss = 0.5 * np.mean(diff[..., 0] * diff[..., 0], axis=-1)
+    return _per_run(loss), (diff / pred.shape[-2] if grad else None)
 
 
 def _per_run(loss: np.ndarray) -> float | np.ndarray:

@@ -97,6 +97,8 @@ class Model:
         X = np.asarray(X, dtype=self.flat.dtype)
         n = X.shape[-2]
         parts = [self.forward(X[..., i: i + batch, :], train=False) for i in range(0, n, batch)]
+        if len(parts) == 1:
+            return parts[0]
         return np.concatenate(parts, axis=-2) if parts else np.empty((0, 0), self.flat.dtype)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

@@ -27,8 +27,8 @@ class Optimizer:
         self.t = 0
 
     def decays(self, key: str) -> bool:
-        return bool(np.any(self.weight_decay)) and (self.decay_keys is None
-                                                     or key in self.decay_keys)
+        return any_nonzero(self.weight_decay) and (self.decay_keys is None
+                                                    or key in self.decay_keys)
 
     def step(self, params: Arrays, grads: Arrays) -> None:
         self.t += 1
@@ -53,6 +53,11 @@ class Optimizer:
         A proximal step (the L1 soft-threshold) uses it so that it works in the optimizer's
         own scale, and its fixed points are those of the L1-penalized loss."""
         return self.lr
+
+
+def any_nonzero(value: Value) -> bool:
+    """Whether a number, or any of the per-run numbers, is not 0."""
+    return bool(value.any()) if isinstance(value, np.ndarray) else bool(value)
 
 
 def as_dtype_of(p: np.ndarray, value: Value) -> Value:
@@ -82,12 +87,12 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = momentum, nesterov
 
     def _new_state(self, p):
-        return {"momentum": np.zeros_like(p)} if np.any(self.momentum) else {}
+        return {"momentum": np.zeros_like(p)} if any_nonzero(self.momentum) else {}
 
     def _update(self, key, p, g):
         if self.decays(key):
             g = plus_decay(g, p, self.weight_decay)
-        if np.any(self.momentum):
+        if any_nonzero(self.momentum):
             momentum, buf = as_dtype_of(p, self.momentum), self.state[key]["momentum"]
             if self.t == 1:
                 buf[...] = g

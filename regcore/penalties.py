@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import Value, as_dtype_of
+from .optimizers import Value, any_nonzero, as_dtype_of
 
 PENALTIES = ("none", "l1", "l2", "elasticnet")
 
@@ -46,13 +46,13 @@ class Penalty:
 
     def add_smooth_grad(self, w: np.ndarray, g: np.ndarray) -> None:
         """g += l2·w, in place: the part of ∂R/∂w that goes through the optimizer."""
-        if np.any(self.l2):
+        if any_nonzero(self.l2):
             np.add(g, as_dtype_of(w, self.l2) * w, out=g, where=np.not_equal(self.l2, 0))
 
     def prox(self, w: np.ndarray, step: Value | np.ndarray) -> None:
         """Soft-threshold w in place by step·l1 (the proximal step of the L1 part);
         step is a scalar or an array shaped like w."""
-        if np.any(self.l1):
+        if any_nonzero(self.l1):
             shrunk = np.maximum(np.abs(w) - as_dtype_of(w, step) * as_dtype_of(w, self.l1), 0)
             np.copysign(shrunk, w, out=w, where=np.not_equal(self.l1, 0))
 

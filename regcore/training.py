@@ -13,6 +13,7 @@ weights, one for shuffling, one for dropout masks.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -52,6 +53,15 @@ def build_for(config: Config, data: Dataset, init_rng, dropout_rng, dtype=DTYPE)
 
 def n_outputs(data: Dataset) -> int:
     return 1 if data.task == "regression" else data.n_classes
+
+
+@dataclass
+class WeightReport:
+    """What a group computes at once for all its runs: one run's per-layer `weight_stats`
+    (layer → dict) and, at its snapshot epochs, its histograms (layer → counts)."""
+
+    stats: dict[str, dict[str, float]] | None = None
+    histograms: dict[str, np.ndarray] | None = None
 
 
 class Trainer:
@@ -116,9 +126,10 @@ class Trainer:
         self.group.step_epoch()
         return self.records[-1]
 
-    def end_epoch(self, numbers: dict, seconds: float) -> None:
+    def end_epoch(self, numbers: dict, seconds: float, weights: WeightReport | None = None) -> None:
         """Record an epoch the group has trained: `numbers` holds minibatch_loss, train_loss,
-        train_acc, val_loss, val_acc and penalty; `seconds` is this run's share of the time."""
+        train_acc, val_loss, val_acc and penalty; `seconds` is this run's share of the time;
+        `weights`, if given, the statistics and histograms of the epoch's weights."""
         self.epoch += 1
         self.elapsed += seconds
         penalty = numbers["penalty"]
@@ -128,10 +139,14 @@ class Trainer:
                   "train_acc": numbers["train_acc"], "val_acc": numbers["val_acc"],
                   "minibatch_loss": numbers["minibatch_loss"], "time": self.elapsed}
         self.records.append(record)
-        self._after_epoch(record)
+        self._after_epoch(record, weights or WeightReport())
 
     # after an epoch: divergence, early stopping, snapshots ------------------------------------
-    def _after_epoch(self, record: dict) -> None:
+    def wants_snapshot(self, epoch: int) -> bool:
+        """Whether the weights after `epoch` are kept as histograms (also kept at the end)."""
+        return epoch % self.snapshot_every == 0
+
+    def _after_epoch(self, record: dict, weights: WeightReport) -> None:
         divergence = self._divergence(record)
         if divergence:
             self._end("diverged", f"diverged at epoch {self.epoch}: {divergence} "
@@ -144,7 +159,7 @@ class Trainer:
                                            f"improvement since epoch {self.stopper.best_epoch}")
             elif self.epoch >= self.config.epochs:
                 self._end("completed", f"completed {self.epoch} epochs")
-        self._record_weights(self.epoch)
+        self._record_weights(self.epoch, weights)
         if self.done:
             self._restore_best()
 
@@ -171,12 +186,16 @@ class Trainer:
             self.model.load_state(self.best_state)
             self.message += f"; restored the weights of epoch {self.stopper.best_epoch}"
 
-    def _record_weights(self, epoch: int) -> None:
+    def _record_weights(self, epoch: int, weights: WeightReport | None = None) -> None:
+        """Per-layer statistics and, at snapshot epochs and the end, histograms of the current
+        weights: those in `weights` where given, else computed here."""
+        weights = weights or WeightReport()
         layers = self.model.weight_layers
         for name, w in layers.items():
-            self.layer_records.append({"epoch": epoch, "layer": name, **weight_stats(w)})
-        if epoch % self.snapshot_every == 0 or self.done:
-            self.histograms[epoch] = snapshot(layers, self.edges)
+            stats = weights.stats[name] if weights.stats else weight_stats(w)
+            self.layer_records.append({"epoch": epoch, "layer": name, **stats})
+        if self.wants_snapshot(epoch) or self.done:
+            self.histograms[epoch] = weights.histograms or snapshot(layers, self.edges)
 
     def _check_batch_norm_batches(self) -> None:
         if self.config.norm == "batch" and min(self.config.batch_size, len(self.X_train)) < 2:
