@@ -8,7 +8,7 @@ from .config import DATA_FIELDS, Config
 from .datasets import Dataset
 from .group import form_groups
 from .run import Run
-from .training import Trainer, dataset_for
+from .training import Trainer, dataset_for, one_blas_thread
 
 
 def architecture(config: Config) -> tuple:
@@ -39,10 +39,11 @@ class Lockstep:
         if self.groups is None:
             self.groups = form_groups(self.trainers)
         seen = [len(trainer.records) for trainer in self.trainers]
-        for _ in range(epochs):
-            for group in self.groups:
-                if not group.done:
-                    group.step_epoch()
+        with one_blas_thread():
+            for _ in range(epochs):
+                for group in self.groups:
+                    if not group.done:
+                        group.step_epoch()
         return [trainer.records[count:] for trainer, count in zip(self.trainers, seen)]
 
     def runs(self) -> list[Run]:

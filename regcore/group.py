@@ -27,10 +27,10 @@ from collections.abc import Iterable
 import numpy as np
 
 from .model import build_model
-from .optimizers import any_nonzero, make_optimizer
+from .optimizers import any_nonzero, as_dtype_of, make_optimizer
 from .penalties import Penalty
 from .snapshots import histograms, rows_weight_stats
-from .training import BLAS, Trainer, WeightReport, n_outputs
+from .training import Trainer, WeightReport, n_outputs, one_blas_thread
 
 
 def structure(trainer: Trainer) -> tuple:
@@ -53,9 +53,10 @@ def form_groups(trainers: Iterable[Trainer]) -> list[Group]:
 
 def train_all(trainers: Iterable[Trainer]) -> None:
     """Train every trainer to its end, in groups of one structure."""
-    for group in form_groups(trainers):
-        while not group.done:
-            group.step_epoch()
+    with one_blas_thread():
+        for group in form_groups(trainers):
+            while not group.done:
+                group.step_epoch()
 
 
 def per_run(values: Iterable[float]) -> np.ndarray:
@@ -78,7 +79,7 @@ class Group:
             trainer.group = self
         self.config, self.loss_fn = first.config, first.loss_fn
         self._stack()
-        with np.errstate(all="ignore"), BLAS.limit(limits=1, user_api="blas"):
+        with np.errstate(all="ignore"), one_blas_thread():
             initial_losses = self._loss_and_accuracy(self.X_train, self.y_train)[0]
         for trainer, loss in zip(self.members, initial_losses):
             trainer.initial_loss = float(loss)
@@ -110,24 +111,30 @@ class Group:
         self._stack_data()
 
     def _stacked_optimizer(self):
-        members = self.members
-        kind = structure(members[0])[-2]
-        optimizer = make_optimizer(
-            kind, per_run(m.config.lr for m in members),
-            momentum=per_run(m.config.momentum for m in members),
-            weight_decay=per_run(m.config.weight_decay for m in members),
-            decay_keys={"weights"})
+        """The members' optimizer on the whole stacked buffer (R, n_params): one call per
+        formula for weights and the rest together. Weight decay, which acts on weights only,
+        is applied by `_decay` before the step, as the optimizer would (so it is built with
+        none). Each member's own optimizer keeps "weights" and "other" views of its row."""
+        members, n_weights = self.members, self.model.n_weights
+        self.decay = per_run(m.config.weight_decay for m in members)
+        self.lr = per_run(m.config.lr for m in members)
+        optimizer = make_optimizer(structure(members[0])[-2], self.lr,
+                                   momentum=per_run(m.config.momentum for m in members))
         optimizer.t = members[0].optimizer.t
-        optimizer.init_state(self.params)
-        for key, state in optimizer.state.items():
-            for name, stacked in state.items():
-                for r, member in enumerate(members):
+        whole = {"all": self.model.flat}
+        optimizer.init_state(whole)
+        parts = {"weights": np.s_[..., :n_weights], "other": np.s_[..., n_weights:]}
+        parts = {key: part for key, part in parts.items() if key in self.params}
+        for name, stacked in optimizer.state["all"].items():
+            for r, member in enumerate(members):
+                for key, part in parts.items():
                     own = member.optimizer.state.get(key, {}).get(name)
                     if own is not None:
-                        stacked[r] = own
+                        stacked[r][part] = own
         for r, member in enumerate(members):
-            member.optimizer.state = {key: {name: value[r] for name, value in state.items()}
-                                      for key, state in optimizer.state.items()}
+            member.optimizer.state = {
+                key: {name: value[r][part] for name, value in optimizer.state["all"].items()}
+                for key, part in parts.items()}
         return optimizer
 
     def _stack_data(self) -> None:
@@ -158,7 +165,7 @@ class Group:
         if self.done:
             raise RuntimeError("every run of this group has ended")
         started = time.perf_counter()
-        with np.errstate(all="ignore"), BLAS.limit(limits=1, user_api="blas"):
+        with np.errstate(all="ignore"), one_blas_thread():
             minibatch_loss = self._train_one_epoch()
             train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
             val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
@@ -234,10 +241,23 @@ class Group:
         self.model.backward(dout)
         weights, weight_grads = self.params["weights"], self.grads["weights"]
         self.penalty.add_smooth_grad(weights, weight_grads)
-        self.optimizer.step(self.params, self.grads)
+        self._decay(weights, weight_grads)
+        self.optimizer.step({"all": self.model.flat}, {"all": self.model.flat_grad})
         if any_nonzero(self.penalty.l1):
-            self.penalty.prox(weights, self.optimizer.step_size("weights"))
+            step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
+            self.penalty.prox(weights, step if step.shape[-1] == 1 else step[..., :weights.shape[-1]])
         return losses
+
+    def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:
+        """Weight decay as the optimizers apply it to weights: added to the gradient
+        (g ← g + wd·w, SGD and Adam) or, decoupled (AdamW), w ← w·(1 − lr·wd) before the step."""
+        if not any_nonzero(self.decay):
+            return
+        if getattr(self.optimizer, "decoupled", False):
+            weights *= as_dtype_of(weights, 1 - self.lr * self.decay)  # exactly 1 where wd = 0
+        else:
+            np.add(weight_grads, as_dtype_of(weights, self.decay) * weights, out=weight_grads,
+                   where=self.decay != 0)
 
     def _loss_and_accuracy(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         """Eval-mode data loss and accuracy (NaN for regression) of every member, (R,) each."""

@@ -35,6 +35,10 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def backward_params(self, dout: np.ndarray) -> None:
+        """The parameters' gradients only, for a first layer whose dx nobody uses."""
+        self.backward(dout)
+
 
 def _with_grads(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: np.zeros_like(value) for name, value in params.items()}
@@ -78,9 +82,12 @@ class Linear(Layer):
         return out
 
     def backward(self, dout):
+        self.backward_params(dout)
+        return dout @ np.swapaxes(self.params["W"], -1, -2)
+
+    def backward_params(self, dout):
         np.matmul(np.swapaxes(self._x, -1, -2), dout, out=self.grads["W"])
         np.sum(dout, axis=-2, out=self.grads["b"])
-        return dout @ np.swapaxes(self.params["W"], -1, -2)
 
 
 def init_std(n_in: int, n_out: int, init: str) -> float:

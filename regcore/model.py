@@ -88,8 +88,10 @@ class Model:
         return x
 
     def backward(self, dout: np.ndarray) -> None:
-        for layer in reversed(self.layers):
+        """Gradients of every parameter; the gradient of the input is not needed."""
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
+        self.layers[0].backward_params(dout)
 
     def predict_output(self, X: np.ndarray, batch: int = 4096) -> np.ndarray:
         """Eval-mode network output for X (N, n_in): logits (N, K) or values (N, 1).

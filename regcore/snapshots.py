@@ -29,9 +29,14 @@ def histograms(rows: np.ndarray, edges: np.ndarray) -> np.ndarray:
     edges[i] ≤ w < edges[i+1] (the last bin includes its right edge), as np.histogram does;
     values beyond the edges count in the outer bins, NaN in none."""
     clipped = np.clip(rows, edges[0], edges[-1])
-    bins = np.minimum(np.searchsorted(edges, clipped, side="right") - 1, N_BINS - 1)
-    bins += np.arange(len(rows))[:, None] * N_BINS
     counted = ~np.isnan(clipped)
+    clipped[~counted] = edges[0]
+    # the bin by arithmetic, then corrected by comparing with its edges (np.histogram's way)
+    bins = ((clipped - edges[0]) * (N_BINS / (edges[-1] - edges[0]))).astype(np.intp)
+    np.minimum(bins, N_BINS - 1, out=bins)
+    bins -= clipped < edges[bins]
+    bins += (clipped >= edges[bins + 1]) & (bins != N_BINS - 1)
+    bins += np.arange(len(rows))[:, None] * N_BINS
     return np.bincount(bins[counted], minlength=len(rows) * N_BINS).reshape(len(rows), N_BINS)
 
 

@@ -13,6 +13,8 @@ weights, one for shuffling, one for dropout masks.
 from __future__ import annotations
 
 import math
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +34,27 @@ from .snapshots import bin_edges, snapshot, snapshot_interval, weight_stats
 DTYPE = np.float32
 BLAS = ThreadpoolController()  # small matrices: one BLAS thread is fastest, more only contend
 DIVERGENCE_FACTOR = 1e3  # a training loss this many times the initial one counts as diverged
+_blas_lock = threading.Lock()
+_blas_users: list = []  # the limiter of the outermost one_blas_thread, while any is open
+
+
+@contextmanager
+def one_blas_thread():
+    """BLAS on one thread inside (small matrices gain nothing from more; extra threads spin
+    on after each product and take another run's core). Only the outermost of nested uses
+    sets and restores the limit, which costs ~0.1 ms each time."""
+    with _blas_lock:
+        if not _blas_users:
+            _blas_users.append(BLAS.limit(limits=1, user_api="blas"))
+        else:
+            _blas_users.append(None)
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            limiter = _blas_users.pop()
+            if limiter is not None:
+                limiter.restore_original_limits()
 
 
 def dataset_for(config: Config) -> Dataset:
@@ -246,6 +269,7 @@ def train(config: Config, data: Dataset | None = None) -> Run:
     """Train `config` to the end (all epochs, early stop or divergence) and return the Run:
     a group of one, with the same numbers the run has in any group."""
     trainer = Trainer(config, data)
-    while not trainer.done:
-        trainer.step_epoch()
+    with one_blas_thread():
+        while not trainer.done:
+            trainer.step_epoch()
     return trainer.run()

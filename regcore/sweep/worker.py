@@ -14,7 +14,7 @@ from ..config import DATA_FIELDS, Config
 from ..datasets import Dataset
 from ..group import form_groups
 from ..summary import SUMMARY_COLUMNS, summarize
-from ..training import BLAS, Trainer, dataset_for
+from ..training import Trainer, dataset_for, one_blas_thread
 
 Outcome = tuple[int, dict]  # (run index, summary)
 
@@ -64,7 +64,7 @@ def run_configs(configs: list[dict]) -> list[dict]:
     The whole chunk keeps BLAS on one thread: a sweep gets its parallelism from its workers,
     and one matrix product on several BLAS threads leaves them spinning for ~0.1 s after,
     taking a core from the worker next to this one."""
-    with BLAS.limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         chunk = ChunkTraining(list(enumerate(configs)))
         outcomes = []
         while not chunk.done:
