@@ -148,26 +148,37 @@ class Dropout(Layer):
             if not 0 <= rate < 1:
                 raise ValueError(f"dropout p must be in [0, 1), got {rate}")
         self.p, self.rng = p, rng
-        self._scaled_mask = None
+        self.stacked = isinstance(p, Sequence)
+        self.active = any(p) if self.stacked else p > 0
+        self._scaled_mask = self._columns = None
 
     def forward(self, x, train):
-        if not train or not np.any(self.p):
+        if not train or not self.active:
             self._scaled_mask = None
             return x
-        self._scaled_mask = (self._stacked_mask(x) if isinstance(self.p, Sequence)
+        self._scaled_mask = (self._stacked_mask(x) if self.stacked
                              else _scaled_mask(self.rng, self.p, x.shape, x.dtype))
         return x * self._scaled_mask
 
     def _stacked_mask(self, x):
-        """Each run draws its uniforms u from its own generator (none for p = 0, whose u stay
-        0 ≥ p: kept); then one comparison and one product for all runs."""
-        uniforms = np.zeros(x.shape, x.dtype)
+        """Each run draws its uniforms u from its own generator (none for p = 0, whose u are
+        set to 0 ≥ p: kept); then one comparison and one product for all runs."""
+        uniforms = np.empty(x.shape, x.dtype)
         for r, (rate, rng) in enumerate(zip(self.p, self.rng)):
             if rate:
                 rng.random(dtype=x.dtype, out=uniforms[r])
-        rates = np.array(self.p, x.dtype).reshape(-1, 1, 1)
-        scales = np.array([1 / (1 - rate) for rate in self.p], x.dtype).reshape(-1, 1, 1)
-        return (uniforms >= rates) * scales
+            else:
+                uniforms[r] = 0
+        rates, scales = self._per_run(x.dtype)
+        keep = uniforms >= rates
+        return np.multiply(keep, scales, out=uniforms)
+
+    def _per_run(self, dtype):
+        """(R, 1, 1) rates p and scales 1/(1 − p) in `dtype`, made once."""
+        if self._columns is None or self._columns[0] != dtype:
+            self._columns = (dtype, np.array(self.p, dtype).reshape(-1, 1, 1),
+                             np.array([1 / (1 - rate) for rate in self.p], dtype).reshape(-1, 1, 1))
+        return self._columns[1:]
 
     def backward(self, dout):
         return dout if self._scaled_mask is None else dout * self._scaled_mask

@@ -47,14 +47,25 @@ class Penalty:
     def add_smooth_grad(self, w: np.ndarray, g: np.ndarray) -> None:
         """g += l2·w, in place: the part of ∂R/∂w that goes through the optimizer."""
         if any_nonzero(self.l2):
-            np.add(g, as_dtype_of(w, self.l2) * w, out=g, where=np.not_equal(self.l2, 0))
+            _add_where_nonzero(g, as_dtype_of(w, self.l2) * w, self.l2)
 
     def prox(self, w: np.ndarray, step: Value | np.ndarray) -> None:
         """Soft-threshold w in place by step·l1 (the proximal step of the L1 part);
         step is a scalar or an array shaped like w."""
         if any_nonzero(self.l1):
             shrunk = np.maximum(np.abs(w) - as_dtype_of(w, step) * as_dtype_of(w, self.l1), 0)
-            np.copysign(shrunk, w, out=w, where=np.not_equal(self.l1, 0))
+            if np.all(self.l1):
+                np.copysign(shrunk, w, out=w)
+            else:
+                np.copysign(shrunk, w, out=w, where=self.l1 != 0)
+
+
+def _add_where_nonzero(g: np.ndarray, term: np.ndarray, coefficient: Value) -> None:
+    """g += term, only in the rows whose coefficient is not 0 (all rows: a plain sum)."""
+    if np.all(coefficient):
+        g += term
+    else:
+        np.add(g, term, out=g, where=coefficient != 0)
 
 
 def make_penalty(kind: str, strength: float, l1_ratio: float = 0.5) -> Penalty:
