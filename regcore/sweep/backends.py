@@ -75,8 +75,10 @@ def _checked_workers(workers) -> int:
 
 
 class InProcess:
-    """Trains the chunks one after the other in the calling thread: each `collect` call
-    trains epochs of the current chunk until a run ends or `timeout` seconds have passed."""
+    """Trains the chunks one after the other in the calling thread. Each `collect` call
+    either starts the next chunk (builds its data and models) or trains epochs of the
+    current one until a run ends or `timeout` seconds have passed, so a caller that polls
+    stays responsive and a cancel waits at most one epoch of one group."""
 
     def __init__(self):
         self._chunks: list[list[tuple[int, dict]]] = []
@@ -87,25 +89,28 @@ class InProcess:
         self._chunks = make_chunks(runs, pieces=1)
 
     def collect(self, timeout: float = 0.0) -> list[tuple[int, dict]]:
-        deadline = time.monotonic() + timeout
+        try:
+            if self._current is None:
+                return self._start_chunk() if self._chunks else []
+            return self._train(time.monotonic() + timeout)
+        except Exception as error:
+            raise run_failed(self._indices, error) from error
+
+    def _start_chunk(self) -> list[tuple[int, dict]]:
+        chunk = self._chunks.pop(0)
+        self._indices = [index for index, _ in chunk]
+        self._current = worker.ChunkTraining(chunk)
+        return []
+
+    def _train(self, deadline: float) -> list[tuple[int, dict]]:
         finished: list[tuple[int, dict]] = []
-        while not finished and (self._current is not None or self._chunks):
-            try:
-                finished = self._step()
-            except Exception as error:
-                raise run_failed(self._indices, error) from error
+        while not finished:
+            finished = self._current.step()
+            if self._current.done:
+                self._current = None
+                break
             if time.monotonic() >= deadline:
                 break
-        return finished
-
-    def _step(self) -> list[tuple[int, dict]]:
-        if self._current is None:
-            chunk = self._chunks.pop(0)
-            self._indices = [index for index, _ in chunk]
-            self._current = worker.ChunkTraining(chunk)
-        finished = self._current.step()
-        if self._current.done:
-            self._current = None
         return finished
 
     def stop(self) -> None:
