@@ -108,6 +108,7 @@ class Group:
         self.optimizer = self._stacked_optimizer()
         self.penalty = Penalty(l1=per_run(m.penalty.l1 for m in members),
                                l2=per_run(m.penalty.l2 for m in members))
+        self._l1_rows = np.flatnonzero(self.penalty.l1[:, 0])
         self._stack_data()
 
     def _stacked_optimizer(self):
@@ -244,9 +245,20 @@ class Group:
         self._decay(weights, weight_grads)
         self.optimizer.step({"all": self.model.flat}, {"all": self.model.flat_grad})
         if any_nonzero(self.penalty.l1):
-            step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
-            self.penalty.prox(weights, step if step.shape[-1] == 1 else step[..., :weights.shape[-1]])
+            self._prox(weights)
         return losses
+
+    def _prox(self, weights: np.ndarray) -> None:
+        """The L1 proximal step of the members with an L1 term, on their rows only."""
+        rows = self._l1_rows
+        step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
+        step = step[rows] if step.shape[-1] == 1 else step[rows, : weights.shape[-1]]
+        if len(rows) == len(weights):
+            self.penalty.prox(weights, step)
+            return
+        some = weights[rows]
+        Penalty(l1=self.penalty.l1[rows]).prox(some, step)
+        weights[rows] = some
 
     def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:
         """Weight decay as the optimizers apply it to weights: added to the gradient
