@@ -21,6 +21,7 @@ back before the epoch's evaluation, and it ends as diverged.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 
@@ -211,18 +212,20 @@ class Group:
         X = self.X_train[orders] if self.shared_data else self.X_train[rows, orders]
         y = self.y_train[orders] if self.shared_data else self.y_train[rows, orders]
         size = self.config.batch_size
-        totals, seen, stopped = np.zeros(R), 0, {}
+        losses, sizes, stopped = [], [], {}
         for start in range(0, n, size):
             xb, yb = X[:, start: start + size], y[:, start: start + size]
             if xb.shape[1] < 2 and self.config.norm == "batch":
                 continue  # a last batch of one sample: BatchNorm needs two (as drop_last)
-            losses = self._train_step(xb, yb)
-            if not np.isfinite(losses).all():
-                self._stop_unfinite(losses, stopped)
+            losses.append(self._train_step(xb, yb))
+            sizes.append(xb.shape[1])
+            if not math.isfinite(losses[-1].sum()):
+                self._stop_unfinite(losses[-1], stopped)
                 if len(stopped) == R:
                     break
-            totals += losses.astype(np.float64) * xb.shape[1]
-            seen += xb.shape[1]
+        # Σ loss·batch size, added in step order as floats would be (cumsum is sequential)
+        totals = np.cumsum(np.array(losses, np.float64) * np.array(sizes)[:, None], axis=0)[-1]
+        seen = sum(sizes)
         for r, (state, _) in stopped.items():
             self.members[r].model.load_state(state)
         return [stopped[r][1] if r in stopped else float(totals[r] / seen) for r in range(R)]

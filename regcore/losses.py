@@ -6,6 +6,9 @@ run, an (R,) array; each run's mean is taken over its own samples only.
 """
 from __future__ import annotations
 
+import functools
+import math
+
 import numpy as np
 
 
@@ -49,8 +52,15 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
 def picked(logp: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """logp[..., i, labels[..., i]] for every sample i: (…, N), read from the flat array
     (cheaper than take_along_axis for the few labels of a minibatch)."""
-    positions = np.arange(0, labels.size * logp.shape[-1], logp.shape[-1]).reshape(labels.shape)
-    return np.ravel(logp)[positions + labels]
+    return np.ravel(logp)[_row_starts(labels.shape, logp.shape[-1]) + labels]
+
+
+@functools.lru_cache(maxsize=64)
+def _row_starts(shape: tuple[int, ...], classes: int) -> np.ndarray:
+    """Where each sample's row begins in the flat (…, N, K) array (the same every step)."""
+    starts = np.arange(0, math.prod(shape) * classes, classes).reshape(shape)
+    starts.flags.writeable = False
+    return starts
 
 
 def mean_squared_error(pred: np.ndarray, y: np.ndarray, grad: bool = True
