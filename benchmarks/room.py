@@ -1,0 +1,205 @@
+"""A room on one server: N visitors open the lab and press Train at the same moment.
+
+    result = asyncio.run(run_room(server, visitors=8, mode="distinct"))
+
+Modes: "distinct" — every visitor opens a link to the default comparison with its own data
+seed (N different trainings); "same" — every visitor opens the lab as it is (N identical
+trainings of the default preset).
+
+Before the room, one visitor opens the lab with a seed no one else uses, trains, and leaves:
+the server has then imported everything and drawn every chart once, as after the presenter's
+own try, without having computed anything a visitor will ask for.
+
+Measured from the click (the moment every Train press is sent):
+- first chart: when the first Plotly chart of the visitor's training arrives;
+- finish: when the full-page run that says "Finished" has ended (the lab reruns the whole
+  page once when every run is done);
+- chart updates: the script runs that delivered at least one chart, from the click to the
+  finish; per second of that time;
+- server CPU: user + system time of the server process from the click until the last visitor
+  finished, per visitor (and while the visitors loaded the page, per visitor);
+- peak memory: the server's VmHWM (the kernel's record of its largest resident size);
+- clients' CPU: this process's CPU time over the same span, as a share of its wall time — well
+  below 1 means the visitors waited for the server, not the other way round;
+- exceptions: exception elements any visitor received, plus tracebacks in the server's log.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from urllib.parse import urlencode
+
+from ui.presets import DEFAULT_PRESET, PRESETS
+from ui.state import LIVE_KEY, live_key
+from ui.urlstate import lab_query
+
+from . import proc
+from .server import Server
+from .visitor import Record, Visitor
+
+TRAIN = live_key(LIVE_KEY, "train")
+FINISHED = "Finished"          # the lab's state line once every run is done (ui.live)
+MODES = ("distinct", "same")
+WARM_UP_SEED = 99
+FIRST_SEED = 100               # visitor k of a "distinct" room trains on seed FIRST_SEED + k
+SAMPLE_SECONDS = 0.1
+
+
+@dataclass
+class VisitorResult:
+    first_chart: float | None  # seconds after the click
+    finish: float | None
+    updates: int
+    updates_per_second: float | None
+    megabytes: float
+    exceptions: list[str]
+    errors: list[str]          # failures of the client, not of the app
+
+
+@dataclass
+class RoomResult:
+    mode: str
+    visitors: int
+    results: list[VisitorResult]
+    load_cpu_per_visitor: float
+    train_cpu_per_visitor: float
+    span: float                # seconds from the click to the last finish (or the timeout)
+    server_core_share: float   # server CPU over the span / span
+    client_cpu_share: float
+    peak_mb: float
+    rss_before_mb: float
+    server_tracebacks: int
+
+    @property
+    def all_finished(self) -> bool:
+        return all(result.finish is not None for result in self.results)
+
+    @property
+    def ok(self) -> bool:
+        """Every visitor finished, no exception, no failure of a client."""
+        return self.all_finished and not self.exceptions and \
+            not any(result.errors for result in self.results)
+
+    @property
+    def exceptions(self) -> int:
+        return sum(len(result.exceptions) for result in self.results) + self.server_tracebacks
+
+    def summary(self) -> dict:
+        """Medians and extremes over the visitors, with the room's own figures."""
+        firsts = [r.first_chart for r in self.results if r.first_chart is not None]
+        finishes = [r.finish for r in self.results if r.finish is not None]
+        rates = [r.updates_per_second for r in self.results if r.updates_per_second]
+        return {
+            "mode": self.mode, "visitors": self.visitors,
+            "finished": len(finishes),
+            "first_chart_median_s": _median(firsts), "first_chart_max_s": _max(firsts),
+            "finish_median_s": _median(finishes), "finish_max_s": _max(finishes),
+            "updates_per_s_median": _median(rates), "updates_per_s_min": _min(rates),
+            "server_cpu_per_visitor_s": self.train_cpu_per_visitor,
+            "load_cpu_per_visitor_s": self.load_cpu_per_visitor,
+            "server_core_share": self.server_core_share,
+            "client_cpu_share": self.client_cpu_share,
+            "peak_mb": self.peak_mb, "rss_before_mb": self.rss_before_mb,
+            "megabytes_per_visitor": _median([r.megabytes for r in self.results]),
+            "exceptions": self.exceptions,
+            "client_errors": sum(len(result.errors) for result in self.results),
+        }
+
+    def as_dict(self) -> dict:
+        return {**self.summary(), "per_visitor": [asdict(r) for r in self.results]}
+
+
+def query_string(mode: str, index: int) -> str:
+    """The query string visitor `index` opens the lab with."""
+    if mode == "same":
+        return ""
+    configs = [config.replace(seed=FIRST_SEED + index) for config in PRESETS[DEFAULT_PRESET]]
+    return urlencode(lab_query(configs))
+
+
+async def warm_up(server: Server, timeout: float) -> None:
+    """One visitor trains on a seed no one else uses, then leaves."""
+    configs = [config.replace(seed=WARM_UP_SEED) for config in PRESETS[DEFAULT_PRESET]]
+    visitor = Visitor(server.url, urlencode(lab_query(configs)))
+    await visitor.open(timeout)
+    clicked = time.monotonic()
+    await visitor.press(TRAIN)
+    await _until(lambda: finish_time(visitor.record, clicked) is not None, timeout)
+    await visitor.close()
+
+
+async def run_room(server: Server, visitors: int, mode: str, timeout: float = 300.0,
+                   warm: bool = True) -> RoomResult:
+    """Open `visitors` sessions, press Train in all at once, wait until all finished."""
+    if warm:
+        await warm_up(server, timeout)
+    room = [Visitor(server.url, query_string(mode, index)) for index in range(visitors)]
+    cpu_before_load = proc.cpu_seconds(server.pid)
+    await asyncio.gather(*(visitor.open(timeout) for visitor in room))
+    rss_before = proc.rss_mb(server.pid)
+    cpu_at_click, client_at_click = proc.cpu_seconds(server.pid), _own_cpu()
+    clicked = time.monotonic()
+    await asyncio.gather(*(visitor.press(TRAIN) for visitor in room))
+    done = lambda: all(finish_time(v.record, clicked) is not None for v in room)  # noqa: E731
+    await _until(done, timeout)
+    span = time.monotonic() - clicked
+    train_cpu = proc.cpu_seconds(server.pid) - cpu_at_click
+    client_cpu = _own_cpu() - client_at_click
+    results = [visitor_result(visitor.record, clicked) for visitor in room]
+    await asyncio.gather(*(visitor.close() for visitor in room))
+    return RoomResult(
+        mode=mode, visitors=visitors, results=results,
+        load_cpu_per_visitor=(cpu_at_click - cpu_before_load) / visitors,
+        train_cpu_per_visitor=train_cpu / visitors, span=span,
+        server_core_share=train_cpu / span, client_cpu_share=client_cpu / span,
+        peak_mb=proc.peak_rss_mb(server.pid), rss_before_mb=rss_before,
+        server_tracebacks=server.log_text().count("Traceback"))
+
+
+def finish_time(record: Record, clicked: float) -> float | None:
+    """When the first full-page run after `clicked` that says FINISHED ended, if it did."""
+    for run in record.runs:
+        if run.started >= clicked and not run.fragments and run.finished is not None \
+                and any(FINISHED in text for text in run.texts):
+            return run.finished
+    return None
+
+
+def visitor_result(record: Record, clicked: float) -> VisitorResult:
+    finished = finish_time(record, clicked)
+    end = finished if finished is not None else float("inf")
+    runs = [run for run in record.runs if clicked <= run.started <= end]
+    charts = [time_ for run in runs for time_ in run.charts]
+    updates = sum(1 for run in runs if run.charts)
+    finish = None if finished is None else finished - clicked
+    return VisitorResult(
+        first_chart=min(charts) - clicked if charts else None, finish=finish,
+        updates=updates, updates_per_second=updates / finish if finish else None,
+        megabytes=record.bytes_received / 1e6, exceptions=list(record.exceptions),
+        errors=list(record.errors))
+
+
+async def _until(condition, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        await asyncio.sleep(SAMPLE_SECONDS)
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+def _max(values):
+    return max(values) if values else None
+
+
+def _min(values):
+    return min(values) if values else None
