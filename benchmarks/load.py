@@ -2,6 +2,7 @@
 
     python -m benchmarks.load --sessions 1 8 30 [--modes distinct same] [--json out.json]
         [--server-cores 0] [--client-cores 1] [--option runner.postScriptGC=false]
+        [--script app.py] [--timeout 300]
     (from the repository root)
 
 For every mode and every N it starts a fresh server (pinned by taskset to --server-cores),
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     rooms = []
     for mode in args.modes:
         for visitors in args.sessions:
-            with served(cores=args.server_cores, options=options) as server:
+            with served(args.script, cores=args.server_cores, options=options) as server:
                 room = asyncio.run(run_room(server, visitors, mode, timeout=args.timeout))
             rooms.append(room)
             print(table([room], heading=len(rooms) == 1), flush=True)
@@ -81,7 +82,7 @@ def _machine(args, options) -> str:
     return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.processor() or platform.machine()}, "
             f"{os.cpu_count()} cores, Python {platform.python_version()}; server on cores "
             f"{args.server_cores or 'any'}, visitors on {args.client_cores or 'any'}; "
-            f"options {options or 'none'}")
+            f"script {args.script}, options {options or 'none'}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--server-cores", default="0", help="taskset list for the server")
     parser.add_argument("--client-cores", default="1", help="cores for the visitors")
+    parser.add_argument("--script", default="app.py",
+                        help="the app's main script, relative to the repository root")
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
                         help="a Streamlit config option for the server, e.g. "
                              "runner.postScriptGC=false")

@@ -82,20 +82,21 @@ class Visitor:
         self._socket = await connect(ws_url, subprotocols=["streamlit"], max_size=None,
                                      compression=None)
         self._reader = asyncio.create_task(self._read())
+        self._run_ended.clear()
         await self._rerun()
         await self.wait_for_full_run(timeout)
 
     async def press(self, key: str) -> None:
         """Click the button whose user key is `key`, as the browser does."""
         widget = self.widget_id(key)
+        self._run_ended.clear()
         msg = self._rerun_msg()
         state = msg.rerun_script.widget_states.widgets.add()
         state.id, state.trigger_value = widget, True
         await self._send(msg)
 
     async def wait_for_full_run(self, timeout: float) -> None:
-        """Wait until a run of the whole page has finished."""
-        self._run_ended.clear()
+        """Wait until a run of the whole page has finished since the last press (or open)."""
         await asyncio.wait_for(self._run_ended.wait(), timeout)
 
     async def close(self) -> None:
