@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import sys
 import time
 
@@ -31,6 +32,8 @@ COLUMNS = (  # (heading, summary key, format)
     ("1st chart med/max s", ("first_chart_median_s", "first_chart_max_s"), "{:.2f} / {:.2f}"),
     ("finish med/max s", ("finish_median_s", "finish_max_s"), "{:.1f} / {:.1f}"),
     ("updates/s med/min", ("updates_per_s_median", "updates_per_s_min"), "{:.1f} / {:.1f}"),
+    ("epochs/update", "epochs_per_update_median", "{:.1f}"),
+    ("trained", "trained_median", "{:.0%}"),
     ("server CPU s/visitor", "server_cpu_per_visitor_s", "{:.2f}"),
     ("load CPU s/visitor", "load_cpu_per_visitor_s", "{:.2f}"),
     ("peak MB", "peak_mb", "{:.0f}"), ("exceptions", "exceptions", "{}"),
@@ -40,6 +43,7 @@ COLUMNS = (  # (heading, summary key, format)
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops the server too
     if args.client_cores:
         os.sched_setaffinity(0, {int(core) for core in args.client_cores.split(",")})
     options = dict(option.split("=", 1) for option in args.option)

@@ -15,7 +15,10 @@ Measured from the click (the moment every Train press is sent):
 - finish: when the full-page run that says "Finished" has ended (the lab reruns the whole
   page once when every run is done);
 - chart updates: the script runs that delivered at least one chart, from the click to the
-  finish; per second of that time;
+  finish; per second of that time; and the epochs each run trained per update (from the
+  progress bars' "epoch i of n");
+- trained: the share of all epochs done at the finish, or when the room stopped waiting
+  (--timeout) — how far unfinished visitors got;
 - server CPU: user + system time of the server process from the click until the last visitor
   finished, per visitor (and while the visitors loaded the page, per visitor);
 - peak memory: the server's VmHWM (the kernel's record of its largest resident size);
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
 import time
 from dataclasses import asdict, dataclass
@@ -42,6 +46,7 @@ from .visitor import Record, Visitor
 
 TRAIN = live_key(LIVE_KEY, "train")
 FINISHED = "Finished"          # the lab's state line once every run is done (ui.live)
+PROGRESS = re.compile(r"epoch (\d+) of (\d+)")  # each run's progress bar text (ui.live)
 MODES = ("distinct", "same")
 WARM_UP_SEED = 99
 FIRST_SEED = 100               # visitor k of a "distinct" room trains on seed FIRST_SEED + k
@@ -54,6 +59,8 @@ class VisitorResult:
     finish: float | None
     updates: int
     updates_per_second: float | None
+    epochs_per_update: float | None
+    trained: float             # share of the runs' epochs done (1.0 at the finish)
     megabytes: float
     exceptions: list[str]
     errors: list[str]          # failures of the client, not of the app
@@ -98,6 +105,9 @@ class RoomResult:
             "first_chart_median_s": _median(firsts), "first_chart_max_s": _max(firsts),
             "finish_median_s": _median(finishes), "finish_max_s": _max(finishes),
             "updates_per_s_median": _median(rates), "updates_per_s_min": _min(rates),
+            "epochs_per_update_median": _median([r.epochs_per_update for r in self.results
+                                                 if r.epochs_per_update]),
+            "trained_median": _median([r.trained for r in self.results]),
             "server_cpu_per_visitor_s": self.train_cpu_per_visitor,
             "load_cpu_per_visitor_s": self.load_cpu_per_visitor,
             "server_core_share": self.server_core_share,
@@ -145,10 +155,11 @@ async def run_room(server: Server, visitors: int, mode: str, timeout: float = 30
     await asyncio.gather(*(visitor.press(TRAIN) for visitor in room))
     done = lambda: all(finish_time(v.record, clicked) is not None for v in room)  # noqa: E731
     await _until(done, timeout)
-    span = time.monotonic() - clicked
+    stopped = time.monotonic()
+    span = stopped - clicked
     train_cpu = proc.cpu_seconds(server.pid) - cpu_at_click
     client_cpu = _own_cpu() - client_at_click
-    results = [visitor_result(visitor.record, clicked) for visitor in room]
+    results = [visitor_result(visitor.record, clicked, stopped) for visitor in room]
     await asyncio.gather(*(visitor.close() for visitor in room))
     return RoomResult(
         mode=mode, visitors=visitors, results=results,
@@ -168,18 +179,33 @@ def finish_time(record: Record, clicked: float) -> float | None:
     return None
 
 
-def visitor_result(record: Record, clicked: float) -> VisitorResult:
+def visitor_result(record: Record, clicked: float, stopped: float) -> VisitorResult:
+    """The visitor's figures from the click to its finish (or to `stopped`, unfinished)."""
     finished = finish_time(record, clicked)
-    end = finished if finished is not None else float("inf")
+    end = finished if finished is not None else stopped
     runs = [run for run in record.runs if clicked <= run.started <= end]
     charts = [time_ for run in runs for time_ in run.charts]
     updates = sum(1 for run in runs if run.charts)
-    finish = None if finished is None else finished - clicked
+    epochs, totals = _progress(runs)
+    mean_epochs = sum(epochs) / len(epochs) if epochs else 0
     return VisitorResult(
-        first_chart=min(charts) - clicked if charts else None, finish=finish,
-        updates=updates, updates_per_second=updates / finish if finish else None,
+        first_chart=min(charts) - clicked if charts else None,
+        finish=None if finished is None else finished - clicked,
+        updates=updates, updates_per_second=updates / (end - clicked),
+        epochs_per_update=mean_epochs / updates if updates else None,
+        trained=sum(epochs) / sum(totals) if totals else 0.0,
         megabytes=record.bytes_received / 1e6, exceptions=list(record.exceptions),
         errors=list(record.errors))
+
+
+def _progress(runs) -> tuple[list[int], list[int]]:
+    """(epochs done, epochs in all) of each training run, from the last progress bars seen."""
+    for run in reversed(runs):
+        bars = [PROGRESS.fullmatch(text) for text in run.texts]
+        bars = [(int(bar[1]), int(bar[2])) for bar in bars if bar]
+        if bars:
+            return [done for done, _ in bars], [total for _, total in bars]
+    return [], []
 
 
 async def _until(condition, timeout: float) -> None:

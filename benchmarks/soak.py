@@ -9,14 +9,15 @@ server's resident memory (VmRSS) in two parts:
 1. Cycles: one visitor presses Train, waits until the training finished (or, with
    --until first-chart, until its first chart), presses Reset and waits for the page; 200
    times. Memory after 10 cycles is the start; it is sampled every 20 cycles and at the end.
-2. Sessions: 50 visitors, --batch at a time, open the lab with their own seed, press Train and
+2. Sessions (--rounds times): 50 visitors, --batch at a time, open the lab with their own seed, press Train and
    leave as soon as their first chart arrives (mid-training). The server's CPU in the first
    second after each batch left (the ticks already under way end) and in the 2 s after that
    is reported: a visitor who left should cost nothing. Streamlit keeps a
    left session's state for server.disconnectedSessionTTL seconds (120 by default; the soak
    sets --session-ttl, 10 s) in case the visitor reconnects, so the end is measured after
    that time and after one more visitor opened and left the lab, which makes the server drop
-   expired sessions. The start is the memory after part 1.
+   expired sessions. The start is the memory after part 1; a second round that ends where the
+   first ended shows the memory is reused, not lost.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 import time
 
@@ -120,15 +122,18 @@ async def soak(server, args) -> dict:
     await warm_up(server, args.timeout)
     cycles = await train_reset_cycles(server, args.cycles, args.until, args.timeout)
     print(f"cycles: {json.dumps(cycles)}", flush=True)
-    sessions = await sessions_come_and_go(server, args.sessions, args.batch, args.session_ttl,
-                                          args.timeout)
-    print(f"sessions: {json.dumps(sessions)}", flush=True)
-    return {"cycles": cycles, "sessions": sessions, "peak_mb": proc.peak_rss_mb(server.pid),
+    rounds = []
+    for _ in range(args.rounds):
+        rounds.append(await sessions_come_and_go(server, args.sessions, args.batch,
+                                                 args.session_ttl, args.timeout))
+        print(f"sessions: {json.dumps(rounds[-1])}", flush=True)
+    return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),
             "server_tracebacks": server.log_text().count("Traceback")}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops the server too
     if args.client_cores:
         os.sched_setaffinity(0, {int(core) for core in args.client_cores.split(",")})
     options = dict(option.split("=", 1) for option in args.option)
@@ -144,22 +149,31 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(result: dict) -> str:
-    cycles, sessions = result["cycles"], result["sessions"]
-    return "\n".join([
+    cycles, rounds = result["cycles"], result["rounds"]
+    first = rounds[0]["start_mb"]
+    lines = [
         f"{result['date']}; script {result['script']}, options {result['options']}",
         f"{cycles['cycles']} Train/Reset cycles (until {cycles['until']}): "
         f"{cycles['start_mb']:.0f} MB after {cycles['start_cycle']}, max {cycles['max_mb']:.0f} MB, "
-        f"{cycles['end_mb']:.0f} MB at the end ({cycles['end_vs_start']:+.1%})",
-        f"{sessions['sessions']} sessions opened and left: {sessions['start_mb']:.0f} MB before, "
+        f"{cycles['end_mb']:.0f} MB at the end ({cycles['end_vs_start']:+.1%})"]
+    lines += [_round_line(number, sessions, first) for number, sessions in enumerate(rounds, 1)]
+    exceptions = len(cycles["exceptions"]) + sum(len(r["exceptions"]) for r in rounds)
+    errors = len(cycles["errors"]) + sum(len(r["errors"]) for r in rounds)
+    lines.append(f"peak {result['peak_mb']:.0f} MB; exceptions "
+                 f"{exceptions + result['server_tracebacks']}, client errors {errors}")
+    return "\n".join(lines)
+
+
+def _round_line(number: int, sessions: dict, first: float) -> str:
+    return (
+        f"round {number}: {sessions['sessions']} sessions opened and left: "
+        f"{sessions['start_mb']:.0f} MB before, "
         f"{sessions['with_sessions_mb']:.0f} MB when the last left, {sessions['end_mb']:.0f} MB "
-        f"after their state expired ({sessions['end_vs_start']:+.1%}); server CPU after a batch "
+        f"after their state expired ({sessions['end_mb'] / first - 1:+.1%} on round 1's start); "
+        f"server CPU after a batch "
         f"left: at most {max(a for a, _ in sessions['cpu_s_after_leaving']):.2f} s in the first "
         f"second, {max(b for _, b in sessions['cpu_s_after_leaving']):.2f} s in the "
-        f"{SETTLE_SECONDS:.0f} s after",
-        f"peak {result['peak_mb']:.0f} MB; exceptions "
-        f"{len(cycles['exceptions']) + len(sessions['exceptions']) + result['server_tracebacks']}"
-        f", client errors {len(cycles['errors']) + len(sessions['errors'])}",
-    ])
+        f"{SETTLE_SECONDS:.0f} s after")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -170,6 +184,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="how long each cycle trains before Reset")
     parser.add_argument("--sessions", type=int, default=50)
     parser.add_argument("--batch", type=int, default=10, help="visitors at a time")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="times the sessions come and go (equal ends: memory is reused)")
     parser.add_argument("--session-ttl", type=int, default=10,
                         help="server.disconnectedSessionTTL for the soak, in seconds")
     parser.add_argument("--server-cores", default="0")

@@ -2,8 +2,9 @@
 (the `streamlit.proto` messages on `/_stcore/stream`) instead of running a browser.
 
 What it does, as the browser's frontend does it:
-- opens the page: GETs `/` and the health and host-config endpoints, connects the websocket and
-  sends a `rerun_script` BackMsg with the URL's query string;
+- opens the page: GETs `/` and the health and host-config endpoints (not the scripts and styles
+  the page loads, which a browser caches), connects the websocket and sends a `rerun_script`
+  BackMsg with the URL's query string;
 - remembers the page's script hash (NewSession) and the query string the app writes
   (PageInfo), and sends them with every later rerun;
 - keeps the ForwardMsg cache: a message marked cacheable is kept under its hash, its hash is
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 PAGE_PATHS = ("/", "/_stcore/health", "/_stcore/host-config")
@@ -73,6 +75,7 @@ class Visitor:
         self._socket = None
         self._reader: asyncio.Task | None = None
         self._run_ended = asyncio.Event()
+        self._leaving = False
 
     # --- the visitor's actions -----------------------------------------------------------------
     async def open(self, timeout: float = 60.0) -> None:
@@ -101,6 +104,7 @@ class Visitor:
 
     async def close(self) -> None:
         """Leave: stop the timers and close the websocket."""
+        self._leaving = True
         self._stop_timers(list(self._timers))
         if self._socket is not None:
             await self._socket.close()
@@ -134,9 +138,12 @@ class Visitor:
         await self._socket.send(msg.SerializeToString())
 
     async def _tick(self, fragment_id: str, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            await self._rerun(fragment_id, auto=True)
+        try:
+            while True:
+                await asyncio.sleep(interval)
+                await self._rerun(fragment_id, auto=True)
+        except ConnectionClosed:
+            return  # the reader reports how the connection ended
 
     def _stop_timers(self, fragment_ids) -> None:
         for fragment_id in fragment_ids:
@@ -153,6 +160,10 @@ class Visitor:
                 self._handle(self._resolved(data), time.monotonic())
         except Exception as error:  # reported with the results instead of lost in the task
             self.record.errors.append(repr(error))
+        else:
+            if not self._leaving:
+                self.record.errors.append(f"the server closed the connection "
+                                          f"({self._socket.close_code} {self._socket.close_reason})")
 
     def _resolved(self, data: bytes) -> ForwardMsg:
         """The message `data` stands for: a ref_hash message is replaced by the cached one."""
