@@ -55,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
                 room = asyncio.run(run_room(server, visitors, mode, timeout=args.timeout))
             rooms.append(room)
             print(table([room], heading=len(rooms) == 1), flush=True)
+            for problem in sorted(set(room.server_errors) | _visitor_problems(room)):
+                print(f"    {problem}", flush=True)
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"machine": _machine(args, options), "options": options,
@@ -73,6 +75,10 @@ def table(rooms: list[RoomResult], heading: bool = True) -> str:
         lines.append("| " + " | ".join(_cell(summary, key, form) for _, key, form in COLUMNS)
                      + " |")
     return "\n".join(lines)
+
+
+def _visitor_problems(room: RoomResult) -> set[str]:
+    return {problem for result in room.results for problem in result.exceptions + result.errors}
 
 
 def _cell(summary: dict, key, form: str) -> str:

@@ -19,6 +19,8 @@ Measured from the click (the moment every Train press is sent):
   progress bars' "epoch i of n");
 - trained: the share of all epochs done at the finish, or when the room stopped waiting
   (--timeout) — how far unfinished visitors got;
+  these three count what reached the visitor: Streamlit drops a run's unsent messages when the
+  next run starts, so an overloaded server computes more than its visitors see;
 - server CPU: user + system time of the server process from the click until the last visitor
   finished, per visitor (and while the visitors loaded the page, per visitor);
 - peak memory: the server's VmHWM (the kernel's record of its largest resident size);
@@ -78,7 +80,7 @@ class RoomResult:
     client_cpu_share: float
     peak_mb: float
     rss_before_mb: float
-    server_tracebacks: int
+    server_errors: list[str]   # the last line of every traceback in the server's log
 
     @property
     def all_finished(self) -> bool:
@@ -92,7 +94,7 @@ class RoomResult:
 
     @property
     def exceptions(self) -> int:
-        return sum(len(result.exceptions) for result in self.results) + self.server_tracebacks
+        return sum(len(result.exceptions) for result in self.results) + len(self.server_errors)
 
     def summary(self) -> dict:
         """Medians and extremes over the visitors, with the room's own figures."""
@@ -114,7 +116,7 @@ class RoomResult:
             "client_cpu_share": self.client_cpu_share,
             "peak_mb": self.peak_mb, "rss_before_mb": self.rss_before_mb,
             "megabytes_per_visitor": _median([r.megabytes for r in self.results]),
-            "exceptions": self.exceptions,
+            "exceptions": self.exceptions, "server_errors": self.server_errors,
             "client_errors": sum(len(result.errors) for result in self.results),
         }
 
@@ -167,7 +169,20 @@ async def run_room(server: Server, visitors: int, mode: str, timeout: float = 30
         train_cpu_per_visitor=train_cpu / visitors, span=span,
         server_core_share=train_cpu / span, client_cpu_share=client_cpu / span,
         peak_mb=proc.peak_rss_mb(server.pid), rss_before_mb=rss_before,
-        server_tracebacks=server.log_text().count("Traceback"))
+        server_errors=server_errors(server.log_text()))
+
+
+def server_errors(log: str) -> list[str]:
+    """The exception line that ends each traceback in a server log."""
+    errors, in_traceback = [], False
+    for line in log.splitlines():
+        if line.startswith("Traceback"):
+            in_traceback = True
+        elif in_traceback and line and not line[0].isspace() and \
+                not line.startswith("During handling"):
+            errors.append(line)
+            in_traceback = False
+    return errors
 
 
 def finish_time(record: Record, clicked: float) -> float | None:

@@ -32,7 +32,7 @@ import time
 from ui.state import LIVE_KEY, live_key
 
 from . import proc
-from .room import TRAIN, finish_time, query_string, warm_up
+from .room import TRAIN, finish_time, query_string, server_errors, warm_up
 from .server import served
 from .visitor import Visitor
 
@@ -128,7 +128,7 @@ async def soak(server, args) -> dict:
                                                  args.session_ttl, args.timeout))
         print(f"sessions: {json.dumps(rounds[-1])}", flush=True)
     return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),
-            "server_tracebacks": server.log_text().count("Traceback")}
+            "server_errors": server_errors(server.log_text())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +160,7 @@ def report(result: dict) -> str:
     exceptions = len(cycles["exceptions"]) + sum(len(r["exceptions"]) for r in rounds)
     errors = len(cycles["errors"]) + sum(len(r["errors"]) for r in rounds)
     lines.append(f"peak {result['peak_mb']:.0f} MB; exceptions "
-                 f"{exceptions + result['server_tracebacks']}, client errors {errors}")
+                 f"{exceptions + len(result['server_errors'])}, client errors {errors}")
     return "\n".join(lines)
 
 

@@ -21,6 +21,6 @@ def test_three_visitors_all_finish_without_exception():
         room = asyncio.run(run_room(server, visitors=3, mode="distinct", timeout=60, warm=False))
     assert [result.errors for result in room.results] == [[], [], []]
     assert [result.exceptions for result in room.results] == [[], [], []]
-    assert room.server_tracebacks == 0
+    assert room.server_errors == []
     assert room.all_finished, [result.finish for result in room.results]
     assert all(result.updates >= 1 for result in room.results)
