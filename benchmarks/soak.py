@@ -15,8 +15,8 @@ server's resident memory (VmRSS) in two parts:
    is reported: a visitor who left should cost nothing. Streamlit keeps a
    left session's state for server.disconnectedSessionTTL seconds (120 by default; the soak
    sets --session-ttl, 10 s) in case the visitor reconnects, so the end is measured after
-   that time and after one more visitor opened and left the lab, which makes the server drop
-   expired sessions. The start is the memory after part 1; a second round that ends where the
+   that time and after one more visitor opened and left the lab (the server reaps expired
+   sessions when it stores a left one). The start is the memory after part 1; a second round that ends where the
    first ended shows the memory is reused, not lost.
 """
 from __future__ import annotations
@@ -84,7 +84,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
             errors += visitor.record.errors
     peak = proc.rss_mb(server.pid)
     await asyncio.sleep(ttl + 1)
-    last = Visitor(server.url)  # its connection makes the server drop expired sessions
+    last = Visitor(server.url)  # storing its session as it leaves reaps the expired ones
     await last.open(timeout)
     await last.close()
     await asyncio.sleep(SETTLE_SECONDS)
