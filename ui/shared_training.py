@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from regcore import Config, Dataset, Lockstep, Run
 
-TICK_SECONDS = 0.25      # compute per chunk while training
+from .pace import TICK_SECONDS
+
 MAX_CHUNK = 500          # epochs per chunk at most
 MAX_CLOCK_STEP = 0.5     # seconds a replay moves per tick at most (a stalled tick skips nothing)
 
@@ -79,28 +80,31 @@ class Recording:
         records = sum(run.history.size + run.layer_stats.size for run in self.latest)
         return self._frame_bytes + 8 * records
 
-    def extend(self, epochs: int | None = None, wait: bool = False) -> bool:
-        """Train one chunk — `epochs` epochs, or as many as fit TICK_SECONDS — and record its
-        frame. If another thread is training this recording, returns False at once (or, with
-        `wait`, trains after it)."""
+    def extend(self, epochs: int | None = None, wait: bool = False,
+               target: float = TICK_SECONDS) -> bool:
+        """Train one chunk — `epochs` epochs, or as many as fit `target` seconds of compute —
+        and record its frame. If another thread is training this recording, returns False at
+        once (or, with `wait`, trains after it)."""
         if not self.lock.acquire(blocking=wait):
             return False
         try:
             if not self.done:
-                self._train(epochs)
+                self._train(epochs, target)
         finally:
             self.lock.release()
         if self.on_extend is not None:
             self.on_extend()
         return True
 
-    def _train(self, epochs: int | None) -> None:
+    def _train(self, epochs: int | None, target: float) -> None:
+        """One chunk, timed by this thread's own CPU time: on a busy server the wall time
+        also counts the other sessions' turns, and would shrink the chunks to nothing."""
         asked = epochs or self.chunk
-        started = time.perf_counter()
+        started = time.thread_time()
         self.lockstep.step(asked)
-        spent = time.perf_counter() - started
+        spent = time.thread_time() - started
         if epochs is None:
-            self.chunk = next_chunk(asked, spent)
+            self.chunk = next_chunk(asked, spent, target)
         self.latest = self.lockstep.runs()
         self._record_frame(self.frames[-1].seconds + spent)
 
@@ -166,10 +170,10 @@ class Playback:
     def runs(self) -> list[Run]:
         return self.recording.runs_at(self.index)
 
-    def advance(self, now: float | None = None) -> None:
+    def advance(self, now: float | None = None, target: float = TICK_SECONDS) -> None:
         """One tick of play: move the clock by the time since the last tick, show the last
-        frame recorded by then, and at the frontier train the next chunk (unless another
-        viewer is training it right now)."""
+        frame recorded by then, and at the frontier train the next chunk of about `target`
+        seconds of compute (unless another viewer is training it right now)."""
         now = time.monotonic() if now is None else now
         if self._last_tick is not None:
             self.seconds += min(now - self._last_tick, MAX_CLOCK_STEP)
@@ -177,7 +181,8 @@ class Playback:
         frames = self.recording.frames
         while self.index + 1 < len(frames) and frames[self.index + 1].seconds <= self.seconds:
             self.index += 1
-        if self.at_frontier and not self.recording.done and self.recording.extend():
+        if self.at_frontier and not self.recording.done and \
+                self.recording.extend(target=target):
             self._jump_to_frontier()
 
     def pause(self) -> None:
