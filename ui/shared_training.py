@@ -36,7 +36,7 @@ class RunState:
     status: str
     message: str
     best_epoch: int | None
-    model: object            # a copy: the trainer's model moves on
+    state: dict              # Model.state(): parameters and running statistics, copied
     best_state: dict
 
 
@@ -50,7 +50,7 @@ class Frame:
 
     @property
     def nbytes(self) -> int:
-        return sum(state.model.flat.nbytes for state in self.runs)
+        return sum(array.nbytes for run in self.runs for array in run.state.values())
 
 
 class Recording:
@@ -65,6 +65,7 @@ class Recording:
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
         self.chunk = 1
         self.latest: list[Run] = self.lockstep.runs()
+        self._blank_models = [run.model.copy() for run in self.latest]  # copied per view
         self.frames: list[Frame] = []
         self._frame_bytes = 0
         self._record_frame(0.0)
@@ -110,23 +111,27 @@ class Recording:
 
     def _record_frame(self, seconds: float) -> None:
         states = tuple(RunState(trainer.epoch, trainer.status, trainer.message,
-                                trainer.best_epoch, run.model.copy(), run.best_state)
+                                trainer.best_epoch, run.model.state(), run.best_state)
                        for trainer, run in zip(self.lockstep.trainers, self.latest))
         frame = Frame(states, seconds)
         self._frame_bytes += frame.nbytes
         self.frames.append(frame)
 
     def runs_at(self, index: int) -> list[Run]:
-        """The runs as they stood at frame `index`."""
-        return [_run_as_of(run, state) for run, state in zip(self.latest, self.frames[index].runs)]
+        """The runs as they stood at frame `index` (each with a model of its own)."""
+        return [_run_as_of(run, state, blank) for run, state, blank
+                in zip(self.latest, self.frames[index].runs, self._blank_models)]
 
 
-def _run_as_of(run: Run, state: RunState) -> Run:
-    """`run` cut back to `state.epoch`: its records up to there, the state's model."""
+def _run_as_of(run: Run, state: RunState, blank) -> Run:
+    """`run` cut back to `state.epoch`: its records up to there, a copy of the `blank` model
+    of its architecture holding the state's weights."""
     epoch = state.epoch
+    model = blank.copy()
+    model.load_state(state.state)
     return Run(config=run.config, history=run.history.iloc[:epoch], status=state.status,
                message=state.message, best_epoch=state.best_epoch, stopped_epoch=epoch,
-               model=state.model, best_state=state.best_state,
+               model=model, best_state=state.best_state,
                layer_stats=run.layer_stats[run.layer_stats["epoch"] <= epoch],
                histograms={e: h for e, h in run.histograms.items() if e <= epoch},
                bin_edges=run.bin_edges, data=run.data)
@@ -150,6 +155,7 @@ class Playback:
         self.index = 0
         self.seconds = 0.0
         self._last_tick: float | None = None
+        self._shown: tuple[int, list[Run]] | None = None
 
     @property
     def frame(self) -> Frame:
@@ -168,7 +174,10 @@ class Playback:
         return [state.epoch for state in self.frame.runs]
 
     def runs(self) -> list[Run]:
-        return self.recording.runs_at(self.index)
+        """The runs at this playback's frame (built once per frame shown)."""
+        if self._shown is None or self._shown[0] != self.index:
+            self._shown = (self.index, self.recording.runs_at(self.index))
+        return self._shown[1]
 
     def advance(self, now: float | None = None, target: float = TICK_SECONDS) -> None:
         """One tick of play: move the clock by the time since the last tick, show the last
