@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 
-MEMORY_BUDGET = 8_000_000  # numbers a chunk's stacked inputs and activations may hold (32 MB)
-EVALUATION_ROWS = 4096  # Model.predict_output evaluates this many samples at a time
+from ..group import MEMORY_BUDGET
+from ..model import EVALUATION_ROWS
+
 MOST_RUNS = 48
 
 Run = tuple[int, dict]  # (run index, Config.to_dict())
