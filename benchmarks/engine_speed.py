@@ -5,10 +5,11 @@ Work: moons, 1,000 samples, 30% validation, MLP 2-64-64-2, batch 32, Adam lr 1e-
 200 epochs; after every epoch both evaluate loss and accuracy on the training and the
 validation split (scikit-learn: one partial_fit per epoch, then predict_proba on both
 splits). Prints epochs per second and ratios to scikit-learn's per-epoch loop and to its
-plain fit() (which evaluates nothing per epoch). Then the wall time of 4 runs side by side
-(`train_side_by_side`: plain, L2, dropout, L1 — one group; and with BatchNorm in one run —
-two groups) as a multiple of the time of one plain run. BLAS runs on one thread throughout,
-and times are CPU times of this process (see CLOCK).
+plain fit() (which evaluates nothing per epoch). Then the time of 4 runs side by side
+(`train_side_by_side` on one data set: 4 plain runs shuffled by seeds 0–3; plain, L2,
+dropout, L1 — one group; and with BatchNorm in one run — two groups) as a multiple of the
+time of one plain run. BLAS runs on one thread throughout, and times are CPU times of this
+process (see CLOCK).
 
     python -m benchmarks.engine_speed [--epochs 200] [--repeats 3]    (from the repository root)
 """
@@ -79,6 +80,7 @@ def best_interleaved(repeats: int, epochs: int, kinds: dict) -> dict[str, float]
 
 
 SIDE_BY_SIDE = {
+    "plain, 4 shuffles": [dict(seed=seed) for seed in range(4)],
     "one group": [{}, dict(penalty="l2", penalty_strength=1e-3), dict(dropout=0.2),
                   dict(penalty="l1", penalty_strength=1e-4)],
     "BatchNorm in one run": [{}, dict(penalty="l2", penalty_strength=1e-3), dict(dropout=0.2),
