@@ -31,3 +31,11 @@ def test_sessions_count_while_they_tick_and_are_forgotten_after_the_window():
     assert pace.tick("c") == 3
     clock.now = ACTIVE_WINDOW * 1.2
     assert pace.active() == 1  # only c ticked within the window
+
+
+def test_no_more_than_the_allowed_ticks_compute_at_once():
+    pace = Pace(turns=2)
+    assert pace.turn.acquire(blocking=False) and pace.turn.acquire(blocking=False)
+    assert not pace.turn.acquire(blocking=False)  # a third tick waits its turn
+    pace.turn.release()
+    assert pace.turn.acquire(blocking=False)

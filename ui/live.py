@@ -111,16 +111,18 @@ def _tick(key: str, draw, registered_every, bar) -> None:
     if session.error:
         st.error(session.error)
         return
-    training = server_pace().tick(session.ident) if session.playing else 1
+    server = server_pace()
+    training = server.tick(session.ident) if session.playing else 1
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
-    _advance(session, pace.training_budget(training))
-    if registered_every and not session.playing:
-        st.rerun(scope="app")  # paused or ended: draw the whole page once more, without ticking
-    with bar:
-        _progress(session)
-    if session.runs:
-        draw(session.runs, list(session.names))
+    with server.turn:
+        _advance(session, pace.training_budget(training))
+        if registered_every and not session.playing:
+            st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
+        with bar:
+            _progress(session)
+        if session.runs:
+            draw(session.runs, list(session.names))
 
 
 def _sticky(container_key: str) -> None:

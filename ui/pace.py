@@ -7,6 +7,11 @@ visitor the charts can refresh twenty times a second; with thirty the same rate 
 the whole core on redrawing and leave none for training. So the interval between ticks grows
 with the number of sessions ticking (about TICK_COST of server time each), and the compute a
 tick may spend on training is an equal share of TICK_SECONDS.
+
+At most TURNS ticks run at once (`Pace.turn`): the others wait without holding Python's global
+lock, so the server's event loop, which sends every session's charts, is not starved by
+thirty threads computing at once (its messages for a session are dropped when that session's
+next run starts before they went out).
 """
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ TICK_SECONDS = 0.25   # training compute per tick with one session; shared out a
 TICK_COST = 0.015     # server time one tick costs besides its training, roughly
 MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
-ACTIVE_WINDOW = 2.0   # a session that ticked this recently counts as training
+TURNS = 2             # ticks computing at the same time
+ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (ticks of a
+#                       full room can be seconds apart: a shorter window would undercount)
 
 
 def interval(sessions: int) -> float:
@@ -34,10 +41,11 @@ class Pace:
     """The sessions that ticked within ACTIVE_WINDOW seconds (thread-safe: every session's
     script runs in a thread of its own)."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock=time.monotonic, turns: int = TURNS):
         self._clock = clock
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
+        self.turn = threading.BoundedSemaphore(turns)  # `with pace.turn:` around a tick
 
     def tick(self, session: str) -> int:
         """Note a tick of `session`; returns how many sessions are training now."""
