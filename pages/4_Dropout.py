@@ -9,9 +9,9 @@ from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
 from ui.own_data import own_data_controls
 from ui.page import page_setup
-from ui.plots import lessons_b as figures
 from ui.plots.boundary import boundary_figure, why_no_boundary
-from ui.plots.curves import gap_figure, loss_figure
+from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
+from ui.plots.dropout import ensemble_figure, expectation_figure
 from ui.state import page_key
 
 PAGE = "dropout"
@@ -78,7 +78,7 @@ def draw(runs, names):
     a, b = st.columns(2)
     with a:
         st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")
-        st.plotly_chart(figures.mode_loss_figure(runs, names), theme=None,
+        st.plotly_chart(mode_loss_figure(runs, names), theme=None,
                         key=page_key(PAGE, "modes"))
     with b:
         notice_box(throttled_figure(
@@ -116,7 +116,7 @@ st.markdown(
 st.header("Inverted vs original dropout: the same expected activation")
 p_demo = st.slider("Dropout rate p", 0.1, 0.9, 0.5, step=0.1, key=page_key(PAGE, "demo_p"))
 table = lesson.expected_activation(p=p_demo)
-st.plotly_chart(figures.expectation_figure(table, p_demo), theme=None,
+st.plotly_chart(expectation_figure(table, p_demo), theme=None,
                 key=page_key(PAGE, "expectation"))
 notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
 
@@ -156,7 +156,7 @@ else:
                 f"evaluated under {n_masks} different masks: where the masks disagree, the "
                 f"ensemble is unsure.")
     if grid is not None:
-        st.plotly_chart(figures.ensemble_figure(grid, run.data), theme=None,
+        st.plotly_chart(ensemble_figure(grid, run.data), theme=None,
                         key=page_key(PAGE, "ensemble_figure"))
     m1, m2, m3 = st.columns(3)
     m1.metric("Ensemble accuracy (val)", f"{report['ensemble_acc']:.1%}")

@@ -8,8 +8,8 @@ from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison, throttled_figure
 from ui.normalization import speed_view
 from ui.page import page_setup
-from ui.plots import lessons_b as figures
 from ui.plots.curves import loss_figure
+from ui.plots.normalization import across_batches_figure, batch_dependence_figure
 from ui.state import page_key
 
 PAGE = "layer_norm"
@@ -66,7 +66,7 @@ st.markdown(f"One sample with {lesson.DEMO_FEATURES} features is put into batche
             f"passed through a fresh BatchNorm and LayerNorm layer in training mode.")
 mates = st.number_input("Seed of the batch-mates", 0, 10_000, 0, key=page_key(PAGE, "mates"))
 frame = lesson.batch_dependence(seed=int(mates))
-st.plotly_chart(figures.batch_dependence_figure(frame), theme=None,
+st.plotly_chart(batch_dependence_figure(frame), theme=None,
                 key=page_key(PAGE, "dependence"))
 notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COMPARED_BATCHES))
 
@@ -89,7 +89,7 @@ def draw_across(runs, names):
     results = throttled_figure(page_key(ACROSS_PAGE, "results"), version,
                                lambda: lesson.measure_runs(runs, names), final=finished)
     st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
-    st.plotly_chart(figures.across_batches_figure(results), theme=None,
+    st.plotly_chart(across_batches_figure(results), theme=None,
                     key=page_key(ACROSS_PAGE, "bars"))
     notice_box(lesson.across_sentences(results))
 
@@ -113,7 +113,7 @@ if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(s
             study_key, lesson.across_study(study_sizes, study_seeds))
 stored = st.session_state.get(page_key(ACROSS_PAGE, "study_results"))
 if stored is not None and stored[0] == study_key:
-    st.plotly_chart(figures.across_batches_figure(stored[1]), theme=None,
+    st.plotly_chart(across_batches_figure(stored[1]), theme=None,
                     key=page_key(ACROSS_PAGE, "study_bars"))
     notice_box(lesson.across_sentences(stored[1]), title="Over seeds")
 else:
