@@ -9,12 +9,11 @@ import os
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from ui import controls, lab_view
-from ui import state as keys
+from ui import controls, keys, lab_settings, lab_view, upload
 from ui.live import live_comparison, pause, session_for
 from ui.presets import CUSTOM, DESCRIPTIONS, PRESETS, matching_preset
 from ui.theme import RUN_NAMES
-from ui.urlstate import MAX_RUNS
+from ui.urlcodec import MAX_RUNS
 
 # Many visitors share the server's cores: one BLAS thread per training keeps them from fighting.
 threadpool_limits(1, user_api="blas")
@@ -36,7 +35,7 @@ def sidebar(configs) -> tuple[dict, object]:
                   help="For a talk: hides the advanced controls (architecture, learning rate, "
                        "batch size, early-stopping details) and keeps the regularizers.")
         st.session_state[keys.PRESET] = matching_preset(configs)
-        st.selectbox("Preset", [*PRESETS, CUSTOM], key=keys.PRESET, on_change=keys.load_preset,
+        st.selectbox("Preset", [*PRESETS, CUSTOM], key=keys.PRESET, on_change=lab_settings.load_preset,
                      help="A ready comparison; choosing one replaces the runs.")
         st.caption(DESCRIPTIONS[st.session_state[keys.PRESET]])
         st.subheader("Data", divider="gray", anchor=False)
@@ -51,24 +50,24 @@ def sidebar(configs) -> tuple[dict, object]:
 def csv_data_controls(base, presenter) -> tuple[dict, object]:
     info = st.session_state[keys.CSV_DATA]
     st.markdown(f"Training on **{info['name']}**")
-    controls.seed(keys.CSV_TARGET, keys.csv_split(st.session_state)[0])
+    controls.seed(keys.CSV_TARGET, upload.csv_split(st.session_state)[0])
     info["target"] = st.selectbox("Target column", info["columns"], key=keys.CSV_TARGET,
                                   help="The column to predict; the others are the features.")
     controls.seed_data(base)
     fields = {"dataset": "custom", **controls.split_controls(presenter)}
     split = [fields.get(name, getattr(base, name)) for name in ("val_fraction", "seed", "scale")]
-    data, problem = keys.csv_dataset(st.session_state, info["target"], *split)
+    data, problem = upload.csv_dataset(st.session_state, info["target"], *split)
     if problem:
         st.error(problem)
     st.caption(controls.describe(data))
     st.button("Back to the built-in data sets", key=keys.USE_BUILTIN,
-              on_click=keys.use_builtin, width="stretch")
+              on_click=upload.use_builtin, width="stretch")
     upload_controls()
     return fields, data
 
 
 def upload_controls() -> None:
-    with st.expander("Train on your own CSV", expanded=bool(keys.upload_error(keys.CSV_UPLOAD))):
+    with st.expander("Train on your own CSV", expanded=bool(upload.upload_error(keys.CSV_UPLOAD))):
         controls.csv_uploader(keys.CSV_UPLOAD)
 
 
@@ -80,7 +79,7 @@ def run_tabs(configs, data_fields, presenter) -> list:
     with st.expander("Run settings", expanded=True, icon=":material/tune:"), \
             st.container(key=keys.RUNS_CONTAINER):
         lab_view.run_color_css(keys.RUNS_CONTAINER, len(configs))
-        tabs = st.tabs([keys.run_tab_label(name) for name in names], key=keys.RUN_TAB,
+        tabs = st.tabs([lab_settings.run_tab_label(name) for name in names], key=keys.RUN_TAB,
                        on_change="rerun")
         for index, (tab, name, config) in enumerate(zip(tabs, names, configs)):
             try:
@@ -109,25 +108,25 @@ def run_buttons(index: int, count: int) -> None:
     """Add a run; duplicate or remove the run whose tab is open."""
     name = RUN_NAMES[index]
     add, duplicate, remove, _ = st.columns([1, 1, 1, 2])
-    add.button("Add run", key=keys.ADD_RUN, icon=":material/add:", on_click=keys.add_run,
+    add.button("Add run", key=keys.ADD_RUN, icon=":material/add:", on_click=lab_settings.add_run,
                disabled=count >= MAX_RUNS, width="stretch",
                help=f"A new run with default settings; up to {MAX_RUNS} runs.")
     duplicate.button(f"Duplicate run {name}", key=keys.run_action_key(name, "duplicate"),
-                     icon=":material/content_copy:", on_click=keys.add_run, args=(index,),
+                     icon=":material/content_copy:", on_click=lab_settings.add_run, args=(index,),
                      disabled=count >= MAX_RUNS, width="stretch")
     remove.button(f"Remove run {name}", key=keys.run_action_key(name, "remove"),
-                  icon=":material/delete:", on_click=keys.remove_run, args=(index,),
+                  icon=":material/delete:", on_click=lab_settings.remove_run, args=(index,),
                   disabled=count <= 1, width="stretch")
 
 
 def comparison_lab() -> None:
-    configs = keys.load_settings()
+    configs = lab_settings.load_settings()
     data_fields, data = sidebar(configs)
     lab_view.compact_top()
     st.title("Regularization Lab", anchor=False)
     st.caption("Set up runs that differ in a regularizer, press Train and watch what changes. "
                "Every run trains on the same split from the same initial weights.")
-    if problems := keys.link_problems(configs):
+    if problems := lab_settings.link_problems(configs):
         st.warning("Some settings of the link could not be used; their defaults apply:\n"
                    + "\n".join(f"- {problem}" for problem in problems))
     results = run_tabs(configs, data_fields, st.session_state[keys.PRESENTER])
@@ -136,7 +135,7 @@ def comparison_lab() -> None:
     if not invalid:
         configs = tuple(results)
         st.session_state[keys.LAB_CONFIGS] = configs
-        keys.write_settings(configs)
+        lab_settings.write_settings(configs)
     lab_view.diff_view(configs, names, DESCRIPTIONS[matching_preset(configs)])
     if invalid:
         st.error("Fix these settings to train:\n" + "\n".join(f"- {p}" for p in invalid))

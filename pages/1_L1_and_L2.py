@@ -12,7 +12,7 @@ from ui.plots.curves import loss_figure
 from ui.plots.inputs import input_norms_figure
 from ui.plots.paths import path_figure
 from ui.plots.weights import histogram_figure
-from ui.state import page_key
+from ui.keys import page_key
 
 PAGE = "sparsity"
 

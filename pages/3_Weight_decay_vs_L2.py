@@ -9,7 +9,7 @@ from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.weight_decay import decay_rates_figure, weight_gap_figure, weight_norm_figure
-from ui.state import page_key
+from ui.keys import page_key
 
 PAGE = "weight_decay"
 

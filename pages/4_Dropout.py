@@ -12,7 +12,7 @@ from ui.page import page_setup
 from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
 from ui.plots.dropout import ensemble_figure, expectation_figure
-from ui.state import page_key
+from ui.keys import page_key
 
 PAGE = "dropout"
 RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)

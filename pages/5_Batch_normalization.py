@@ -10,7 +10,7 @@ from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
 from ui.plots.normalization import batch_mismatch_figure, gamma_beta_figure
-from ui.state import page_key
+from ui.keys import page_key
 from ui.theme import run_color
 
 PAGE = "batch_norm"

@@ -10,7 +10,7 @@ from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
-from ui.state import page_key
+from ui.keys import page_key
 
 PAGE = "layer_norm"
 ACROSS_PAGE = "layer_norm_across"

@@ -9,14 +9,15 @@ from regcore import LIMITS, Config
 from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, axis_values, describe,
                            format_duration, idle_keys, max_local_workers, plan_sweep,
                            prepare_workers, scheduler_from_environment, start_sweep)
-from regcore.sweep.ranges import MAX_POINTS, one_two_five
-from ui.controls import DATASET_LABELS, OPTIMIZER_LABELS, PENALTY_LABELS, STRENGTHS, seed
+from regcore.settings import SETTINGS, parse_widths
+from regcore.sweep.ranges import MAX_POINTS
+from ui.controls import seed
 from ui.lesson import MAX_SEEDS
 from ui.page import page_setup
 from ui.plots.sweep import METRIC_LABELS, heatmap_figure, line_figure, selected_point
 from ui.presets import PRESETS
-from ui.state import page_key
-from ui.urlstate import lab_link, parse_hidden
+from ui.keys import page_key
+from ui.urlcodec import lab_link
 
 PAGE = "sweep"
 JOB, RESULTS, ERROR = page_key(PAGE, "job"), page_key(PAGE, "results"), page_key(PAGE, "error")
@@ -53,8 +54,8 @@ def base_controls() -> Config | None:
     data, model = st.columns([3, 4])
     c = data.columns(3)
     values = {
-        "dataset": c[0].selectbox("Dataset", list(DATASET_LABELS), key=key("dataset"),
-                                  format_func=DATASET_LABELS.get),
+        "dataset": c[0].selectbox("Dataset", list(SETTINGS["dataset"].choices), key=key("dataset"),
+                                  format_func=SETTINGS["dataset"].choices.get),
         "n_samples": c[1].number_input("Samples", 20, LIMITS.max_samples, step=100,
                                        key=key("n_samples")),
         "epochs": c[2].number_input("Epochs", 1, LIMITS.max_epochs, step=10, key=key("epochs")),
@@ -62,16 +63,16 @@ def base_controls() -> Config | None:
     c = model.columns(4)
     values["hidden"] = c[0].text_input("Hidden layers", key=key("hidden"),
                                        help="Widths such as 64, 64; empty for a linear model.")
-    values["optimizer"] = c[1].selectbox("Optimizer", list(OPTIMIZER_LABELS), key=key("optimizer"),
-                                         format_func=OPTIMIZER_LABELS.get)
-    values["penalty"] = c[2].selectbox("Penalty", list(PENALTY_LABELS), key=key("penalty"),
-                                       format_func=PENALTY_LABELS.get)
+    values["optimizer"] = c[1].selectbox("Optimizer", list(SETTINGS["optimizer"].choices), key=key("optimizer"),
+                                         format_func=SETTINGS["optimizer"].choices.get)
+    values["penalty"] = c[2].selectbox("Penalty", list(SETTINGS["penalty"].choices), key=key("penalty"),
+                                       format_func=SETTINGS["penalty"].choices.get)
     strength = st.session_state[key("penalty_strength")]
     values["penalty_strength"] = c[3].select_slider(
-        "Strength λ", sorted(set(STRENGTHS) | {strength}), key=key("penalty_strength"),
+        "Strength λ", sorted(set(SETTINGS["penalty_strength"].marks_between()) | {strength}), key=key("penalty_strength"),
         format_func=lambda v: f"{v:g}")
     try:
-        values["hidden"] = parse_hidden(values["hidden"])
+        values["hidden"] = parse_widths(values["hidden"])
         return preset.replace(**values)
     except ValueError as error:
         st.error(f"Base configuration: {error}")
@@ -87,7 +88,7 @@ def axis_controls(field: str) -> list:
     left, right = st.columns([3, 1])
     if axis.kind == "log":
         low, high = left.select_slider(f"{axis.label} from … to (log scale)",
-                                       one_two_five(axis.minimum, axis.maximum),
+                                       axis.round_values(),
                                        value=(axis.low, axis.high), format_func=lambda v: f"{v:g}",
                                        key=key(f"{field}_range"))
     else:

@@ -5,7 +5,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from regcore import Config
-from ui.state import live_key
+from ui.keys import live_key
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 

@@ -8,7 +8,7 @@ import numpy as np
 from lesson_pages import bullets, open_page, shown_sentences, train
 from regcore import build_model
 from regcore.lessons import dropout as dropout_lesson
-from ui.state import page_key
+from ui.keys import page_key
 from ui.plots.dropout import ensemble_figure, expectation_figure
 
 def test_dropout_page_trains_its_preset_and_explains_the_measured_numbers():

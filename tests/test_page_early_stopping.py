@@ -5,7 +5,7 @@ import pandas as pd
 
 from lesson_pages import bullets, open_page, shown_sentences, train
 from regcore.lessons import early_stopping
-from ui.state import page_key
+from ui.keys import page_key
 from ui.plots.early_stopping import ending_losses_figure, patience_figure
 
 def test_early_stopping_page_trains_its_preset_and_tables_each_patience():

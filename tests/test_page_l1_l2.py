@@ -5,7 +5,7 @@ import numpy as np
 from lesson_pages import TINY, bullets, open_page, shown_sentences, train
 from regcore.lessons import sparsity
 from regcore.lessons.sparsity import CoefficientPath
-from ui.state import page_key
+from ui.keys import page_key
 from ui.plots.inputs import input_norms_figure
 from ui.plots.paths import path_figure
 

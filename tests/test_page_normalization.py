@@ -6,7 +6,7 @@ import pytest
 from lesson_pages import bullets, open_page, shown_sentences, train
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as ln_lesson
-from ui.state import page_key
+from ui.keys import page_key
 from ui.plots.normalization import (across_batches_figure, batch_dependence_figure,
                                     batch_mismatch_figure, gamma_beta_figure)
 

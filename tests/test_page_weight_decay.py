@@ -6,7 +6,7 @@ import pytest
 
 from lesson_pages import TINY, bullets, open_page, shown_sentences, train
 from regcore.lessons import weight_decay
-from ui.state import page_key
+from ui.keys import page_key
 from ui.plots.weight_decay import decay_rates_figure, weight_gap_figure, weight_norm_figure
 
 def test_weight_decay_page_trains_its_preset_and_shows_the_gap():

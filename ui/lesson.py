@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from .state import page_key
+from .keys import page_key
 
 MAX_SEEDS = 5
 

@@ -24,7 +24,8 @@ import streamlit as st
 
 from regcore import Config, Dataset, Lockstep, Run
 
-from .state import FIGURE_CACHE, live_key, same_configs
+from .keys import FIGURE_CACHE, live_key
+from .lab_settings import same_configs
 from .theme import RUN_NAMES, run_color
 
 TICK_SECONDS = 0.25      # compute per tick while training
