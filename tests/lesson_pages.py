@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from regcore import Config
 from ui.keys import live_key
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 
 
 def open_page(name: str) -> AppTest:

@@ -84,6 +84,12 @@ def _without_missing_csv(configs, problems):
     return [c.replace(dataset=fallback) for c in configs], problems + [note]
 
 
+def keep_settings(configs: Sequence[Config]) -> None:
+    """Make `configs` (valid) the lab's last valid settings and put them into the URL."""
+    st.session_state[LAB_CONFIGS] = tuple(configs)
+    write_settings(configs)
+
+
 def write_settings(configs: Sequence[Config]) -> None:
     """Put the settings into the URL, touching only the parameters that changed."""
     wanted = lab_query(configs)
