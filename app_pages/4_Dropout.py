@@ -13,6 +13,7 @@ from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
 from ui.plots.dropout import ensemble_figure, expectation_figure
 from ui.keys import page_key
+from ui.kept import kept_or_computed
 
 PAGE = "dropout"
 RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
@@ -122,6 +123,15 @@ notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
 
 
 # --- the ensemble of masks ------------------------------------------------------------------------
+def evaluate_masks(run, n_masks: int):
+    """The ensemble map (2-D two-class data only, else None) and report of `n_masks` masks."""
+    with st.spinner(f"Evaluating {n_masks} dropout masks…"):
+        data = run.data
+        grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
+                if data.n_features == 2 and data.n_classes == 2 else None)
+        return grid, lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
+
+
 st.header("Dropout as an ensemble of thinned networks")
 session = session_for(PAGE)
 dropout_runs = [(run, name) for run, name in zip(*(shown or ([], [])))
@@ -141,17 +151,9 @@ else:
     n_masks = e2.slider("Masks", 10, 200, lesson.N_MASKS, step=10,
                         key=page_key(PAGE, "ensemble_masks"))
     run = dict((name, run) for run, name in dropout_runs)[chosen]
-    signature = (chosen, run.config, run.stopped_epoch, n_masks, own.identity)
-    cached = st.session_state.get(page_key(PAGE, "ensemble"))
-    if cached is None or cached[0] != signature:
-        with st.spinner(f"Evaluating {n_masks} dropout masks…"):
-            data = run.data
-            grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
-                    if data.n_features == 2 and data.n_classes == 2 else None)
-            report = lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
-        cached = (signature, grid, report)
-        st.session_state[page_key(PAGE, "ensemble")] = cached
-    _, grid, report = cached
+    made_for = (chosen, run.config, run.stopped_epoch, n_masks, own.identity)
+    grid, report = kept_or_computed(page_key(PAGE, "ensemble"), made_for,
+                                    lambda: evaluate_masks(run, n_masks))
     st.markdown(f"The trained network with dropout active (train mode for dropout only), "
                 f"evaluated under {n_masks} different masks: where the masks disagree, the "
                 f"ensemble is unsure.")

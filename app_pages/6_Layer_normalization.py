@@ -11,6 +11,7 @@ from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
 from ui.keys import page_key
+from ui.kept import keep, kept
 
 PAGE = "layer_norm"
 ACROSS_PAGE = "layer_norm_across"
@@ -106,16 +107,15 @@ study_sizes = tuple(sorted(s1.multiselect(
     key=page_key(ACROSS_PAGE, "study_sizes"))))
 with s2:
     study_seeds = seeds_control(page_key(ACROSS_PAGE, "seeds"), default=2)
-study_key = (study_sizes, tuple(study_seeds))
+study_key, made_for = page_key(ACROSS_PAGE, "study_results"), (study_sizes, tuple(study_seeds))
 if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(study_sizes) < 2):
     with st.spinner(f"Training {2 * len(study_sizes)} runs × {len(study_seeds)} seeds…"):
-        st.session_state[page_key(ACROSS_PAGE, "study_results")] = (
-            study_key, lesson.across_study(study_sizes, study_seeds))
-stored = st.session_state.get(page_key(ACROSS_PAGE, "study_results"))
-if stored is not None and stored[0] == study_key:
-    st.plotly_chart(across_batches_figure(stored[1]), theme=None,
+        keep(study_key, made_for, lesson.across_study(study_sizes, study_seeds))
+study = kept(study_key, made_for)
+if study is not None:
+    st.plotly_chart(across_batches_figure(study), theme=None,
                     key=page_key(ACROSS_PAGE, "study_bars"))
-    notice_box(lesson.across_sentences(stored[1]), title="Over seeds")
+    notice_box(lesson.across_sentences(study), title="Over seeds")
 else:
     st.caption("BatchNorm and LayerNorm at each chosen batch size, once per seed; press the "
                "button to train them.")

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from .checks import check_range, is_integer
-from .datasets import DATASETS, MIN_SAMPLES
+from .datasets import DATASETS, MIN_SAMPLES, REGRESSION
 from .layers import ACTIVATIONS, INITS
 from .limits import LIMITS
 from .optimizers import OPTIMIZERS
@@ -104,7 +104,7 @@ class Config:
 
     @property
     def task(self) -> str:
-        return "regression" if self.dataset == "diabetes" else "classification"
+        return "regression" if self.dataset in REGRESSION else "classification"
 
 
 FIELDS = tuple(field.name for field in dataclasses.fields(Config))

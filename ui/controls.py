@@ -17,7 +17,7 @@ import streamlit as st
 
 from regcore import DATASETS, LIMITS, Config, Dataset
 from regcore.config import DATA_FIELDS, RUN_FIELDS
-from regcore.datasets import TWO_D
+from regcore.datasets import REGRESSION, TWO_D
 from regcore.settings import RUN_WIDGETS, SETTINGS, parse_widths, widths_text
 
 from . import keys, upload
@@ -77,9 +77,9 @@ def data_controls(base: Config, presenter: bool) -> dict[str, object]:
     st.caption(DATASETS[dataset])
     values = {"dataset": dataset, "n_samples": _data_widget("n_samples"),
               "noise": _data_widget("noise", disabled=dataset not in TWO_D)}
-    if dataset == "diabetes":  # a regression target has no labels to flip
+    if dataset in REGRESSION:  # a regression target has no labels to flip
         st.session_state[keys.data_key("label_noise")] = 0.0
-    values["label_noise"] = _data_widget("label_noise", disabled=dataset == "diabetes")
+    values["label_noise"] = _data_widget("label_noise", disabled=dataset in REGRESSION)
     if dataset == "noisy_features":
         values["n_features"] = _data_widget("n_features")
         values["n_informative"] = _data_widget("n_informative")
