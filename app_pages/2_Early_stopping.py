@@ -25,8 +25,11 @@ st.latex(r"e^{*} = \arg\min_{e' \le e}\ L_{\text{val}}(e'),\qquad "
 st.markdown(
     "(an epoch only counts as better if it beats the best by more than `min_delta`). "
     "**Restore best** then puts back the weights of epoch $e^{*}$, so the extra `patience` "
-    "epochs cost time but not quality. Too little patience stops on a noisy plateau before the "
-    "real minimum; too much trains on into the overfitting it was meant to avoid.")
+    "epochs do not change the weights you keep. Too little patience stops on a noisy plateau "
+    "before the real minimum; too much only costs time. One caution: the validation set both "
+    "chose $e^{*}$ and reports its loss, so that loss is optimistic — the lowest of many noisy "
+    "measurements. An honest estimate of the chosen model needs data that took no part in the "
+    "choice, a held-out test set.")
 
 # --- the experiment -------------------------------------------------------------------------
 st.header("Experiment: an overfitting network, with and without early stopping")
@@ -75,9 +78,9 @@ def draw(runs, names):
 live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.ending_loss(
-        over_seeds(configs, seeds, names, own.for_seed)), data_id=own.identity)
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
+        configs, seeds, names, own.for_seed), data_id=own.identity)
     if results is not None:
-        spread = mean_and_spread(results, "end_val_loss")
+        spread = mean_and_spread(results, "final_val_loss")
         st.dataframe(spread.round(4), width="stretch")
         notice_box([lesson.seeds_sentence(spread)], title="Over seeds")

@@ -70,7 +70,7 @@ def draw(runs, names):
     notice_box(lesson.sentences(lesson.outcome(runs, names)))
     left, right = st.columns(2)
     with left:
-        st.markdown("**Why: the decay rate each weight gets per step at the end of training**")
+        st.markdown("**Why: how hard the L2 term pulls each weight at the end of training**")
         st.plotly_chart(decay_rates_figure(trace), theme=None, key=page_key(PAGE, "rates"))
     with right:
         notice_box([lesson.decay_sentence(trace)], title="The reason, measured")

@@ -9,7 +9,7 @@ from ui.live import live_comparison, session_for, throttled_figure
 from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
-from ui.plots.normalization import batch_mismatch_figure, gamma_beta_figure
+from ui.plots.normalization import across_batches_figure, gamma_beta_figure
 from ui.keys import page_key
 from ui.theme import run_color
 
@@ -102,14 +102,20 @@ st.markdown(
     "With a batch of 2, each feature's $\\mu_B$ and $\\sigma_B^2$ come from two numbers: every "
     "$\\hat x$ is then exactly $\\pm 1$ and the statistics jump from batch to batch. The running "
     "averages used in evaluation describe a different network than the one trained. Below, "
-    "BatchNorm at several batch sizes (same epochs, same learning rate); the bars measure, on the "
-    "final weights, how many training points change their predicted class between train mode "
-    "(batch statistics) and eval mode (running statistics).")
+    "BatchNorm and, as a baseline, the same network without normalization at two batch sizes. "
+    f"Every run makes about {lesson.UPDATES} updates (a small batch needs fewer epochs for "
+    "that), so the batch size is compared at equal training steps, and the baseline shows what "
+    "the batch size changes through optimization alone. The bars measure, on the final weights, "
+    "how many training points change their predicted class between train mode (batch "
+    "statistics) and eval mode (running statistics), and the validation loss.")
 sizes = st.multiselect("Batch sizes", BATCH_CHOICES, default=list(lesson.SMALL_BATCHES),
-                       max_selections=4, key=page_key(BATCH_PAGE, "sizes"))
+                       max_selections=2, key=page_key(BATCH_PAGE, "sizes"))
 sizes = sorted(sizes)
-batch_configs = lesson.batch_size_configs("batch", sizes)
-batch_names = [f"batch {c.batch_size}" for c in batch_configs]
+batch_configs = lesson.batch_size_configs(("batch", "none"), sizes)
+batch_names = [lesson.batch_name(c) for c in batch_configs]
+st.caption("Epochs per run: " + ", ".join(f"{name} {c.epochs}"
+                                          for name, c in zip(batch_names, batch_configs))
+           + " — the curves below are drawn per epoch.")
 
 
 def draw_batches(runs, names):
@@ -121,13 +127,13 @@ def draw_batches(runs, names):
     a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
     b.plotly_chart(mode_loss_figure(runs, names), theme=None,
                    key=page_key(BATCH_PAGE, "modes"))
-    st.plotly_chart(batch_mismatch_figure(outcomes), theme=None,
+    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), theme=None,
                     key=page_key(BATCH_PAGE, "mismatch"))
     notice_box(lesson.batch_sentences(outcomes))
 
 
 if len(sizes) < 2:
-    st.warning("Pick at least two batch sizes to compare.")
+    st.warning("Pick two batch sizes to compare.")
 else:
     live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
     with st.expander("Repeat over seeds (mean ± spread)"):

@@ -74,10 +74,12 @@ notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COM
 
 # --- experiment 2: BatchNorm vs LayerNorm across batch sizes --------------------------------------
 st.header("BatchNorm vs LayerNorm across batch sizes")
-st.markdown(f"Both normalizations at a small and a large batch size, {lesson.COMPARED_EPOCHS} "
-            f"epochs on the unscaled data, the same learning rate. The bars compare the final "
-            f"validation loss and how many training points change class between train mode and "
-            f"eval mode.")
+st.markdown(f"Both normalizations at a small and a large batch size on the unscaled data, the "
+            f"same learning rate, every run making about {bn_lesson.UPDATES} updates (a small "
+            f"batch needs fewer epochs for that). The bars compare the final validation loss and "
+            f"how many training points change class between train mode and eval mode. The study "
+            f"below adds the network without normalization, where only optimization changes "
+            f"with the batch size.")
 sizes = sorted(st.multiselect("Batch sizes", BATCH_CHOICES, default=list(lesson.LIVE_BATCHES),
                               max_selections=2, key=page_key(ACROSS_PAGE, "sizes")))
 across_configs = lesson.bn_vs_ln_configs(sizes)
@@ -109,7 +111,8 @@ with s2:
     study_seeds = seeds_control(page_key(ACROSS_PAGE, "seeds"), default=2)
 study_key, made_for = page_key(ACROSS_PAGE, "study_results"), (study_sizes, tuple(study_seeds))
 if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(study_sizes) < 2):
-    with st.spinner(f"Training {2 * len(study_sizes)} runs × {len(study_seeds)} seeds…"):
+    with st.spinner(f"Training {len(lesson.STUDY_NORMS) * len(study_sizes)} runs × "
+                    f"{len(study_seeds)} seeds…"):
         keep(study_key, made_for, lesson.across_study(study_sizes, study_seeds))
 study = kept(study_key, made_for)
 if study is not None:
@@ -117,5 +120,5 @@ if study is not None:
                     key=page_key(ACROSS_PAGE, "study_bars"))
     notice_box(lesson.across_sentences(study), title="Over seeds")
 else:
-    st.caption("BatchNorm and LayerNorm at each chosen batch size, once per seed; press the "
-               "button to train them.")
+    st.caption("BatchNorm, LayerNorm and no normalization at each chosen batch size, once per "
+               "seed; press the button to train them.")

@@ -29,6 +29,11 @@ class Limits:
     max_csv_columns: int = 200
     max_csv_bytes: int = 10_000_000
     max_snapshots: int = 200
+    # workshop rooms held in the server's memory
+    max_rooms: int = 50
+    max_room_participants: int = 60
+    max_room_posts: int = 20            # answers and results per participant
+    room_idle_minutes: int = 180        # a room nobody touched for this long is forgotten
 
     def __post_init__(self):
         for field in fields(self):

@@ -1,4 +1,10 @@
-"""One row of numbers per run: what a comparison table or a sweep reports."""
+"""One row of numbers per run: what a comparison table or a sweep reports.
+
+A row describes one model: the one the run ends with. With early stopping and restore_best
+that is the model of the best epoch, so its losses, accuracies and gap are read at that
+epoch (`end_epoch`), the same weights its sparsity and norm are measured on. Besides it, the
+row keeps how far the run went (`stopped_epoch`) and the lowest validation loss it reached.
+"""
 from __future__ import annotations
 
 import math
@@ -9,30 +15,38 @@ import pandas as pd
 
 from .run import Run
 
-SUMMARY_COLUMNS = ("status", "epochs_trained", "best_epoch", "stopped_epoch", "best_val_loss",
-                   "final_val_loss", "final_train_loss", "gap", "best_val_acc", "final_val_acc",
-                   "final_train_acc", "sparsity", "weight_norm", "time")
+SUMMARY_COLUMNS = ("status", "collapsed", "epochs_trained", "best_epoch", "stopped_epoch",
+                   "end_epoch", "best_val_loss", "final_val_loss", "final_train_loss", "gap",
+                   "final_val_acc", "final_train_acc", "sparsity", "weight_norm", "time")
+CONSTANT_OUTPUT_SPREAD = 1e-3  # regression outputs this many target std's wide count as constant
 
 
 def summarize(run: Run) -> dict:
-    """Numbers of one run. gap = final val_loss − final train_loss (both eval mode);
-    sparsity = share of exact zeros among all weights; weight_norm = ‖w‖₂ over all weights.
-    best_val_loss/best_val_acc are taken at best_epoch (the epoch early stopping watches)."""
+    """Numbers of one run.
+
+    end_epoch: the epoch whose weights the run ends with (`end_epoch(run)`); final_* and
+    gap = final_val_loss − final_train_loss (both eval mode) are read at that epoch.
+    best_val_loss: the lowest validation loss of any epoch. sparsity: share of exact zeros
+    among all weights; weight_norm: ‖w‖₂ over all weights (of the model the run ends with).
+    collapsed: the model gives the same output for every validation input (`is_collapsed`).
+    """
     weights = run.model.weights.astype(np.float64)
+    end = _end_row(run)
     return {
         "status": run.status,
+        "collapsed": is_collapsed(run),
         "epochs_trained": len(run.history),
         "best_epoch": run.best_epoch,
         "stopped_epoch": run.stopped_epoch,
-        "best_val_loss": run.at_best("val_loss"),
-        "final_val_loss": run.final("val_loss"),
-        "final_train_loss": run.final("train_loss"),
-        "gap": run.final("val_loss") - run.final("train_loss"),
-        "best_val_acc": run.at_best("val_acc"),
-        "final_val_acc": run.final("val_acc"),
-        "final_train_acc": run.final("train_acc"),
+        "end_epoch": end_epoch(run),
+        "best_val_loss": _lowest(run.history["val_loss"]),
+        "final_val_loss": end["val_loss"],
+        "final_train_loss": end["train_loss"],
+        "gap": end["val_loss"] - end["train_loss"],
+        "final_val_acc": end["val_acc"],
+        "final_train_acc": end["train_acc"],
         "sparsity": float(np.mean(weights == 0)) if weights.size else math.nan,
-        "weight_norm": float(np.linalg.norm(weights)),
+        "weight_norm": float(np.sqrt(np.sum(weights * weights))),  # no BLAS threads to spin up
         "time": run.elapsed,
     }
 
@@ -41,3 +55,46 @@ def summary_table(runs: Sequence[Run], names: Sequence[str]) -> pd.DataFrame:
     """A DataFrame indexed by run name with SUMMARY_COLUMNS."""
     rows = [summarize(run) for run in runs]
     return pd.DataFrame(rows, index=pd.Index(list(names), name="run"), columns=list(SUMMARY_COLUMNS))
+
+
+def end_epoch(run: Run) -> int:
+    """The epoch whose weights the run ends with: its best epoch when early stopping restored
+    them (restore_best on, the run did not diverge), else the last epoch trained."""
+    config = run.config
+    restored = (config.patience is not None and config.restore_best
+                and run.status != "diverged" and run.best_epoch is not None)
+    return run.best_epoch if restored else run.stopped_epoch
+
+
+def is_collapsed(run: Run) -> bool:
+    """Whether the model the run ends with answers every validation input alike: one class
+    for all (while the inputs hold several), or, for regression, outputs spread over less than
+    CONSTANT_OUTPUT_SPREAD of the targets' standard deviation. A diverged, failed or untrained
+    run is not called collapsed: its status says more."""
+    data = run.data
+    if data is None or run.status in ("diverged", "failed") or not len(run.history):
+        return False
+    out = run.model.predict_output(data.X_val)
+    if not np.all(np.isfinite(out)):
+        return False
+    if data.task == "regression":
+        return bool(np.std(out) < CONSTANT_OUTPUT_SPREAD * max(np.std(data.y_val), 1e-12))
+    return len(np.unique(data.y_val)) > 1 and len(np.unique(out.argmax(axis=1))) == 1
+
+
+def at_end(run: Run, column: str) -> float:
+    """A history column (say "val_loss") of the model the run ends with: at `end_epoch`."""
+    return _end_row(run)[column]
+
+
+def _end_row(run: Run) -> dict[str, float]:
+    """The history row of `end_epoch` as floats (NaN everywhere before the first epoch)."""
+    rows = run.history.loc[run.history["epoch"] == end_epoch(run)]
+    if not len(rows):
+        return dict.fromkeys(run.history.columns, math.nan)
+    return {column: float(value) for column, value in rows.iloc[0].items()}
+
+
+def _lowest(values: pd.Series) -> float:
+    finite = values[np.isfinite(values.to_numpy(dtype=float))]
+    return float(finite.min()) if len(finite) else math.nan

@@ -28,7 +28,7 @@ def test_batch_norm_has_the_lower_validation_loss_after_a_few_epochs():
 
 
 def test_batch_of_two_has_a_larger_train_eval_mismatch_and_worse_validation_loss_than_64():
-    configs = lesson.batch_size_configs("batch", (2, 64))
+    configs = lesson.batch_size_configs(("batch",), (2, 64))
     results = lesson.over_seeds_with(configs, ["2", "64"], SEEDS[:2], lesson.batch_measure)
     mismatch = mean_and_spread(results, "disagreement")["mean"]
     loss = mean_and_spread(results, "final_val_loss")["mean"]
@@ -101,21 +101,47 @@ def test_speed_sentences_report_batch_norm_being_slower():
     assert "lower with plain" in sentences[2]
 
 
-def batch(size, disagreement, val_loss):
-    return lesson.BatchOutcome(f"batch {size}", size, 12, val_loss, 0.9, disagreement, disagreement)
+def batch(size, disagreement, val_loss, norm="batch"):
+    return lesson.BatchOutcome(f"{norm} {size}", norm, size, 400, val_loss, 0.9, disagreement,
+                               disagreement)
 
 
 def test_batch_sentences_report_a_small_batch_without_extra_mismatch():
     sentences = lesson.batch_sentences([batch(2, 0.01, 0.1), batch(64, 0.2, 0.4)])
     assert "1.0% of training points with batch 2, 20.0% with batch 64 — NOT more" in sentences[0]
-    assert "worst with batch 64" in sentences[1]
+    assert "0.100 with batch 2 (400 updates), 0.400 with batch 64" in sentences[1]
     usual = lesson.batch_sentences([batch(2, 0.3, 0.5), batch(64, 0.02, 0.1)])
-    assert "— more with the small batch" in usual[0] and "worst with batch 2" in usual[1]
+    assert "— more with the small batch" in usual[0]
+
+
+def test_batch_sentences_measure_batch_norm_against_the_baseline_without_normalization():
+    suffers = lesson.batch_sentences([batch(2, 0.3, 0.5), batch(2, 0.0, 0.2, "none"),
+                                      batch(64, 0.02, 0.1), batch(64, 0.0, 0.15, "none")])
+    assert "+0.400 with BatchNorm and by +0.050 without normalization" in suffers[-1]
+    assert "BatchNorm suffers more from the small batch" in suffers[-1]
+    same = lesson.batch_sentences([batch(2, 0.3, 0.2), batch(2, 0.0, 0.5, "none"),
+                                   batch(64, 0.02, 0.1), batch(64, 0.0, 0.15, "none")])
+    assert "does NOT suffer more" in same[-1]
+
+
+def test_runs_of_a_batch_size_comparison_make_about_the_same_number_of_updates():
+    configs = lesson.batch_size_configs(("batch", "none"), (2, 8, 64))
+    n_train = lesson.dataset_for(configs[0]).n_train
+    updates = [c.epochs * lesson.steps_per_epoch(n_train, c.batch_size, c.norm) for c in configs]
+    assert [c.norm for c in configs[:2]] == ["batch", "none"]
+    assert all(abs(u - lesson.UPDATES) <= 0.1 * lesson.UPDATES for u in updates), updates
+    assert configs[0].epochs < configs[-1].epochs  # the large batch needs more epochs
+
+
+def test_a_last_batch_of_one_row_is_not_an_update_under_batch_norm():
+    assert lesson.steps_per_epoch(9, 2, "batch") == 4 and lesson.steps_per_epoch(9, 2, "none") == 5
 
 
 def test_gamma_beta_sentence_reports_values_that_did_not_move():
     trace = pd.DataFrame({"epoch": [5, 5], "layer": ["batchnorm1"] * 2, "unit": [0, 1],
                           "gamma": [1.0, 1.0], "beta": [0.0, 0.0]})
     assert "barely moved" in lesson.gamma_beta_sentences(trace)[0]
+    trace["gamma"] = [1.02, 0.98]
+    assert "moved little" in lesson.gamma_beta_sentences(trace)[0]
     trace["gamma"] = [1.2, 0.9]
     assert "mean |γ − 1| = 0.150" in lesson.gamma_beta_sentences(trace)[0]

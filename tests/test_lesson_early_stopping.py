@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from regcore import train, train_side_by_side
@@ -69,13 +70,14 @@ def test_early_stopped_runs_follow_the_full_run_until_they_stop(runs):
     assert np.array_equal(shared["val_loss"].to_numpy(), restored.history["val_loss"].to_numpy())
 
 
-def test_ending_loss_over_seeds_uses_the_restored_epoch():
+def test_loss_over_seeds_is_the_loss_each_run_ends_with():
     configs = [c.replace(epochs=40, patience=5) if i else c.replace(epochs=40)
                for i, c in enumerate(early_stopping.comparison())]
-    frame = early_stopping.ending_loss(over_seeds(configs, [0], early_stopping.RUN_NAMES))
-    restored = frame[frame["run"] == early_stopping.RUN_NAMES[1]].iloc[0]
-    assert restored["end_val_loss"] == restored["best_val_loss"]
-    spread = mean_and_spread(frame, "end_val_loss")
+    frame = over_seeds(configs, [0], early_stopping.RUN_NAMES).set_index("run")
+    restored, kept_last = (frame.loc[name] for name in early_stopping.RUN_NAMES[1:])
+    assert restored["end_epoch"] == restored["best_epoch"] < restored["stopped_epoch"]
+    assert restored["final_val_loss"] < kept_last["final_val_loss"]
+    spread = mean_and_spread(frame.reset_index(), "final_val_loss")
     assert "± 0.000" in early_stopping.seeds_sentence(spread)
 
 
@@ -120,4 +122,14 @@ def test_table_sentence_names_the_patience_with_the_lowest_loss(runs):
     said = early_stopping.table_sentence(table)
     assert f"{best['val_loss_restored']:.3f}" in said
     table.loc[:, "val_loss_restored"] = 0.5
-    assert "Even the shortest patience" in early_stopping.table_sentence(table)
+    assert "The patiences 5, 10, 20, 40 and 80 all keep" in early_stopping.table_sentence(table)
+    table.loc[:, "val_loss_restored"] = [0.4, 0.6, 0.6, 0.6, 0.6]
+    assert "Even the shortest patience 5 keeps" in early_stopping.table_sentence(table)
+
+
+def test_table_sentence_names_every_patience_that_ties_for_the_lowest_loss():
+    table = pd.DataFrame({"patience": [5, 10, 20, 40, 80], "best_epoch": [9, 30, 49, 49, 49],
+                          "stopped_epoch": [14, 40, 69, 89, 129],
+                          "val_loss_restored": [0.45, 0.40, 0.382, 0.382, 0.382]})
+    said = early_stopping.table_sentence(table)
+    assert said.startswith("Patience 20, 40 and 80 all keep the lowest validation loss")

@@ -33,8 +33,10 @@ def test_layer_norm_statistics_run_over_each_samples_features():
     assert np.allclose(batch_out.mean(axis=0), 0) and not np.allclose(batch_out.mean(axis=1), 0)
 
 
-def test_layer_norm_results_vary_less_across_batch_sizes_than_batch_norm():
+def test_at_equal_updates_layer_norm_results_vary_less_across_batch_sizes_than_batch_norm():
     results = lesson.across_study(lesson.COMPARED_BATCHES, seeds=(0, 1))
+    assert set(results["norm"]) == {"batch", "layer", "none"}
+    assert results["updates"].between(0.9 * lesson.UPDATES, 1.1 * lesson.UPDATES).all()
     assert sorted(results["batch_size"].unique()) == list(lesson.COMPARED_BATCHES)
     spans = lesson.across_batches(results, "final_val_loss")["range"]
     assert spans["layer"] < spans["batch"]
@@ -67,19 +69,33 @@ def test_independence_sentence_reports_a_layer_norm_output_that_changed():
     assert "up to 0.5 — its output depends" in sentences[1]
 
 
-def fabricated(batch_losses, layer_losses, sizes=(2, 64)):
+def fabricated(batch_losses, layer_losses, none_losses=None, sizes=(2, 64)):
     rows = []
-    for norm, losses in (("batch", batch_losses), ("layer", layer_losses)):
+    losses_of = {"batch": batch_losses, "layer": layer_losses, "none": none_losses}
+    for norm, losses in losses_of.items():
         rows += [{"run": f"{norm} {b}", "seed": 0, "norm": norm, "batch_size": b,
                   "final_val_loss": loss, "disagreement": 0.2 if norm == "batch" else 0.0}
-                 for b, loss in zip(sizes, losses)]
+                 for b, loss in zip(sizes, losses or [])]
     return pd.DataFrame(rows)
 
 
-def test_across_sentences_report_layer_norm_varying_more():
+def test_across_sentences_name_the_normalization_that_moves_least():
     sentences = lesson.across_sentences(fabricated([0.2, 0.25], [0.1, 0.6]))
-    assert "spans 0.050 with BatchNorm and 0.500 with LayerNorm" in sentences[0]
-    assert "LayerNorm does NOT vary less" in sentences[0]
-    usual = lesson.across_sentences(fabricated([0.6, 0.1], [0.2, 0.25]))
-    assert "LayerNorm varies less" in usual[0]
-    assert "20.0% of training points with BatchNorm and 0.0% with LayerNorm" in usual[1]
+    assert "spans 0.050 with BatchNorm, 0.500 with LayerNorm" in sentences[0]
+    assert "moves least with BatchNorm" in sentences[0]
+    usual = lesson.across_sentences(fabricated([0.6, 0.1], [0.2, 0.25], [0.3, 0.31]))
+    assert "0.500 with BatchNorm, 0.050 with LayerNorm, 0.010 with no normalization" in usual[0]
+    assert "moves least with no normalization" in usual[0]
+    assert "20.0% of training points with BatchNorm and 0.0% with LayerNorm" in usual[2]
+
+
+def test_across_sentences_explain_layer_norm_moving_through_optimization():
+    alone = lesson.across_sentences(fabricated([0.6, 0.1], [0.2, 0.25]))[1]
+    assert "still moves by 0.050: through optimization" in alone
+    with_baseline = lesson.across_sentences(fabricated([0.6, 0.1], [0.2, 0.25], [0.3, 0.4]))[1]
+    assert "only optimization can change with the batch, the loss moves by 0.100" in with_baseline
+
+
+def test_independence_sentence_never_speaks_of_a_change_of_zero():
+    sentences = lesson.independence_sentences({"batch": 0.4, "layer": 0.0}, (2, 64))
+    assert "by up to 0 " not in " ".join(sentences) and "below 1e-6" in sentences[1]

@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from regcore import train_side_by_side
@@ -44,12 +45,22 @@ def test_trace_ends_where_the_live_runs_end(runs, trace):
     assert adam_gap == pytest.approx(outcome(runs).adam_difference)
 
 
-def test_adam_decays_the_l2_term_unevenly_adamw_uniformly(trace):
-    """Adam divides λw by √v̂: per-weight shrink factors spread over orders of magnitude."""
-    rates = trace.adam_l2_decay
-    assert np.percentile(rates, 95) > 10 * np.percentile(rates, 5)
+def test_adam_applies_the_l2_term_unevenly_adamw_uniformly(trace):
+    """Adam divides λw by √v̂: the pull on the weights spreads over orders of magnitude,
+    measured relative to the median weight (1)."""
+    pull = trace.l2_pull
+    assert np.median(pull) == pytest.approx(1.0)
+    assert np.percentile(pull, 95) > 10 * np.percentile(pull, 5)
     config = weight_decay.comparison()[3]
     assert trace.decoupled_decay == pytest.approx(config.lr * config.weight_decay)
+
+
+def test_decay_sentence_quotes_the_spread_of_the_pull_not_a_shrink_above_one():
+    trace = weight_decay.DecayTrace(pd.DataFrame(), np.array([0.1] * 10 + [1.0] * 80 + [8.0] * 10),
+                                    3e-5)
+    said = weight_decay.decay_sentence(trace)
+    assert "8 times as hard as the median" in said and "0.1 times — a 80-fold spread" in said
+    assert "1 − ηλ = 1 − 3.0e-05 per step" in said
 
 
 SAME_THEN_APART = DecayOutcome(

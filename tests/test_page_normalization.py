@@ -8,7 +8,7 @@ from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as ln_lesson
 from ui.keys import page_key
 from ui.plots.normalization import (across_batches_figure, batch_dependence_figure,
-                                    batch_mismatch_figure, gamma_beta_figure)
+                                    gamma_beta_figure)
 
 def test_batch_norm_page_trains_both_experiments_and_traces_gamma_and_beta():
     at = open_page("5_Batch_normalization.py")
@@ -20,23 +20,27 @@ def test_batch_norm_page_trains_both_experiments_and_traces_gamma_and_beta():
     assert "batchnorm1 after 40 epochs" in shown_sentences(at)
     assert any("equal those of the BatchNorm run" in c.value for c in at.caption)
 
-    batch_runs = train(at, "batch_norm_batches", bn_lesson.BATCH_EPOCHS)
-    names = [f"batch {b}" for b in bn_lesson.SMALL_BATCHES]
+    configs = bn_lesson.batch_size_configs()
+    batch_runs = train(at, "batch_norm_batches", max(c.epochs for c in configs))
+    assert all(run.status == "completed" for run in batch_runs)
+    names = [bn_lesson.batch_name(c) for c in configs]
+    assert names[:2] == ["BatchNorm, batch 2", "no normalization, batch 2"]
     mismatch = bn_lesson.batch_sentences(bn_lesson.batch_outcomes(batch_runs, names))
     assert bullets(mismatch) in shown_sentences(at)
     assert len(at.get("plotly_chart")) >= 5
 
 def test_layer_norm_page_trains_both_experiments():
     at = open_page("6_Layer_normalization.py")
-    assert "LayerNorm: the same sample in batches of 2, 8, 64 changes its normalized output by " \
-           "up to 0 — the same output whatever the batch." in shown_sentences(at)
+    assert "LayerNorm: the same sample in batches of 2, 8, 64 gets the same normalized output " \
+           "in every batch" in shown_sentences(at)
     runs = train(at, "layer_norm", bn_lesson.UNSCALED.epochs)
     speed = bn_lesson.speed_sentences(*bn_lesson.speed_outcomes(runs, ["no normalization",
                                                                        "LayerNorm"]))
     assert bullets(speed) in shown_sentences(at)
 
-    across = train(at, "layer_norm_across", ln_lesson.COMPARED_EPOCHS)
-    names = [bn_lesson.batch_name(c) for c in ln_lesson.bn_vs_ln_configs()]
+    configs = ln_lesson.bn_vs_ln_configs()
+    across = train(at, "layer_norm_across", max(c.epochs for c in configs))
+    names = [bn_lesson.batch_name(c) for c in configs]
     expected = ln_lesson.across_sentences(ln_lesson.measure_runs(across, names))
     assert bullets(expected) in shown_sentences(at)
     assert len(at.get("plotly_chart")) >= 5
@@ -48,7 +52,7 @@ def test_layer_norm_page_runs_the_study_over_more_batch_sizes():
     assert not at.exception
     _, study = at.session_state[page_key("layer_norm_across", "study_results")]
     assert sorted(study["batch_size"].unique()) == list(ln_lesson.COMPARED_BATCHES)
-    assert set(study["norm"]) == {"batch", "layer"} and set(study["seed"]) == {0}
+    assert set(study["norm"]) == {"batch", "layer", "none"} and set(study["seed"]) == {0}
     assert bullets(ln_lesson.across_sentences(study)) in shown_sentences(at)
 
 def test_batch_norm_page_repeats_the_comparison_over_seeds():
@@ -77,11 +81,17 @@ def test_gamma_beta_figure_draws_every_unit_and_the_mean():
     missing = gamma_beta_figure(trace, "batchnorm2")
     assert "No batchnorm2" in missing.layout.annotations[0].text
 
-def test_batch_mismatch_figure_shows_percentages_and_losses():
-    outcomes = [bn_lesson.BatchOutcome("batch 2", 2, 5, 0.5, 0.8, 0.25, 0.2),
-                bn_lesson.BatchOutcome("batch 64", 64, 5, 0.2, 0.9, 0.05, 0.04)]
-    left, right = batch_mismatch_figure(outcomes).data
-    assert list(left.y) == [25.0, 5.0] and list(right.y) == [0.5, 0.2]
+def test_batch_outcomes_draw_as_grouped_bars_per_normalization():
+    outcomes = [bn_lesson.BatchOutcome("BN 2", "batch", 2, 400, 0.5, 0.8, 0.25, 0.2),
+                bn_lesson.BatchOutcome("none 2", "none", 2, 400, 0.3, 0.8, 0.0, 0.0),
+                bn_lesson.BatchOutcome("BN 64", "batch", 64, 399, 0.2, 0.9, 0.05, 0.04),
+                bn_lesson.BatchOutcome("none 64", "none", 64, 399, 0.25, 0.9, 0.0, 0.0)]
+    bars = across_batches_figure(bn_lesson.outcome_table(outcomes)).data
+    loss = {bar.name: list(bar.y) for bar in bars if bar.xaxis == "x"}
+    mismatch = {bar.name: list(bar.y) for bar in bars if bar.xaxis == "x2"}
+    assert loss == {"BatchNorm": [0.5, 0.2], "no normalization": [0.3, 0.25]}
+    assert mismatch == {"BatchNorm": [25.0, 5.0], "no normalization": [0.0, 0.0]}
+
 
 def test_batch_dependence_figure_has_one_line_per_batch_size_and_norm():
     frame = ln_lesson.batch_dependence(batch_sizes=(2, 16), n_features=3)

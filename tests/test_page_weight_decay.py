@@ -19,7 +19,7 @@ def test_weight_decay_page_trains_its_preset_and_shows_the_gap():
     said = shown_sentences(at)
     assert bullets(weight_decay.sentences(measured)) in said
     decay = weight_decay.ADAM_LR * weight_decay.DEFAULT_STRENGTH
-    assert f"AdamW shrinks every weight by ηλ = {decay:.1e}" in said
+    assert f"AdamW pulls every weight alike, shrinking it by the factor 1 − ηλ = 1 − {decay:.1e}" in said
     assert len(at.get("plotly_chart")) == 4  # loss, norms, gap, decay rates
 
 def test_weight_gap_figure_draws_each_pair_with_its_final_gap():
@@ -33,7 +33,7 @@ def test_decay_rates_figure_counts_every_weight_and_marks_adamw():
     trace = weight_decay.DecayTrace(pd.DataFrame(), np.array([1e-3, 1e-2, 1e-2, 0.1]), 1e-4)
     figure = decay_rates_figure(trace)
     assert sum(figure.data[0].y) == 4
-    assert figure.layout.shapes[0].x0 == 1e-4
+    assert figure.layout.shapes[0].x0 == 1  # AdamW: every weight pulled like the median
     assert "1.0e-04" in figure.data[1].name
 
 def test_weight_norm_figure_starts_at_the_initial_weight_norm(tiny_runs):

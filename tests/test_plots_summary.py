@@ -1,5 +1,6 @@
 """The comparison table: numbers straight from regcore.summary_table under readable names,
-and a Styler that bolds the best run per column and greys columns where all runs agree."""
+and a Styler that bolds the best validation numbers only, flags runs that diverged or
+collapsed instead of ranking them, and greys columns where all runs agree."""
 import re
 
 import numpy as np
@@ -8,8 +9,8 @@ import pytest
 
 import regcore
 from regcore import Config, summary_table
-from ui.plots.summary import (BEST_STYLE, COLUMNS, SAME_STYLE, highlight_differences,
-                              summary_frame)
+from ui.plots.summary import (BEST_STYLE, COLLAPSED, COLUMNS, FLAG_STYLE, SAME_STYLE,
+                              highlight_differences, summary_frame)
 
 BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
 
@@ -50,7 +51,7 @@ def test_summary_frame_holds_the_numbers_of_summary_table(runs):
     for source, shown in COLUMNS.items():
         if source == "status":
             continue
-        factor = 100.0 if source in ("best_val_acc", "final_val_acc", "sparsity") else 1.0
+        factor = 100.0 if source in ("final_val_acc", "sparsity") else 1.0
         np.testing.assert_allclose(frame[shown].astype(float), table[source].astype(float) * factor)
     assert list(frame["status"]) == ["completed", "completed", "early stopped"]
 
@@ -61,27 +62,33 @@ def test_summary_frame_stays_numeric(runs):
     assert all(pd.api.types.is_numeric_dtype(numeric[c]) for c in numeric)
 
 
-def test_a_run_without_best_epoch_shows_missing_values(runs, diverged):
+def test_a_diverged_run_is_flagged_and_never_bold(runs, diverged):
     frame = summary_frame([runs[0], diverged], "AB")
-    assert pd.isna(frame.loc["B", "best epoch"]) and pd.isna(frame.loc["B", "best val loss"])
-    assert frame.loc["A", "best epoch"] == runs[0].best_epoch
+    styles = cell_styles(highlight_differences(frame))
+    assert styles[1, 0] == normalized(FLAG_STYLE) and (0, 0) not in styles
+    assert not any(row == 1 and css == normalized(BEST_STYLE) for (row, _), css in styles.items())
 
 
-def test_best_value_per_column_is_bold(runs):
+def test_only_validation_loss_and_accuracy_are_ranked(runs):
     frame = summary_frame(runs, "ABC")
     styles = cell_styles(highlight_differences(frame))
-    for column, best in (("final val loss", min), ("final train loss", min), ("final val acc (%)", max)):
-        values = frame[column].to_numpy(float)
+    ranked = {"val loss": min, "lowest val loss": min, "val acc (%)": max}
+    for column in frame.columns:
         col = frame.columns.get_loc(column)
-        expected = set(np.flatnonzero(values == best(values)))
         bold = {row for (row, c), css in styles.items() if c == col and css == normalized(BEST_STYLE)}
-        assert bold == expected and len(expected) < len(values), column
+        if column in ranked:
+            values = frame[column].to_numpy(float)
+            assert bold == set(np.flatnonzero(values == ranked[column](values))), column
+        else:
+            assert not bold, column  # training loss, gap, sparsity …: no "better"
 
 
-def test_gap_closest_to_zero_is_the_best():
-    frame = pd.DataFrame({"gap": [0.3, -0.05, 0.1]}, index=pd.Index(list("ABC"), name="run"))
+def test_a_collapsed_run_is_flagged_and_not_ranked_even_with_the_lowest_loss():
+    frame = pd.DataFrame({"status": ["completed", COLLAPSED], "val loss": [0.5, 0.1]},
+                         index=pd.Index(list("AB"), name="run"))
     styles = cell_styles(highlight_differences(frame))
-    assert styles[1, 0] == normalized(BEST_STYLE) and (0, 0) not in styles
+    assert styles[1, 0] == normalized(FLAG_STYLE)
+    assert styles[0, 1] == normalized(BEST_STYLE) and (1, 1) not in styles
 
 
 def test_columns_where_all_runs_agree_are_greyed(runs):
@@ -102,7 +109,12 @@ def test_highlighting_a_single_run_only_formats_it(runs):
     assert styler.to_html() and not cell_styles(styler)
 
 
+def test_a_single_diverged_run_is_still_flagged(diverged):
+    styles = cell_styles(highlight_differences(summary_frame([diverged], "A")))
+    assert styles == {(0, 0): normalized(FLAG_STYLE)}
+
+
 def test_highlighting_survives_nan_columns(diverged):
     frame = summary_frame([diverged, diverged], "AB")
-    assert frame["best val acc (%)"].isna().all()
+    assert frame["val acc (%)"].isna().all()
     assert highlight_differences(frame).to_html()

@@ -38,11 +38,32 @@ def test_gap_is_final_validation_minus_final_training_loss(plain):
     assert numbers["final_val_acc"] == last["val_acc"]
 
 
-def test_best_numbers_are_taken_at_the_best_epoch(stopped):
+def test_best_val_loss_is_the_lowest_validation_loss_of_any_epoch(plain, stopped):
+    for run in (plain, stopped):
+        assert summarize(run)["best_val_loss"] == run.history["val_loss"].min()
+
+
+def test_a_run_that_restored_its_best_weights_is_summarized_at_the_best_epoch(stopped):
     numbers, history = summarize(stopped), stopped.history
     at_best = history[history["epoch"] == stopped.best_epoch].iloc[0]
-    assert numbers["best_val_loss"] == at_best["val_loss"] == history["val_loss"].min()
-    assert numbers["best_val_acc"] == at_best["val_acc"]
+    assert numbers["end_epoch"] == stopped.best_epoch < stopped.stopped_epoch
+    assert numbers["final_val_loss"] == at_best["val_loss"]
+    assert numbers["final_val_acc"] == at_best["val_acc"]
+    assert numbers["gap"] == pytest.approx(at_best["val_loss"] - at_best["train_loss"])
+    val_acc = np.mean(stopped.model.predict(stopped.data.X_val) == stopped.data.y_val)
+    assert numbers["final_val_acc"] == pytest.approx(val_acc)  # the model it ends with
+
+
+def test_without_restore_best_the_summary_is_of_the_last_epoch():
+    run = regcore.train(BASE.replace(epochs=60, patience=3, restore_best=False))
+    numbers, last = summarize(run), run.history.iloc[-1]
+    assert numbers["end_epoch"] == run.stopped_epoch > run.best_epoch
+    assert numbers["final_val_loss"] == last["val_loss"]
+
+
+def test_a_network_crushed_by_its_penalty_is_called_collapsed(plain):
+    crushed = regcore.train(BASE.replace(penalty="l2", penalty_strength=1.0, epochs=40))
+    assert summarize(crushed)["collapsed"] and not summarize(plain)["collapsed"]
 
 
 def test_early_stopped_run_reports_where_it_stopped(stopped):
@@ -72,7 +93,7 @@ def test_time_is_the_training_time_of_the_last_epoch(plain):
 def test_regression_runs_have_no_accuracy():
     run = regcore.train(Config(dataset="diabetes", epochs=3, hidden=(8,)))
     numbers = summarize(run)
-    assert math.isnan(numbers["best_val_acc"]) and math.isnan(numbers["final_val_acc"])
+    assert math.isnan(numbers["final_val_acc"]) and math.isnan(numbers["final_train_acc"])
     assert math.isfinite(numbers["final_val_loss"])
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from regcore.export import configs_json, history_csv, reproduction_script
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
+from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import highlight_differences, summary_frame
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
 
@@ -46,7 +47,7 @@ def draw(runs, names) -> None:
         if tab.open is not False:
             with tab:
                 drawers[label](runs, names)
-    st.markdown("**Summary** — best value in each column in bold, equal columns greyed")
+    st.markdown(SUMMARY_LEGEND)
     st.table(highlight_differences(summary_frame(runs, names)))
     lab_settings.write_view_settings()
 

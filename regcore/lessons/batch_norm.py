@@ -1,6 +1,11 @@
 """Batch normalization lesson: badly scaled inputs trained with and without BatchNorm at the
 same learning rate, the train/eval mismatch of small batches, and the learned γ and β.
 
+Runs at different batch sizes are compared at (about) the same number of updates: with the
+same epochs, batch 2 would take 32 times more steps than batch 64 and the comparison would
+measure that instead. A run without normalization at the same sizes and updates shows how
+much the batch size changes through optimization alone.
+
 Per feature, over the B samples of a batch (training):
     μ_B = (1/B) Σ x_i,   σ²_B = (1/B) Σ (x_i − μ_B)²   (biased),
     x̂_i = (x_i − μ_B) / √(σ²_B + ε),   y_i = γ·x̂_i + β.
@@ -9,8 +14,9 @@ batch statistics — so a network trained on tiny, noisy batches meets different
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,15 +26,16 @@ from ..config import Config
 from ..layers import BatchNorm, LayerNorm
 from ..losses import log_softmax
 from ..repeat import mean_and_spread
-from ..training import Trainer
+from ..training import Trainer, dataset_for
 
 # breast_cancer as measured: features from ~0.001 (fractal dimension) to ~4000 (area)
 UNSCALED = Config(dataset="breast_cancer", n_samples=569, scale=False, hidden=(64, 64),
                   optimizer="adam", lr=1e-3, batch_size=32, epochs=40)
 TARGET_VAL_LOSS = 0.3
 CHECK_EPOCH = 5                   # "validation loss after this many epochs"
-SMALL_BATCHES = (2, 4, 8, 64)
-BATCH_EPOCHS = 12
+SMALL_BATCHES = (2, 64)           # the live comparison: 2 sizes × (BatchNorm, none) = 4 runs
+UPDATES = 400                     # parameter updates of every run of a batch-size comparison
+LEARNED_DRIFT = 0.05              # mean |γ − 1| or |β| from which γ, β count as learned
 NORM_NAMES = {"none": "no normalization", "batch": "BatchNorm", "layer": "LayerNorm"}
 
 
@@ -37,9 +44,36 @@ def norm_configs(norm: str = "batch", base: Config = UNSCALED) -> list[Config]:
     return [base.replace(norm="none"), base.replace(norm=norm)]
 
 
-def batch_size_configs(norm: str = "batch", batch_sizes: Sequence[int] = SMALL_BATCHES,
-                       base: Config = UNSCALED, epochs: int = BATCH_EPOCHS) -> list[Config]:
-    return [base.replace(norm=norm, batch_size=int(b), epochs=epochs) for b in batch_sizes]
+def batch_size_configs(norms: Sequence[str] = ("batch", "none"),
+                       batch_sizes: Sequence[int] = SMALL_BATCHES, base: Config = UNSCALED,
+                       updates: int = UPDATES) -> list[Config]:
+    """Each normalization at each batch size (size-major: b1 norm1, b1 norm2, b2 norm1, …),
+    every run with epochs chosen so it makes about `updates` parameter updates."""
+    n_train = dataset_for(base).n_train
+    configs = []
+    for size in batch_sizes:
+        for norm in norms:
+            config = base.replace(norm=norm, batch_size=int(size))
+            configs.append(config.replace(epochs=epochs_for_updates(config, n_train, updates)))
+    return configs
+
+
+def steps_per_epoch(n_train: int, batch_size: int, norm: str) -> int:
+    """Updates in one epoch: one per batch, less a last batch of one row under BatchNorm
+    (which the trainer skips: normalizing over one sample is undefined)."""
+    steps = math.ceil(n_train / batch_size)
+    return steps - 1 if norm == "batch" and steps > 1 and n_train % batch_size == 1 else steps
+
+
+def epochs_for_updates(config: Config, n_train: int, updates: int) -> int:
+    """Whole epochs that come closest to `updates` updates (at least one)."""
+    return max(1, round(updates / steps_per_epoch(n_train, config.batch_size, config.norm)))
+
+
+def updates_of(run) -> int:
+    """Parameter updates a run has made: epochs trained × updates per epoch."""
+    data = run.data
+    return len(run.history) * steps_per_epoch(data.n_train, run.config.batch_size, run.config.norm)
 
 
 def feature_scale_span(data) -> tuple[float, float]:
@@ -166,11 +200,12 @@ def mode_mismatch(model, X: np.ndarray, batch_size: int, seed: int = 0) -> dict:
 
 @dataclass(frozen=True)
 class BatchOutcome:
-    """One run of the batch-size comparison after `epochs` epochs (losses in eval mode)."""
+    """One run of the batch-size comparison (losses in eval mode)."""
 
     name: str
+    norm: str
     batch_size: int
-    epochs: int
+    updates: int
     val_loss: float
     val_acc: float
     disagreement: float
@@ -183,27 +218,66 @@ def batch_outcomes(runs, names: Sequence[str]) -> list[BatchOutcome]:
         if not len(run.history):
             continue
         mismatch = mode_mismatch(run.model, run.data.X_train, run.config.batch_size)
-        outcomes.append(BatchOutcome(name, run.config.batch_size, len(run.history),
-                                     run.final("val_loss"), run.final("val_acc"), **mismatch))
+        outcomes.append(BatchOutcome(name, run.config.norm, run.config.batch_size,
+                                     updates_of(run), run.final("val_loss"),
+                                     run.final("val_acc"), **mismatch))
     return outcomes
 
 
+def outcome_table(outcomes: Sequence[BatchOutcome]) -> pd.DataFrame:
+    """The outcomes as rows with the columns of a study over seeds (norm, batch_size,
+    final_val_loss, disagreement, …), so one figure draws both."""
+    return pd.DataFrame([{**asdict(o), "final_val_loss": o.val_loss} for o in outcomes],
+                        columns=[*BatchOutcome.__dataclass_fields__, "final_val_loss"])
+
+
 def batch_sentences(outcomes: Sequence[BatchOutcome]) -> list[str]:
-    """Smallest batch against largest: train/eval mismatch and validation loss."""
-    if len(outcomes) < 2:
-        return []
-    small = min(outcomes, key=lambda o: o.batch_size)
-    large = max(outcomes, key=lambda o: o.batch_size)
-    more = "more" if small.disagreement > large.disagreement else "NOT more"
-    worst = max(outcomes, key=lambda o: o.val_loss)
-    listed = ", ".join(f"batch {o.batch_size} {o.val_loss:.3f}" for o in outcomes)
-    return [f"Predictions that change class between train mode (batch statistics) and eval mode "
-            f"(running averages): {small.disagreement:.1%} of training points with batch "
-            f"{small.batch_size}, {large.disagreement:.1%} with batch {large.batch_size} — {more} "
-            f"with the small batch (mean probability change {small.mean_abs_change:.3f} vs "
-            f"{large.mean_abs_change:.3f}).",
-            f"Validation loss after {large.epochs} epochs: {listed} — worst with batch "
-            f"{worst.batch_size}."]
+    """Smallest batch against largest, per normalization: the train/eval mismatch of
+    BatchNorm, and the validation loss with and without it."""
+    by_norm = {norm: _smallest_and_largest([o for o in outcomes if o.norm == norm])
+               for norm in NORM_NAMES}
+    sentences = []
+    if by_norm["batch"]:
+        small, large = by_norm["batch"]
+        more = "more" if small.disagreement > large.disagreement else "NOT more"
+        sentences.append(
+            f"BatchNorm: predictions that change class between train mode (batch statistics) "
+            f"and eval mode (running averages): {small.disagreement:.1%} of training points "
+            f"with batch {small.batch_size}, {large.disagreement:.1%} with batch "
+            f"{large.batch_size} — {more} with the small batch (mean probability change "
+            f"{small.mean_abs_change:.3f} vs {large.mean_abs_change:.3f}).")
+    sentences += [_loss_sentence(norm, *pair) for norm, pair in by_norm.items() if pair]
+    if by_norm["batch"] and by_norm["none"]:
+        sentences.append(_baseline_sentence(by_norm["batch"], by_norm["none"]))
+    return sentences
+
+
+def _smallest_and_largest(outcomes: Sequence[BatchOutcome]):
+    """(smallest-batch outcome, largest-batch outcome), or None with fewer than two sizes."""
+    if len({o.batch_size for o in outcomes}) < 2:
+        return None
+    return (min(outcomes, key=lambda o: o.batch_size), max(outcomes, key=lambda o: o.batch_size))
+
+
+def _loss_sentence(norm: str, small: BatchOutcome, large: BatchOutcome) -> str:
+    return (f"{NORM_NAMES[norm]}: validation loss {small.val_loss:.3f} with batch "
+            f"{small.batch_size} ({small.updates} updates), {large.val_loss:.3f} with batch "
+            f"{large.batch_size} ({large.updates} updates).")
+
+
+def _baseline_sentence(batch_norm: tuple, baseline: tuple) -> str:
+    """How much of BatchNorm's change with the batch size is its own: the change without
+    normalization (same sizes, same updates) comes from optimization alone."""
+    bn_change = batch_norm[0].val_loss - batch_norm[1].val_loss
+    plain_change = baseline[0].val_loss - baseline[1].val_loss
+    small = batch_norm[0].batch_size
+    verdict = ("BatchNorm suffers more from the small batch than the network without it"
+               if bn_change > plain_change else
+               "here BatchNorm does NOT suffer more from the small batch than the network "
+               "without it")
+    return (f"Going down to batch {small} changes the validation loss by {bn_change:+.3f} with "
+            f"BatchNorm and by {plain_change:+.3f} without normalization, whose change comes "
+            f"from optimization alone (fewer samples per update, noisier steps): {verdict}.")
 
 
 # γ and β over the epochs ------------------------------------------------------------------------
@@ -248,8 +322,12 @@ def gamma_beta_sentences(trace: pd.DataFrame) -> list[str]:
     for layer, part in last.groupby("layer", sort=True):
         drift_gamma = float((part["gamma"] - 1).abs().mean())
         drift_beta = float(part["beta"].abs().mean())
+        drift = max(drift_gamma, drift_beta)
         moved = ("they moved: the network learned its own scale and shift per unit"
-                 if max(drift_gamma, drift_beta) > 1e-3 else "they barely moved from 1 and 0")
+                 if drift >= LEARNED_DRIFT else
+                 "they moved little from 1 and 0: the network kept the normalized scale and "
+                 "shift almost as they were" if drift >= 1e-3 else
+                 "they barely moved from 1 and 0")
         sentences.append(
             f"{layer} after {int(part['epoch'].iloc[0])} epochs: γ from {part['gamma'].min():.3f} "
             f"to {part['gamma'].max():.3f} (mean |γ − 1| = {drift_gamma:.3f}), β from "
@@ -279,7 +357,8 @@ def speed_measure(run) -> dict:
 
 
 def batch_measure(run) -> dict:
-    return {"batch_size": run.config.batch_size, "final_val_loss": run.final("val_loss"),
+    return {"norm": run.config.norm, "batch_size": run.config.batch_size,
+            "updates": updates_of(run), "final_val_loss": run.final("val_loss"),
             **mode_mismatch(run.model, run.data.X_train, run.config.batch_size)}
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..losses import LOSSES
+from ..summary import at_end
 
 PATIENCES = (5, 10, 20, 40, 80)
 DEFAULT_PATIENCE = 20
@@ -45,11 +45,9 @@ def comparison(patience: int = DEFAULT_PATIENCE, seed: int = 0) -> tuple[Config,
 
 
 def validation_loss(run) -> float:
-    """The validation loss of the weights the run ENDS with (after any restore), evaluated
-    afresh — the history's last row is the loss before the restore."""
-    data = run.data
-    out = run.model.predict_output(data.X_val)
-    return float(LOSSES[data.task](out.astype(np.float64), data.y_val)[0])
+    """The validation loss of the weights the run ENDS with (after any restore): at the
+    restored epoch, not the history's last row."""
+    return at_end(run, "val_loss")
 
 
 def patience_table(run, patiences=PATIENCES) -> pd.DataFrame:
@@ -142,28 +140,31 @@ def _restore_sentence(r: EarlyStoppingOutcome) -> str:
 
 
 def table_sentence(table: pd.DataFrame) -> str:
-    """The patience table in one sentence: which patience keeps the lowest validation loss."""
-    best = table.loc[table["val_loss_restored"].idxmin()]
+    """The patience table in one sentence: which patiences keep the lowest validation loss
+    (all of them when several restore the same best epoch)."""
+    lowest = table["val_loss_restored"].min()
+    best = table[np.isclose(table["val_loss_restored"], lowest, rtol=1e-9, atol=0.0)]
     shortest = table.iloc[0]
-    if best["patience"] == shortest["patience"]:
-        return (f"Even the shortest patience, {int(shortest['patience'])}, keeps the lowest "
-                f"validation loss of the table ({shortest['val_loss_restored']:.3f}).")
-    return (f"Patience {int(best['patience'])} keeps the lowest validation loss of the table "
-            f"({best['val_loss_restored']:.3f}, best epoch {int(best['best_epoch'])}); the "
+    patiences = _and_list([str(int(p)) for p in best["patience"]])
+    keeps = "keeps" if len(best) == 1 else "all keep"
+    if best["patience"].iloc[0] == shortest["patience"]:
+        lead = "Even the shortest patience" if len(best) == 1 else "The patiences"
+        return (f"{lead} {patiences} {keeps} the lowest validation loss of the table "
+                f"({lowest:.3f}, best epoch {int(shortest['best_epoch'])}).")
+    return (f"Patience {patiences} {keeps} the lowest validation loss of the table "
+            f"({lowest:.3f}, best epoch {int(best['best_epoch'].iloc[0])}); the "
             f"shortest, {int(shortest['patience'])}, gives up at epoch "
             f"{int(shortest['stopped_epoch'])} with {shortest['val_loss_restored']:.3f} "
             f"(best epoch {int(shortest['best_epoch'])}).")
 
 
-def ending_loss(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per row of `regcore.repeat.over_seeds` results, the validation loss the run ends with:
-    at the best epoch for a run that restores it, else at the last epoch. Adds `end_val_loss`."""
-    restores = frame["run"] == RUN_NAMES[1]
-    return frame.assign(end_val_loss=np.where(restores, frame["best_val_loss"],
-                                              frame["final_val_loss"]))
+def _and_list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def seeds_sentence(spread: pd.DataFrame) -> str:
-    """One sentence from `mean_and_spread(ending_loss(results), "end_val_loss")`."""
+    """One sentence from `mean_and_spread(results, "final_val_loss")` over the results of
+    `regcore.repeat.over_seeds`, whose final_val_loss is of the model each run ends with."""
     parts = [f"{name} {row['mean']:.3f} ± {row['std']:.3f}" for name, row in spread.iterrows()]
     return "Validation loss each run ends with (mean ± std over seeds): " + ", ".join(parts) + "."

@@ -17,12 +17,12 @@ from ..config import Config
 from ..layers import BatchNorm, LayerNorm
 from ..limits import LIMITS
 from ..repeat import mean_and_spread
-from .batch_norm import (UNSCALED, batch_name, batch_size_configs, mode_mismatch, norm_configs,
-                         norm_name, over_seeds_with)
+from .batch_norm import (UNSCALED, UPDATES, batch_name, batch_size_configs, mode_mismatch,
+                         norm_configs, norm_name, over_seeds_with, updates_of)
 
 COMPARED_BATCHES = (2, 8, 64)    # the study over seeds
 LIVE_BATCHES = (2, 64)           # the live comparison: 2 sizes × 2 normalizations = 4 runs
-COMPARED_EPOCHS = 12
+STUDY_NORMS = ("batch", "layer", "none")
 DEMO_FEATURES = 6
 DEMO_LAYERS = {"batch": BatchNorm, "layer": LayerNorm}
 
@@ -33,10 +33,10 @@ def unscaled_configs(base: Config = UNSCALED) -> list[Config]:
 
 
 def bn_vs_ln_configs(batch_sizes: Sequence[int] = LIVE_BATCHES, base: Config = UNSCALED,
-                     epochs: int = COMPARED_EPOCHS) -> list[Config]:
-    """BatchNorm and LayerNorm at each batch size, in the order (BN b1, LN b1, BN b2, ...)."""
-    return [base.replace(norm=norm, batch_size=int(b), epochs=epochs)
-            for b in batch_sizes for norm in ("batch", "layer")]
+                     updates: int = UPDATES) -> list[Config]:
+    """BatchNorm and LayerNorm at each batch size, in the order (BN b1, LN b1, BN b2, ...),
+    every run making about `updates` updates."""
+    return batch_size_configs(("batch", "layer"), batch_sizes, base, updates)
 
 
 # one sample in batches of different sizes --------------------------------------------------------
@@ -68,10 +68,14 @@ def independence_sentences(change: dict[str, float], batch_sizes: Sequence[int])
     sizes = ", ".join(str(b) for b in batch_sizes)
     sentences = []
     for norm, span in change.items():
-        verdict = ("the same output whatever the batch" if span < 1e-6
-                   else "its output depends on which batch it sits in")
-        sentences.append(f"{norm_name(norm)}: the same sample in batches of {sizes} changes its "
-                         f"normalized output by up to {span:.3g} — {verdict}.")
+        if span < 1e-6:
+            sentences.append(f"{norm_name(norm)}: the same sample in batches of {sizes} gets the "
+                             f"same normalized output in every batch (differences below 1e-6) — "
+                             f"the same output whatever the batch.")
+        else:
+            sentences.append(f"{norm_name(norm)}: the same sample in batches of {sizes} changes "
+                             f"its normalized output by up to {span:.3g} — its output depends "
+                             f"on which batch it sits in.")
     return sentences
 
 
@@ -88,20 +92,21 @@ def across_batches(results: pd.DataFrame, column: str = "final_val_loss") -> pd.
 def norm_measure(run) -> dict:
     """What the across-batch comparison records of one run."""
     return {"norm": run.config.norm, "batch_size": run.config.batch_size,
+            "updates": updates_of(run),
             "final_val_loss": run.final("val_loss"), "final_val_acc": run.final("val_acc"),
             **mode_mismatch(run.model, run.data.X_train, run.config.batch_size)}
 
 
 def across_study(batch_sizes: Sequence[int] = COMPARED_BATCHES, seeds: Sequence[int] = (0,),
-                 base: Config = UNSCALED, epochs: int = COMPARED_EPOCHS) -> pd.DataFrame:
-    """BatchNorm and LayerNorm at each batch size, once per seed: `norm_measure` rows. Each
-    normalization trains as its own side-by-side group, so no more than LIMITS.max_runs runs
-    train at once."""
+                 base: Config = UNSCALED, updates: int = UPDATES) -> pd.DataFrame:
+    """BatchNorm, LayerNorm and no normalization at each batch size, once per seed, every run
+    making about `updates` updates: `norm_measure` rows. Each normalization trains as its own
+    side-by-side group, so no more than LIMITS.max_runs runs train at once."""
     if not 1 <= len(batch_sizes) <= LIMITS.max_runs:
         raise ValueError(f"compare 1 to {LIMITS.max_runs} batch sizes, got {len(batch_sizes)}")
     frames = []
-    for norm in ("batch", "layer"):
-        configs = batch_size_configs(norm, batch_sizes, base, epochs)
+    for norm in STUDY_NORMS:
+        configs = batch_size_configs((norm,), batch_sizes, base, updates)
         frames.append(over_seeds_with(configs, [batch_name(c) for c in configs], seeds,
                                       norm_measure))
     return pd.concat(frames, ignore_index=True)
@@ -114,18 +119,21 @@ def measure_runs(runs, names: Sequence[str]) -> pd.DataFrame:
 
 
 def across_sentences(results: pd.DataFrame) -> list[str]:
-    """Which normalization's validation loss varies less across batch sizes, and the
-    train/eval disagreement at the smallest batch."""
+    """How much each normalization's validation loss moves across batch sizes (at equal
+    updates), which moves least, why LayerNorm's still moves, and the train/eval disagreement
+    at the smallest batch."""
     loss = across_batches(results, "final_val_loss")
     if not {"batch", "layer"} <= set(loss.index):
         return []
-    bn, ln = loss.loc["batch", "range"], loss.loc["layer", "range"]
-    steadier = "LayerNorm varies less" if ln < bn else "LayerNorm does NOT vary less here"
     n_seeds = results["seed"].nunique() if "seed" in results else 1
     sizes = ", ".join(str(b) for b in loss.columns if b != "range")
-    sentences = [f"Across batch sizes {sizes} ({n_seeds} seed{'s' if n_seeds > 1 else ''}), the "
-                 f"validation loss spans {bn:.3f} with BatchNorm and {ln:.3f} with LayerNorm "
-                 f"(max − min of the means): {steadier}."]
+    spans = ", ".join(f"{loss.loc[norm, 'range']:.3f} with {norm_name(norm)}"
+                      for norm in STUDY_NORMS if norm in loss.index)
+    steadiest = norm_name(loss["range"].idxmin())
+    sentences = [f"Across batch sizes {sizes} at about the same number of updates ({n_seeds} "
+                 f"seed{'s' if n_seeds > 1 else ''}), the validation loss spans {spans} (max − "
+                 f"min of the means): it moves least with {steadiest}."]
+    sentences.append(_optimization_sentence(loss))
     smallest = results["batch_size"].min()
     small = results[results["batch_size"] == smallest].groupby("norm")["disagreement"].mean()
     bn_small, ln_small = (small.get(norm, float("nan")) for norm in ("batch", "layer"))
@@ -134,6 +142,17 @@ def across_sentences(results: pd.DataFrame) -> list[str]:
                      f"{ln_small:.1%} with LayerNorm, which has no running "
                      f"statistics to differ from.")
     return sentences
+
+
+def _optimization_sentence(loss: pd.DataFrame) -> str:
+    """Why LayerNorm's result moves with the batch size although its statistics do not."""
+    text = (f"LayerNorm's output for a sample is the same in any batch (above), yet its loss "
+            f"still moves by {loss.loc['layer', 'range']:.3f}: through optimization — a small "
+            f"batch gives each update fewer samples and a noisier gradient")
+    if "none" in loss.index:
+        text += (f"; without any normalization, where only optimization can change with the "
+                 f"batch, the loss moves by {loss.loc['none', 'range']:.3f}")
+    return text + "."
 
 
 def seed_table(results: pd.DataFrame) -> pd.DataFrame:

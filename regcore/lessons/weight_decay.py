@@ -1,7 +1,8 @@
 """Weight decay versus an L2 penalty: the same update with SGD, different ones with Adam.
 
 SGD:      w ← w − η(∇L + λw) = (1 − ηλ)w − η∇L        (L2 penalty ≡ weight decay λ)
-Adam+L2:  g = ∇L + λw goes through m̂/(√v̂ + ε), so the decay λw is divided by √v̂
+Adam+L2:  g = ∇L + λw goes through m̂/(√v̂ + ε), so the pull λw is divided by √v̂ + ε:
+          weights with a large gradient history are pulled less than the others
 AdamW:    w ← w − η(m̂/(√v̂ + ε) + λw)                  (every weight shrinks by ηλ per step)
 
 Four runs on one split from the same initial weights: two SGD runs and two Adam runs, each
@@ -55,11 +56,13 @@ def max_weight_difference(model_a, model_b) -> float:
 class DecayTrace:
     """gaps: one row per (epoch, pair) with max_abs_diff, the largest weight difference
     between the pair's two runs after that epoch (epoch 0 = the shared initial weights).
-    adam_l2_decay: (n_weights,) the decay rate per step the L2 term gets in Adam at the end,
-    η·λ/(√v̂ + ε) per weight; decoupled_decay: AdamW's η·λ, the same for every weight."""
+    l2_pull: (n_weights,) how hard the L2 term pulls each weight of Adam + L2 toward 0 at the
+    end, relative to the median weight: Adam divides λw by √v̂ + ε, so the pull on weight i is
+    proportional to 1/(√v̂_i + ε); AdamW's pull, η·λ·w per step, treats every weight alike
+    (1 on this scale). decoupled_decay: AdamW's per-step shrink factor η·λ."""
 
     gaps: pd.DataFrame
-    adam_l2_decay: np.ndarray
+    l2_pull: np.ndarray
     decoupled_decay: float
 
 
@@ -81,8 +84,8 @@ def trace_decay(configs, data=None) -> DecayTrace:
         lockstep.step()
         record_gaps()
     adam_l2, adamw = trainers["Adam + L2"], trainers["AdamW"]
-    rates = adam_l2.optimizer.step_size("weights") * adam_l2.config.penalty_strength
-    return DecayTrace(pd.DataFrame(rows), np.asarray(rates, dtype=np.float64).ravel(),
+    steps = np.asarray(adam_l2.optimizer.step_size("weights"), dtype=np.float64).ravel()
+    return DecayTrace(pd.DataFrame(rows), steps / np.median(steps),
                       adamw.config.lr * adamw.config.weight_decay)
 
 
@@ -140,13 +143,13 @@ def _adam_sentence(r: DecayOutcome) -> str:
 
 
 def decay_sentence(trace: DecayTrace) -> str:
-    """How unevenly Adam applies the L2 term, from the per-weight decay rates at the end."""
-    rates = trace.adam_l2_decay
-    low, median, high = np.percentile(rates, [5, 50, 95])
-    return (f"At the end of training the L2 term decayed Adam's weights at rates between "
-            f"{low:.1e} (5th percentile: weights with large gradients) and {high:.1e} (95th: "
-            f"small gradients) per step, median {median:.1e} — a {high / low:.0f}-fold spread; "
-            f"AdamW shrinks every weight by ηλ = {trace.decoupled_decay:.1e}.")
+    """How unevenly Adam applies the L2 term, from each weight's pull at the end."""
+    low, high = np.percentile(trace.l2_pull, [5, 95])
+    return (f"At the end of training the L2 term pulled Adam's weights unevenly: at the 95th "
+            f"percentile (weights with small gradients) {high:.3g} times as hard as the median "
+            f"weight, at the 5th (large gradients) {low:.2g} times — a {high / low:.0f}-fold "
+            f"spread. AdamW pulls every weight alike, shrinking it by the factor 1 − ηλ = "
+            f"1 − {trace.decoupled_decay:.1e} per step.")
 
 
 def seeds_sentence(spread: pd.DataFrame) -> str:

@@ -8,11 +8,11 @@ import plotly.graph_objects as go
 
 from ui.plots.style import (HIGH_LEGEND, MUTED, Grid, Parts, blend_with_white, build,
                             message_figure)
-from ui.theme import FIGURE_HEIGHT, run_color
+from ui.theme import FIGURE_HEIGHT
 
 NO_RUNS = "Train the runs to see this chart."
-NORM_COLORS = {"batch": "#4d4d4d", "layer": "#b07aa1"}  # not runs: BatchNorm vs LayerNorm
-NORM_LABELS = {"batch": "BatchNorm", "layer": "LayerNorm"}
+NORM_COLORS = {"batch": "#4d4d4d", "layer": "#b07aa1", "none": "#9ecae1"}  # not runs: norms
+NORM_LABELS = {"batch": "BatchNorm", "layer": "LayerNorm", "none": "no normalization"}
 PANEL_MARGIN = dict(l=60, r=20, t=100, b=55)  # multi-panel: room for the legend above the titles
 
 
@@ -48,28 +48,6 @@ def gamma_beta_figure(trace: pd.DataFrame, layer: str, *, color: str = "#d62728"
 
 
 # batch sizes ------------------------------------------------------------------------------------
-def batch_mismatch_figure(outcomes, *, height: int = FIGURE_HEIGHT) -> go.Figure:
-    """Per run of a batch-size comparison (regcore.lessons.batch_norm.BatchOutcome, in run
-    order): the share of training points whose class changes between train and eval mode
-    (left) and the validation loss (right)."""
-    if not outcomes:
-        return message_figure(NO_RUNS, height=height, uirevision="batch-mismatch")
-    panels, parts = Grid(rows=1, cols=2, h_gap=0.1, v_gap=0), Parts()
-    labels = [f"batch {o.batch_size}" for o in outcomes]
-    colors = [run_color(i) for i in range(len(outcomes))]
-    values = ([100 * o.disagreement for o in outcomes], [o.val_loss for o in outcomes])
-    titles = ("points changing class, train vs eval mode (%)", "validation loss")
-    for col, (y, title) in enumerate(zip(values, titles), start=1):
-        parts.traces.append(dict(type="bar", x=labels, y=y, marker=dict(color=colors),
-                                 text=[f"{v:.3g}" for v in y], textposition="outside",
-                                 showlegend=False, hovertemplate="%{x}: %{y:.4g}<extra></extra>",
-                                 cliponaxis=False, **panels.refs(1, col)))
-        parts.annotations.append(panels.title(1, col, title))
-    axes = panels.axes(y={"rangemode": "tozero"}, share_y=False)
-    return build(parts, height=height, uirevision="batch-mismatch", axes=axes, legend=False,
-                 margin=dict(l=60, r=20, t=50, b=55))
-
-
 def batch_dependence_figure(frame: pd.DataFrame, *, height: int = FIGURE_HEIGHT) -> go.Figure:
     """One sample's normalized output per unit (x) for each batch size it was put in (one line
     each, darker = larger batch), BatchNorm left, LayerNorm right."""
@@ -93,8 +71,9 @@ def batch_dependence_figure(frame: pd.DataFrame, *, height: int = FIGURE_HEIGHT)
 
 
 def across_batches_figure(results: pd.DataFrame, *, height: int = FIGURE_HEIGHT) -> go.Figure:
-    """BatchNorm vs LayerNorm at each batch size: mean final validation loss (left) and mean
-    train/eval disagreement (right); with several seeds, whiskers = std over seeds.
+    """Each normalization (BatchNorm, LayerNorm, none) at each batch size: mean final
+    validation loss (left) and mean train/eval disagreement (right); with several seeds,
+    whiskers = std over seeds.
     results: one row per (run, seed) with norm, batch_size, final_val_loss, disagreement."""
     if results.empty:
         return message_figure(NO_RUNS, height=height, uirevision="across-batches")
@@ -106,7 +85,7 @@ def across_batches_figure(results: pd.DataFrame, *, height: int = FIGURE_HEIGHT)
     for col, (column, factor, title) in enumerate(
             (("final_val_loss", 1.0, "validation loss"),
              ("disagreement", 100.0, "points changing class, train vs eval (%)")), start=1):
-        for norm in ("batch", "layer"):
+        for norm in NORM_LABELS:
             if norm not in stats.index.get_level_values(0):
                 continue
             rows = stats.loc[norm, column]

@@ -1,5 +1,6 @@
 """The comparison table: one row per run with the numbers of `regcore.summary_table`, under
-readable column names, and a Styler that makes the differences between runs stand out.
+readable column names, and a Styler that makes the differences between runs stand out
+without ranking what has no "better".
 
 The frame stays numeric (accuracies and sparsity as percent numbers); formatting and
 highlighting live in the Styler only, so the frame can also be sorted, tested or exported.
@@ -13,40 +14,44 @@ from regcore import summary_table
 
 COLUMNS = {  # summary_table column → display name
     "status": "status",
-    "best_epoch": "best epoch",
-    "stopped_epoch": "stop epoch",
-    "best_val_loss": "best val loss",
-    "final_val_loss": "final val loss",
-    "final_train_loss": "final train loss",
-    "gap": "gap",
-    "best_val_acc": "best val acc (%)",
-    "final_val_acc": "final val acc (%)",
+    "stopped_epoch": "trained to epoch",
+    "end_epoch": "weights of epoch",
+    "final_val_loss": "val loss",
+    "final_val_acc": "val acc (%)",
+    "final_train_loss": "train loss",
+    "gap": "gap (val − train)",
+    "best_val_loss": "lowest val loss",
     "sparsity": "sparsity (%)",
     "weight_norm": "weight norm",
     "time": "time (s)",
 }
-PERCENT_COLUMNS = ("best_val_acc", "final_val_acc", "sparsity")
-LOWER_IS_BETTER = ("best val loss", "final val loss", "final train loss")
-HIGHER_IS_BETTER = ("best val acc (%)", "final val acc (%)")
-CLOSEST_TO_ZERO_IS_BETTER = ("gap",)
+PERCENT_COLUMNS = ("final_val_acc", "sparsity")
+LOWER_IS_BETTER = ("val loss", "lowest val loss")
+HIGHER_IS_BETTER = ("val acc (%)",)
+COLLAPSED = "collapsed: constant output"
+UNRANKED = ("diverged", "failed", COLLAPSED)  # statuses whose numbers are not ranked
 FORMATS = {
-    "best epoch": "{:.0f}", "stop epoch": "{:.0f}", "best val loss": "{:.4g}",
-    "final val loss": "{:.4g}", "final train loss": "{:.4g}", "gap": "{:+.3g}",
-    "best val acc (%)": "{:.1f}", "final val acc (%)": "{:.1f}", "sparsity (%)": "{:.1f}",
-    "weight norm": "{:.3g}", "time (s)": "{:.1f}",
+    "trained to epoch": "{:.0f}", "weights of epoch": "{:.0f}", "val loss": "{:.4g}",
+    "val acc (%)": "{:.1f}", "train loss": "{:.4g}", "gap (val − train)": "{:+.3g}",
+    "lowest val loss": "{:.4g}", "sparsity (%)": "{:.1f}", "weight norm": "{:.3g}",
+    "time (s)": "{:.1f}",
 }
 BEST_STYLE = "font-weight: bold; background-color: #e3f1e3"
 SAME_STYLE = "color: #9a9a9a"
+FLAG_STYLE = "color: #b91c1c; font-weight: bold"
+LEGEND = ("**Summary** of the model each run ends with (after restore-best) — lowest "
+          "validation loss and highest validation accuracy in bold, runs that diverged or "
+          "collapsed to a constant output flagged in red and not ranked, equal columns greyed")
 
 
 def summary_frame(runs, names) -> pd.DataFrame:
     """One row per run (index "run" = the run names), the COLUMNS of regcore.summary_table
-    renamed for display; status in words, accuracies and sparsity in %, best epoch an
-    integer column that holds <NA> for a run without one."""
+    renamed for display; status in words (a collapsed run says so), accuracies and sparsity
+    in %, epochs integer columns that hold <NA> where a run has none."""
     table = summary_table(runs, names)
     frame = table[list(COLUMNS)].copy()
-    frame["status"] = frame["status"].str.replace("_", " ")
-    for column in ("best_epoch", "stopped_epoch"):
+    frame["status"] = frame["status"].str.replace("_", " ").where(~table["collapsed"], COLLAPSED)
+    for column in ("stopped_epoch", "end_epoch"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     for column in PERCENT_COLUMNS:
         frame[column] = frame[column].astype(float) * 100.0
@@ -54,21 +59,27 @@ def summary_frame(runs, names) -> pd.DataFrame:
 
 
 def highlight_differences(frame: pd.DataFrame):
-    """A Styler of a summary_frame: numbers formatted, NaN shown as "—"; per column the best
-    run in bold (lowest losses, gap closest to 0, highest accuracies) and columns where all
-    runs agree greyed out. A single run is only formatted: there is nothing to compare."""
+    """A Styler of a summary_frame: numbers formatted, NaN shown as "—"; the status of runs
+    that diverged, failed or collapsed in red; in the columns that have a better direction
+    (validation loss and accuracy) the best of the other runs in bold; columns where all runs
+    agree greyed out. A single run is only formatted and flagged: there is nothing to rank."""
     formats = {column: fmt for column, fmt in FORMATS.items() if column in frame.columns}
+    unranked = frame.get("status", pd.Series("", frame.index)).isin(UNRANKED).to_numpy()
     styler = frame.style.format(formats, na_rep="—")
     if len(frame) < 2:
-        return styler
-    return styler.apply(_column_styles, axis=0)
+        columns = ["status"] if unranked.any() else []
+        return styler.apply(_column_styles, axis=0, subset=columns, ranked=~unranked)
+    return styler.apply(_column_styles, axis=0, ranked=~unranked)
 
 
-def _column_styles(column: pd.Series) -> list[str]:
-    """CSS for each cell of one column."""
+def _column_styles(column: pd.Series, ranked: np.ndarray) -> list[str]:
+    """CSS for each cell of one column: the status of unranked runs in red; a column where
+    all runs agree in grey; else the best of the `ranked` rows in bold."""
+    if column.name == "status" and not ranked.all():
+        return [FLAG_STYLE if not rank else "" for rank in ranked]
     if _all_same(column):
         return [SAME_STYLE] * len(column)
-    best = _best_cells(column)
+    best = _best_cells(column, ranked)
     return [BEST_STYLE if is_best else "" for is_best in best]
 
 
@@ -83,16 +94,15 @@ def _all_same(column: pd.Series) -> bool:
                                                  equal_nan=True))
 
 
-def _best_cells(column: pd.Series) -> np.ndarray:
-    """True where a cell holds the best finite value of a column that has a direction."""
-    if column.name not in LOWER_IS_BETTER + HIGHER_IS_BETTER + CLOSEST_TO_ZERO_IS_BETTER:
+def _best_cells(column: pd.Series, ranked: np.ndarray) -> np.ndarray:
+    """True where a cell holds the best finite value among the `ranked` rows of a column that
+    has a direction."""
+    if column.name not in LOWER_IS_BETTER + HIGHER_IS_BETTER:
         return np.zeros(len(column), dtype=bool)
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
     if column.name in HIGHER_IS_BETTER:
         values = -values
-    elif column.name in CLOSEST_TO_ZERO_IS_BETTER:
-        values = np.abs(values)
-    finite = np.isfinite(values)
+    finite = np.isfinite(values) & ranked
     if not finite.any():
         return np.zeros(len(column), dtype=bool)
     return finite & np.isclose(values, values[finite].min(), rtol=1e-9, atol=0.0)

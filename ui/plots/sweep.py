@@ -17,7 +17,7 @@ from ui.plots.style import Parts, build, message_figure, translucent
 from ui.theme import FIGURE_HEIGHT, RUN_COLORS
 
 METRIC_LABELS = {
-    "best_val_loss": "validation loss at the best epoch",
+    "best_val_loss": "lowest validation loss of any epoch",
     "final_val_loss": "final validation loss",
     "gap": "gap (validation − training loss)",
     "sparsity": "sparsity (share of weights exactly 0)",

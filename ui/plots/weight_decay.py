@@ -1,5 +1,5 @@
 """Weight decay vs an L2 penalty: how far the weights of each pair of runs drift apart, the
-per-weight decay rate Adam gives the L2 term against AdamW's single rate, and ‖w‖₂ per run."""
+pull of Adam's L2 term on each weight against AdamW's, the same for every weight, and ‖w‖₂ per run."""
 from __future__ import annotations
 
 import numpy as np
@@ -33,29 +33,29 @@ def weight_gap_figure(gaps, *, height: int = FIGURE_HEIGHT) -> go.Figure:
 
 
 def decay_rates_figure(trace, *, height: int = FIGURE_HEIGHT) -> go.Figure:
-    """Histogram of the per-step decay rate η·λ/(√v̂ + ε) Adam gives each weight through the
-    L2 term (log x), against AdamW's single rate η·λ (a vertical line)."""
-    rates = trace.adam_l2_decay[trace.adam_l2_decay > 0]
-    if not len(rates):
+    """Histogram of the pull of the L2 term on each weight of Adam + L2, relative to the
+    median weight (∝ 1/(√v̂ + ε), log x), against AdamW's, the same for every weight (1)."""
+    pull = trace.l2_pull[trace.l2_pull > 0]
+    if not len(pull):
         return message_figure("No weight is decayed.", height=height, uirevision="rates")
     adam_color = run_color(DECAY_RUNS.index("Adam + L2"))
     adamw_color = run_color(DECAY_RUNS.index("AdamW"))
-    span = np.concatenate([rates, [trace.decoupled_decay] if trace.decoupled_decay > 0 else []])
-    edges = np.logspace(np.log10(span.min()) - 0.1, np.log10(span.max()) + 0.1, 41)
-    counts, _ = np.histogram(rates, edges)
+    edges = np.logspace(min(np.log10(pull.min()), 0) - 0.1, max(np.log10(pull.max()), 0) + 0.1, 41)
+    counts, _ = np.histogram(pull, edges)
     centers = np.sqrt(edges[:-1] * edges[1:])
     parts = Parts(traces=[dict(
         type="bar", x=centers, y=counts, width=np.diff(edges), name="Adam + L2: one per weight",
         marker=dict(color=adam_color, line_width=0), opacity=0.85,
-        hovertemplate="decay rate ≈ %{x:.2g} per step: %{y} weights<extra></extra>")])
-    parts.shapes.append(dict(type="line", x0=trace.decoupled_decay, x1=trace.decoupled_decay,
-                             y0=0, y1=1, yref="paper", line=dict(color=adamw_color, width=3)))
-    parts.traces.append(dict(type="scatter", x=[None], y=[None], mode="lines",
-                             name=f"AdamW: ηλ = {trace.decoupled_decay:.1e} for every weight",
+        hovertemplate="pull ≈ %{x:.2g} × the median: %{y} weights<extra></extra>")])
+    parts.shapes.append(dict(type="line", x0=1, x1=1, y0=0, y1=1, yref="paper",
                              line=dict(color=adamw_color, width=3)))
+    parts.traces.append(dict(type="scatter", x=[None], y=[None], mode="lines",
+                             name=f"AdamW: every weight alike (×(1 − {trace.decoupled_decay:.1e}) "
+                                  f"per step)", line=dict(color=adamw_color, width=3)))
     return build(parts, height=height, uirevision="rates", bargap=0,
                  axes={"xaxis": {"type": "log", "exponentformat": "power",
-                                 "title": {"text": "decay rate per step, ηλ/(√v̂ + ε) (log)"}},
+                                 "title": {"text": "pull toward 0 relative to the median weight "
+                                                   "(log)"}},
                        "yaxis": {"title": {"text": "weights"}}})
 
 

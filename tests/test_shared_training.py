@@ -1,0 +1,144 @@
+"""One training per comparison: recordings, the playbacks that watch them, and the store that
+shares them between visitors."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from regcore import Config, Lockstep, make_dataset
+from ui.shared_training import MAX_CLOCK_STEP, Playback, Recording, RecordingStore, detached
+
+BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), batch_size=16)
+CONFIGS = (BASE, BASE.replace(dropout=0.3, patience=3, epochs=40))
+
+
+@pytest.fixture
+def steps(monkeypatch):
+    """Counts the epochs the engine trains, over every Lockstep."""
+    counted = []
+    original = Lockstep.step
+
+    def counting(self, epochs=1):
+        counted.append(epochs)
+        return original(self, epochs)
+
+    monkeypatch.setattr(Lockstep, "step", counting)
+    return counted
+
+
+def play_to_end(playback: Playback, start: float = 0.0, tick: float = 0.05) -> float:
+    now = start
+    for _ in range(10_000):
+        playback.advance(now)
+        if playback.done:
+            return now
+        now += tick
+    raise AssertionError("the playback did not end")
+
+
+def histories(runs) -> list[pd.DataFrame]:
+    return [run.history.drop(columns="time") for run in runs]
+
+
+def assert_same_runs(first, second):
+    for a, b in zip(histories(first), histories(second)):
+        pd.testing.assert_frame_equal(a, b)
+    for a, b in zip(first, second):
+        assert np.array_equal(a.model.weights, b.model.weights)
+        assert (a.status, a.best_epoch, a.stopped_epoch) == (b.status, b.best_epoch, b.stopped_epoch)
+
+
+def test_two_viewers_of_the_same_comparison_cause_one_training(steps):
+    store = RecordingStore(cap_bytes=10**9)
+    first, second = store.playback(CONFIGS), store.playback(CONFIGS)
+    assert first.recording is second.recording and store.trainings_started == 1
+    play_to_end(first)
+    trained = list(steps)
+    play_to_end(second)
+    assert steps == trained  # the replay trained nothing
+    assert_same_runs(first.runs(), second.runs())
+
+
+def test_a_replay_shows_each_frame_once_its_recorded_time_has_come():
+    recording = Recording(CONFIGS)
+    for _ in range(3):
+        recording.extend(2)
+    viewer = Playback(recording)
+    first_time = recording.frames[1].seconds
+    viewer.advance(0.0)
+    assert viewer.index == 0 or first_time == 0.0
+    now = 0.0
+    while now + MAX_CLOCK_STEP / 2 < first_time:
+        now += MAX_CLOCK_STEP / 2
+        viewer.advance(now)
+        assert viewer.index == 0
+    viewer.advance(now + first_time)
+    assert viewer.index >= 1 and viewer.epochs[0] >= 2
+
+
+def test_a_stalled_tick_moves_a_replay_at_most_by_the_clock_step():
+    recording = Recording([BASE])
+    recording.extend(BASE.epochs)
+    viewer = Playback(recording)
+    viewer.advance(0.0)
+    viewer.advance(1000.0)
+    assert viewer.seconds == MAX_CLOCK_STEP
+
+
+def test_a_late_viewer_catches_up_and_then_trains_the_next_chunks_for_everyone(steps):
+    store = RecordingStore(cap_bytes=10**9)
+    first = store.playback(CONFIGS)
+    first.step(2)
+    late = store.playback(CONFIGS)
+    play_to_end(late)
+    assert first.recording.done and len(first.recording.frames) > 3
+    trained = list(steps)
+    play_to_end(first)  # it replays what the late viewer trained, training nothing again
+    assert steps == trained
+    assert_same_runs(first.runs(), late.runs())
+
+
+def test_runs_at_a_frame_are_the_runs_trained_to_that_point():
+    recording = Recording(CONFIGS)
+    for epochs in (3, 4, 50):
+        recording.extend(epochs)
+    for index in (1, 2, 3):
+        fresh = Lockstep(list(CONFIGS))
+        fresh.step(sum((3, 4, 50)[:index]))
+        assert_same_runs(recording.runs_at(index), fresh.runs())
+
+
+def test_a_detached_playback_steps_on_with_the_numbers_of_the_shared_one():
+    recording = Recording(CONFIGS)
+    recording.extend(5)
+    recording.extend(BASE.epochs)
+    behind = Playback(recording)
+    behind.index = 1
+    with pytest.raises(ValueError, match="detached"):
+        behind.step(1)
+    private = detached(behind, None)
+    assert private.recording is not recording and private.epochs == [5, 5]
+    private.step(1)
+    fresh = Lockstep(list(CONFIGS))
+    fresh.step(6)
+    assert_same_runs(private.runs(), fresh.runs())
+
+
+def test_a_comparison_on_given_data_is_never_shared():
+    store = RecordingStore(cap_bytes=10**9)
+    data = make_dataset("moons", 150, 0.2, 0)
+    first, second = store.playback(CONFIGS, data), store.playback(CONFIGS, data)
+    assert first.recording is not second.recording and len(store) == 0
+
+
+def test_the_store_evicts_the_least_recently_used_to_keep_its_cap():
+    one = Recording([BASE])
+    one.extend(BASE.epochs)
+    cap = int(2.5 * one.nbytes)
+    store = RecordingStore(cap_bytes=cap)
+    for seed in range(6):
+        playback = store.playback([BASE.replace(seed=seed)])
+        play_to_end(playback)
+        assert store.nbytes <= cap
+    assert len(store) == 2
+    newest = store.playback([BASE.replace(seed=5)])
+    assert newest.recording.done  # still there: the most recent ones are kept

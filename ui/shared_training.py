@@ -1,0 +1,257 @@
+"""One training per comparison, however many visitors watch it.
+
+The engine is deterministic: two visitors who train the same configs on the same data get the
+same numbers. So a comparison is trained once, as a `Recording` — a Lockstep advanced chunk by
+chunk, with a `Frame` (every run's state) kept after each chunk — and every visitor watches it
+through a `Playback` of their own: a clock that moves while they play and shows the last frame
+recorded by then. The first visitor's ticks train new chunks; a later visitor replays the frames
+at the pace they were recorded, and once caught up shares the training of the next chunks with
+the others (whoever ticks first trains it, under the recording's lock).
+
+`RecordingStore` keeps the recordings that can be shared — data described by the configs
+alone, never an uploaded table — under a cap in bytes, evicting the least recently used.
+Nothing here imports Streamlit: the live loop (`ui.live`) holds a Playback per comparison.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from regcore import Config, Dataset, Lockstep, Run
+
+TICK_SECONDS = 0.25      # compute per chunk while training
+MAX_CHUNK = 500          # epochs per chunk at most
+MAX_CLOCK_STEP = 0.5     # seconds a replay moves per tick at most (a stalled tick skips nothing)
+
+
+@dataclass(frozen=True)
+class RunState:
+    """One run as it stood after a chunk: enough to rebuild its Run from the full records."""
+
+    epoch: int
+    status: str
+    message: str
+    best_epoch: int | None
+    model: object            # a copy: the trainer's model moves on
+    best_state: dict
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Every run after one chunk; `seconds`: compute spent on the recording up to here (the
+    replay clock's time at which this frame is shown)."""
+
+    runs: tuple[RunState, ...]
+    seconds: float
+
+    @property
+    def nbytes(self) -> int:
+        return sum(state.model.flat.nbytes for state in self.runs)
+
+
+class Recording:
+    """A comparison trained once: `frames[i]` after the i-th chunk (frames[0]: before any).
+    `extend` trains the next chunk; only one thread trains at a time."""
+
+    def __init__(self, configs: Sequence[Config], data: Dataset | None = None,
+                 on_extend: Callable[[], None] | None = None):
+        self.configs = tuple(configs)
+        self.lockstep = Lockstep(list(configs), data)
+        self.lock = threading.Lock()
+        self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
+        self.chunk = 1
+        self.latest: list[Run] = self.lockstep.runs()
+        self.frames: list[Frame] = []
+        self._frame_bytes = 0
+        self._record_frame(0.0)
+
+    @property
+    def done(self) -> bool:
+        return self.lockstep.done
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held, roughly: the model copies of every frame and the records (8 bytes a
+        number)."""
+        records = sum(run.history.size + run.layer_stats.size for run in self.latest)
+        return self._frame_bytes + 8 * records
+
+    def extend(self, epochs: int | None = None, wait: bool = False) -> bool:
+        """Train one chunk — `epochs` epochs, or as many as fit TICK_SECONDS — and record its
+        frame. If another thread is training this recording, returns False at once (or, with
+        `wait`, trains after it)."""
+        if not self.lock.acquire(blocking=wait):
+            return False
+        try:
+            if not self.done:
+                self._train(epochs)
+        finally:
+            self.lock.release()
+        if self.on_extend is not None:
+            self.on_extend()
+        return True
+
+    def _train(self, epochs: int | None) -> None:
+        asked = epochs or self.chunk
+        started = time.perf_counter()
+        self.lockstep.step(asked)
+        spent = time.perf_counter() - started
+        if epochs is None:
+            self.chunk = next_chunk(asked, spent)
+        self.latest = self.lockstep.runs()
+        self._record_frame(self.frames[-1].seconds + spent)
+
+    def _record_frame(self, seconds: float) -> None:
+        states = tuple(RunState(trainer.epoch, trainer.status, trainer.message,
+                                trainer.best_epoch, run.model.copy(), run.best_state)
+                       for trainer, run in zip(self.lockstep.trainers, self.latest))
+        frame = Frame(states, seconds)
+        self._frame_bytes += frame.nbytes
+        self.frames.append(frame)
+
+    def runs_at(self, index: int) -> list[Run]:
+        """The runs as they stood at frame `index`."""
+        return [_run_as_of(run, state) for run, state in zip(self.latest, self.frames[index].runs)]
+
+
+def _run_as_of(run: Run, state: RunState) -> Run:
+    """`run` cut back to `state.epoch`: its records up to there, the state's model."""
+    epoch = state.epoch
+    return Run(config=run.config, history=run.history.iloc[:epoch], status=state.status,
+               message=state.message, best_epoch=state.best_epoch, stopped_epoch=epoch,
+               model=state.model, best_state=state.best_state,
+               layer_stats=run.layer_stats[run.layer_stats["epoch"] <= epoch],
+               histograms={e: h for e, h in run.histograms.items() if e <= epoch},
+               bin_edges=run.bin_edges, data=run.data)
+
+
+def next_chunk(epochs: int, seconds: float, target: float = TICK_SECONDS) -> int:
+    """Epochs for the next chunk so it takes about `target` seconds, given that `epochs` took
+    `seconds`; grows at most 4× per chunk so one fast chunk does not cause a long freeze."""
+    if seconds <= 0:
+        return min(epochs * 4, MAX_CHUNK)
+    wanted = round(epochs * target / seconds)
+    return max(1, min(wanted, epochs * 4, MAX_CHUNK))
+
+
+class Playback:
+    """One visitor's view of a Recording: frame `index`, shown while the visitor's replay
+    clock (`seconds`, moved by `advance` while playing) has reached its time."""
+
+    def __init__(self, recording: Recording):
+        self.recording = recording
+        self.index = 0
+        self.seconds = 0.0
+        self._last_tick: float | None = None
+
+    @property
+    def frame(self) -> Frame:
+        return self.recording.frames[self.index]
+
+    @property
+    def at_frontier(self) -> bool:
+        return self.index == len(self.recording.frames) - 1
+
+    @property
+    def done(self) -> bool:
+        return self.at_frontier and self.recording.done
+
+    @property
+    def epochs(self) -> list[int]:
+        return [state.epoch for state in self.frame.runs]
+
+    def runs(self) -> list[Run]:
+        return self.recording.runs_at(self.index)
+
+    def advance(self, now: float | None = None) -> None:
+        """One tick of play: move the clock by the time since the last tick, show the last
+        frame recorded by then, and at the frontier train the next chunk (unless another
+        viewer is training it right now)."""
+        now = time.monotonic() if now is None else now
+        if self._last_tick is not None:
+            self.seconds += min(now - self._last_tick, MAX_CLOCK_STEP)
+        self._last_tick = now
+        frames = self.recording.frames
+        while self.index + 1 < len(frames) and frames[self.index + 1].seconds <= self.seconds:
+            self.index += 1
+        if self.at_frontier and not self.recording.done and self.recording.extend():
+            self._jump_to_frontier()
+
+    def pause(self) -> None:
+        """Stop the clock: the next `advance` starts counting afresh."""
+        self._last_tick = None
+
+    def step(self, epochs: int) -> None:
+        """Train `epochs` more epochs of every unfinished run and show them. Only at the
+        frontier: behind it, frames hold whole chunks — step a `detached` copy instead."""
+        if not self.at_frontier:
+            raise ValueError("step a detached playback: this one is behind its recording")
+        self.recording.extend(epochs, wait=True)
+        self._jump_to_frontier()
+
+    def _jump_to_frontier(self) -> None:
+        self.index = len(self.recording.frames) - 1
+        self.seconds = max(self.seconds, self.frame.seconds)
+
+
+def detached(playback: Playback, data: Dataset | None) -> Playback:
+    """A private Playback at the same epochs as `playback`, trained afresh (the engine is
+    deterministic: the same numbers), for a visitor who steps epoch by epoch behind the
+    frontier of a shared recording."""
+    recording = Recording(playback.recording.configs, data)
+    done_epochs = max(playback.epochs, default=0)
+    if done_epochs:
+        recording.extend(done_epochs)
+    private = Playback(recording)
+    private._jump_to_frontier()
+    return private
+
+
+class RecordingStore:
+    """Shared recordings by configs, at most `cap_bytes` of them, least recently
+    used evicted first. A visitor who is evicted keeps watching: only new visitors miss it."""
+
+    def __init__(self, cap_bytes: int):
+        self.cap_bytes = cap_bytes
+        self._recordings: OrderedDict[tuple, Recording] = OrderedDict()
+        self._lock = threading.Lock()
+        self.trainings_started = 0   # recordings created: one per distinct comparison
+
+    def playback(self, configs: Sequence[Config], data: Dataset | None = None) -> Playback:
+        """A Playback of the recording of `configs`: shared when the configs describe their
+        data (data None); on given data (a visitor's upload) private to the caller."""
+        if data is not None:
+            return Playback(Recording(configs, data))
+        key = tuple(configs)
+        with self._lock:
+            recording = self._recordings.get(key)
+            if recording is None:
+                recording = Recording(configs, on_extend=self._fit_cap)
+                self.trainings_started += 1
+                self._recordings[key] = recording
+            self._recordings.move_to_end(key)
+            self._evict(keep=key)
+        return Playback(recording)
+
+    def _fit_cap(self) -> None:
+        with self._lock:
+            self._evict(keep=next(reversed(self._recordings), None))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(recording.nbytes for recording in list(self._recordings.values()))
+
+    def __len__(self) -> int:
+        return len(self._recordings)
+
+    def _evict(self, keep: tuple) -> None:
+        """Drop least recently used recordings until the rest fit the cap (never `keep`)."""
+        total = self.nbytes
+        for key in list(self._recordings):
+            if total <= self.cap_bytes:
+                return
+            if key != keep:
+                total -= self._recordings.pop(key).nbytes
