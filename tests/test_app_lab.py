@@ -1,4 +1,5 @@
-"""The comparison lab (app.py) driven through Streamlit's AppTest.
+"""The comparison lab (app_pages/0_Comparison_lab.py, the default page of app.py) driven
+through Streamlit's AppTest.
 
 How training is driven here: AppTest does not tick `st.fragment(run_every=...)` on its own, but
 every `at.run()` is a full run of the page, and a full run executes the live fragment once; while
