@@ -2,7 +2,7 @@
 side on the same split from the same initial weights."""
 import streamlit as st
 
-from ui import keys, lab_controls, lab_settings, lab_view
+from ui import keys, lab_controls, lab_settings, lab_view, upload
 from ui.live import live_comparison, pause, session_for
 from ui.presets import DESCRIPTIONS, matching_preset
 from ui.theme import RUN_NAMES
@@ -17,7 +17,7 @@ if problems := lab_settings.link_problems(configs):
     st.warning("Some settings of the link could not be used; their defaults apply:\n"
                + "\n".join(f"- {problem}" for problem in problems))
 
-results = lab_controls.run_tabs(configs, data_fields, st.session_state[keys.PRESENTER])
+results = lab_controls.run_tabs(configs, data_fields, lab_settings.presenter())
 names = list(RUN_NAMES[:len(results)])
 invalid = [f"Run {n}: {r}" for n, r in zip(names, results) if isinstance(r, str)]
 if not invalid:
@@ -33,5 +33,5 @@ shown = live_comparison(keys.LIVE_KEY, configs, data, lab_view.draw, names=names
 if shown is None:
     lab_view.placeholder()
 with st.expander("Share and keep", expanded=True, icon=":material/share:"):
-    lab_view.share_and_keep(configs, names, shown, st.session_state.get(keys.CSV_DATA),
+    lab_view.share_and_keep(configs, names, shown, upload.current(),
                             training=session_for(keys.LIVE_KEY).playing)

@@ -23,8 +23,8 @@ def sidebar(configs) -> tuple[dict, object]:
                      help="A ready comparison; choosing one replaces the runs.")
         st.caption(DESCRIPTIONS[st.session_state[keys.PRESET]])
         st.subheader("Data", divider="gray", anchor=False)
-        presenter = st.session_state[keys.PRESENTER]
-        if keys.CSV_DATA in st.session_state:
+        presenter = lab_settings.presenter()
+        if upload.current() is not None:
             return _csv_data_controls(configs[0], presenter)
         fields = controls.data_controls(configs[0], presenter)
         _upload_controls()
@@ -32,7 +32,7 @@ def sidebar(configs) -> tuple[dict, object]:
 
 
 def _csv_data_controls(base, presenter) -> tuple[dict, object]:
-    info = st.session_state[keys.CSV_DATA]
+    info = upload.current()
     st.markdown(f"Training on **{info['name']}**")
     controls.seed(keys.CSV_TARGET, upload.csv_split(st.session_state)[0])
     info["target"] = st.selectbox("Target column", info["columns"], key=keys.CSV_TARGET,

@@ -70,6 +70,11 @@ def load_settings() -> tuple[Config, ...]:
     return lab_configs(st.session_state)
 
 
+def presenter() -> bool:
+    """Whether presenter mode is on (load_settings has read it from the link or the session)."""
+    return st.session_state[PRESENTER]
+
+
 def link_problems(configs: Sequence[Config]) -> list[str]:
     """The ignored parameters of the link that set `configs` (none once they were changed)."""
     problems, loaded = st.session_state.get(LAB_QUERY_WARNINGS, ((), None))

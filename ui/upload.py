@@ -35,6 +35,11 @@ def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -
     return None
 
 
+def current() -> dict | None:
+    """The session's upload ({"name", "content", "digest", "columns", "target", ...}), if any."""
+    return st.session_state.get(CSV_DATA)
+
+
 def take_upload(uploader_key: str) -> None:
     """Callback of a CSV uploader (the lab's or a lesson's): make the file this session's own
     data if it parses — the lab's runs train on it, the lessons offer it."""
