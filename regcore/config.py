@@ -21,6 +21,7 @@ from .penalties import PENALTIES
 
 NORMS = ("none", "batch", "layer")
 MONITORS = ("val_loss", "val_acc")
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ _CHECKS = (
     _integer("n_features", 2, LIMITS.max_csv_columns),
     _integer("n_informative", 1, LIMITS.max_csv_columns),
     _informative_within_features,
-    _integer("seed", 0, 2**32 - 1),
+    _integer("seed", 0, MAX_SEED),
     _choice("activation", tuple(ACTIVATIONS)),
     _choice("init", INITS),
     _choice("norm", NORMS),

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .config import MONITORS, NORMS
+from .config import MAX_SEED, MONITORS, NORMS
 from .datasets import DATASETS, MIN_SAMPLES
 from .layers import ACTIVATIONS
 from .limits import LIMITS
@@ -24,7 +24,6 @@ from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
 
 LINEAR = "linear"        # the text of a model with no hidden layer
-MAX_SEED = 2**32 - 1
 KINDS = ("choice", "slider", "log", "number", "widths", "switch", "checkbox", "none")
 
 
@@ -69,7 +68,7 @@ class Setting:
             return f"{value:g}"
         return str(value)
 
-    def marks_between(self) -> list[float]:
+    def log_values(self) -> list[float]:
         """The values a log-kind widget offers: `marks` × 10^k from low to high (and 0)."""
         return ([0.0] if self.with_zero else []) + log_marks(self.low, self.high, self.marks)
 

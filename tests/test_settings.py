@@ -48,7 +48,7 @@ def test_dropout_is_offered_from_0_to_0_9_everywhere():
 def test_log_marks_are_round_numbers_within_the_range():
     assert log_marks(0.01, 0.1) == [0.01, 0.02, 0.05, 0.1]
     assert log_marks(1e-5, 1e-4, (1, 2, 3, 5)) == [1e-5, 2e-5, 3e-5, 5e-5, 1e-4]
-    assert SETTINGS["penalty_strength"].marks_between()[:2] == [0.0, 1e-6]
+    assert SETTINGS["penalty_strength"].log_values()[:2] == [0.0, 1e-6]
 
 
 def test_widths_read_back_from_their_text():

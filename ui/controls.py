@@ -43,7 +43,7 @@ def setting_widget(field: str, key: str, disabled: bool = False):
         return st.selectbox(setting.title, list(setting.choices), format_func=setting.choices.get,
                             **common)
     if setting.kind == "log":
-        options = sorted(set(setting.marks_between()) | {float(value)})
+        options = sorted(set(setting.log_values()) | {float(value)})
         return st.select_slider(setting.title, options, format_func=lambda v: f"{v:g}", **common)
     if setting.kind == "slider":
         return st.slider(setting.title, min(setting.low, value), max(setting.high, value),
