@@ -2,8 +2,8 @@
 
     streamlit run app.py
 
-This file is the navigation only: the comparison lab (the home page), the lessons and the sweep
-are pages in app_pages/, each reading top to bottom.
+This file is the navigation only: the comparison lab (the home page), the lessons, the sweep
+and the workshop room are pages in app_pages/, each reading top to bottom.
 """
 import streamlit as st
 from threadpoolctl import threadpool_limits
@@ -27,4 +27,6 @@ st.navigation({
                 icon=":material/straighten:"),
     ],
     "Sweeps": [st.Page("app_pages/7_Sweep.py", title="Sweep", icon=":material/tune:")],
+    "Workshop": [st.Page("app_pages/8_Room.py", title="Workshop room",
+                         icon=":material/groups:")],
 }).run()

@@ -1,10 +1,13 @@
-"""Training throughput: regcore vs scikit-learn's MLPClassifier on the same work.
+"""Training throughput: regcore vs scikit-learn's MLPClassifier on the same work, and
+several runs side by side (stacked in one group) vs one run.
 
 Work: moons, 1,000 samples, 30% validation, MLP 2-64-64-2, batch 32, Adam lr 1e-3,
 200 epochs; after every epoch both evaluate loss and accuracy on the training and the
 validation split (scikit-learn: one partial_fit per epoch, then predict_proba on both
-splits). Prints epochs per second and ratios; scikit-learn's plain fit() without per-epoch
-evaluation is printed for reference.
+splits). Prints epochs per second and ratios to scikit-learn's per-epoch loop and to its
+plain fit() (which evaluates nothing per epoch). Then the wall time of 4 runs side by side
+(`train_side_by_side`: plain, L2, dropout, L1 — one group; and with BatchNorm in one run —
+two groups) as a multiple of the time of one plain run. BLAS runs on one thread throughout.
 
     python -m benchmarks.engine_speed [--epochs 200] [--repeats 3]    (from the repository root)
 """
@@ -18,6 +21,7 @@ import warnings
 import numpy as np
 from sklearn.metrics import log_loss
 from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
 
 import regcore
 
@@ -63,25 +67,58 @@ def best_of(repeats: int, measure, *args, **kwargs) -> float:
     return max(measure(*args, **kwargs) for _ in range(repeats))
 
 
+SIDE_BY_SIDE = {
+    "one group": [{}, dict(penalty="l2", penalty_strength=1e-3), dict(dropout=0.2),
+                  dict(penalty="l1", penalty_strength=1e-4)],
+    "BatchNorm in one run": [{}, dict(penalty="l2", penalty_strength=1e-3), dict(dropout=0.2),
+                             dict(norm="batch")],
+}
+
+
+def seconds_side_by_side(epochs: int, changes: list[dict]) -> float:
+    """Wall time to train the configs WORK changed by each of `changes`, side by side."""
+    data = regcore.make_dataset("moons", 1000, 0.2, 0, val_fraction=0.3)
+    configs = [regcore.Config(**{**WORK, "epochs": epochs, **change}) for change in changes]
+    started = time.perf_counter()
+    regcore.train_side_by_side(configs, data)
+    return time.perf_counter() - started
+
+
+def side_by_side_ratios(epochs: int, repeats: int) -> dict[str, float]:
+    """Fastest time of each side-by-side set over the fastest time of one plain run, the
+    kinds alternating so that a slow spell of the machine falls on all of them."""
+    times: dict[str, list[float]] = {"one run": []}
+    for _ in range(repeats):
+        times["one run"].append(seconds_side_by_side(epochs, [{}]))
+        for name, changes in SIDE_BY_SIDE.items():
+            times.setdefault(name, []).append(seconds_side_by_side(epochs, changes))
+    one = min(times.pop("one run"))
+    return {name: min(values) / one for name, values in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
-    sklearn = best_of(args.repeats, sklearn_epochs_per_second, args.epochs)
-    sklearn_fit = best_of(args.repeats, sklearn_fit_epochs_per_second, args.epochs)
-    plain = best_of(args.repeats, regcore_epochs_per_second, args.epochs)
-    regularized = best_of(args.repeats, regcore_epochs_per_second, args.epochs,
-                          norm="batch", dropout=0.2, optimizer="adamw", weight_decay=1e-2)
+    with threadpool_limits(limits=1, user_api="blas"):
+        sklearn = best_of(args.repeats, sklearn_epochs_per_second, args.epochs)
+        sklearn_fit = best_of(args.repeats, sklearn_fit_epochs_per_second, args.epochs)
+        plain = best_of(args.repeats, regcore_epochs_per_second, args.epochs)
+        regularized = best_of(args.repeats, regcore_epochs_per_second, args.epochs,
+                              norm="batch", dropout=0.2, optimizer="adamw", weight_decay=1e-2)
+        ratios = side_by_side_ratios(args.epochs, args.repeats)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
           f"numpy {np.__version__}")
-    print(f"{'':42s}{'epochs/s':>10s}{'vs sklearn':>12s}")
+    print(f"{'':42s}{'epochs/s':>10s}{'vs sklearn':>12s}{'vs its fit()':>14s}")
     for name, speed in (("scikit-learn MLPClassifier (adam)", sklearn),
                         ("  reference: its fit(), no per-epoch eval", sklearn_fit),
                         ("regcore plain (adam)", plain),
                         ("regcore BatchNorm + dropout 0.2 + AdamW", regularized)):
-        print(f"{name:42s}{speed:10.1f}{speed / sklearn:11.2f}×")
+        print(f"{name:42s}{speed:10.1f}{speed / sklearn:11.2f}×{speed / sklearn_fit:13.2f}×")
+    for name, ratio in ratios.items():
+        print(f"4 runs side by side ({name}): {ratio:.2f}× the time of one run")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""Sweep throughput: the same 36 runs on one local worker and on two.
+"""Sweep throughput: a 36-run grid trained one config at a time, as one sweep in this
+process, and as one sweep on two local workers.
 
-Work: moons, 1,000 samples, MLP 2-64-64-2, Adam, 100 epochs, L2 penalty strength (6 values)
-× dropout (2 values) × 3 seeds = 36 runs. One worker trains in this process; two workers are
-processes from a fork server, started once per Python process: the first two-worker sweep
-("cold") pays for that start, later ones ("warm", as in a running app) do not.
-After the cold sweep, one-worker and warm sweeps alternate `--repeats` times, so that a slow
-spell of the machine falls on both kinds; each kind reports its fastest and its median sweep.
-Also printed: the mean training time of one run in each setting (equal times mean the two
-workers did not slow each other down; other busy processes on the machine lengthen them) and
-whether the numbers agree.
+Work: moons, 1,000 samples, MLP 2-64-64-2, batch 32, Adam lr 1e-3, `--epochs` epochs, both
+splits evaluated after every epoch; dropout rate (3 values) × L2 strength (4 values) × 3
+seeds = 36 runs. "One by one" calls regcore.train on each config in turn (no stacking);
+"in process" is sweep(workers=1), which trains compatible runs as stacked groups; "2
+workers" is sweep(workers=2), one chunk of compatible runs per worker process from a fork
+server started once per Python process: the first two-worker sweep ("cold") pays for that
+start, later ones ("warm", as in a running app) do not. The three kinds alternate
+`--repeats` times so that a slow spell of the machine falls on all; each reports its
+fastest and median wall time and its speed-up over one by one. BLAS runs on one thread.
+Also printed: whether all sweeps give the same numbers as one by one.
 
     python -m benchmarks.sweep_speed [--epochs 100] [--workers 2] [--repeats 3]
     (from the repository root)
@@ -21,59 +23,69 @@ import platform
 import statistics
 import time
 
-from regcore import Config
-from regcore.sweep import available_cores, sweep
+import pandas as pd
+from threadpoolctl import threadpool_limits
 
-BASE = Config(dataset="moons", n_samples=1000, noise=0.2, hidden=(64, 64), optimizer="adam",
-              lr=1e-3, penalty="l2")
-GRID = {"penalty_strength": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0], "dropout": [0.0, 0.3]}
+from regcore import Config, summarize, train
+from regcore.sweep import available_cores, plan_sweep, sweep
+
+BASE = Config(dataset="moons", n_samples=1000, noise=0.2, hidden=(64, 64), batch_size=32,
+              optimizer="adam", lr=1e-3, penalty="l2")
+GRID = {"dropout": [0.0, 0.1, 0.3], "penalty_strength": [1e-5, 1e-4, 1e-3, 1e-2]}
 SEEDS = 3
+NUMBERS = ["best_val_loss", "final_val_loss", "final_train_loss", "final_val_acc",
+           "weight_norm", "sparsity"]
 
 
-def timed_sweep(epochs: int, workers: int):
-    """(wall seconds, results) of one sweep."""
+def one_by_one(epochs: int) -> tuple[float, pd.DataFrame]:
+    """(wall seconds, numbers) of training every config of the grid by itself, in order."""
+    plan = plan_sweep(BASE.replace(epochs=epochs), GRID, SEEDS)
+    started = time.perf_counter()
+    rows = [summarize(train(config)) for _, _, _, config in plan.runs()]
+    return time.perf_counter() - started, pd.DataFrame(rows)[NUMBERS]
+
+
+def as_sweep(epochs: int, workers: int) -> tuple[float, pd.DataFrame]:
+    """(wall seconds, numbers) of one sweep of the grid."""
     started = time.perf_counter()
     results = sweep(BASE.replace(epochs=epochs), GRID, SEEDS, workers=workers)
-    return time.perf_counter() - started, results
+    return time.perf_counter() - started, results[NUMBERS].reset_index(drop=True)
 
 
-def report(label: str, sweeps: list, serial: list | None = None) -> str:
-    """One line: the fastest and the median wall time, their speed-ups over the one-worker
-    sweeps `serial` (if given), and the mean training time of one run."""
-    walls = [wall for wall, _ in sweeps]
+def report(label: str, walls: list[float], reference: list[float] | None) -> str:
     fastest, median = min(walls), statistics.median(walls)
     speed_up = ""
-    if serial:
-        one = [wall for wall, _ in serial]
-        speed_up = f"{min(one) / fastest:.2f}×  {statistics.median(one) / median:.2f}×"
-    training = statistics.mean(results["time"].mean() for _, results in sweeps)
-    return f"{label:18} {fastest:6.1f} s {median:6.1f} s   {speed_up:14} {training:6.2f} s"
+    if reference:
+        speed_up = f"{min(reference) / fastest:5.2f}×  {statistics.median(reference) / median:5.2f}×"
+    return f"{label:22} {fastest:6.1f} s {median:6.1f} s   {speed_up}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2, help="workers of the parallel sweeps")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="one-worker and warm sweeps, alternating (default 3 of each)")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    runs = 6 * 2 * SEEDS
+    runs = len(GRID["dropout"]) * len(GRID["penalty_strength"]) * SEEDS
     print(f"{runs} runs of {args.epochs} epochs; {platform.processor() or platform.machine()}, "
           f"{available_cores()} cores, load average {os.getloadavg()[0]:.1f}")
-    cold = [timed_sweep(args.epochs, args.workers)]
-    serial, warm = [], []
-    for _ in range(args.repeats):
-        serial.append(timed_sweep(args.epochs, 1))
-        warm.append(timed_sweep(args.epochs, args.workers))
-    reference = serial[0][1].drop(columns="time")
-    same = all(results.drop(columns="time").equals(reference)
-               for _, results in cold + serial + warm)
-    print(f"{'':18} {'fastest':>8} {'median':>8}   {'speed-up':14} training per run")
-    print(report("1 worker", serial))
-    print(report(f"{args.workers} workers (cold)", cold, serial))
-    print(report(f"{args.workers} workers (warm)", warm, serial))
-    print(f"identical numbers on 1 and {args.workers} workers: {same}")
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes slow both timings)")
+    with threadpool_limits(limits=1, user_api="blas"):
+        cold = as_sweep(args.epochs, args.workers)
+        single, in_process, warm = [], [], []
+        for _ in range(args.repeats):
+            single.append(one_by_one(args.epochs))
+            in_process.append(as_sweep(args.epochs, 1))
+            warm.append(as_sweep(args.epochs, args.workers))
+    reference = single[0][1]
+    same = all(numbers.equals(reference) for _, numbers in [cold, *single, *in_process, *warm])
+    walls = [wall for wall, _ in single]
+    print(f"{'':22} {'fastest':>8} {'median':>8}   speed-up over one by one (fastest, median)")
+    print(report("one by one", walls, None))
+    print(report("in process (stacked)", [wall for wall, _ in in_process], walls))
+    print(report(f"{args.workers} workers (cold)", [cold[0]], walls))
+    print(report(f"{args.workers} workers (warm)", [wall for wall, _ in warm], walls))
+    print(f"identical numbers one by one, in process and on {args.workers} workers: {same}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes slow all timings)")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from .optimizers import SGD, Adam, AdamW
 from .penalties import Penalty, make_penalty
 from .run import Run
 from .summary import summarize, summary_table
-from .sweep import sweep
+from .sweep.job import sweep  # the attribute regcore.sweep is this function: see regcore/sweep/__init__.py
 from .training import Trainer, train, train_iter
 
 __all__ = [

@@ -1,12 +1,14 @@
 """Side by side: several configs trained on one split, from the same initial weights
 where their architectures match, stepped in lockstep so a comparison shows the
-regularizer and nothing else."""
+regularizer and nothing else. Runs of one structure train as one stacked group
+(`regcore.group`): a comparison with BatchNorm in one of four runs is two groups."""
 from __future__ import annotations
 
 from .config import DATA_FIELDS, Config
 from .datasets import Dataset
+from .group import form_groups
 from .run import Run
-from .training import Trainer, dataset_for
+from .training import Trainer, dataset_for, one_blas_thread
 
 
 def architecture(config: Config) -> tuple:
@@ -15,7 +17,8 @@ def architecture(config: Config) -> tuple:
 
 
 class Lockstep:
-    """trainers[i] trains configs[i]; `step(n)` advances every unfinished run by n epochs."""
+    """trainers[i] trains configs[i]; `step(n)` advances every unfinished run by n epochs.
+    groups: the stacked groups the runs train in (formed at the first step)."""
 
     def __init__(self, configs: list[Config], data: Dataset | None = None):
         if not configs:
@@ -24,20 +27,24 @@ class Lockstep:
         self.data = dataset_for(configs[0]) if data is None else data
         self.trainers = [Trainer(config, self.data) for config in configs]
         _share_initial_weights(self.trainers)
+        self.groups = None
 
     @property
     def done(self) -> bool:
         return all(trainer.done for trainer in self.trainers)
 
     def step(self, epochs: int = 1) -> list[list[dict]]:
-        """Advance each unfinished run by up to `epochs` epochs, one epoch of each in turn;
-        returns the new records per run."""
-        new: list[list[dict]] = [[] for _ in self.trainers]
-        for _ in range(epochs):
-            for i, trainer in enumerate(self.trainers):
-                if not trainer.done:
-                    new[i].append(trainer.step_epoch())
-        return new
+        """Advance each unfinished run by up to `epochs` epochs, one epoch of every group in
+        turn; returns the new records per run."""
+        if self.groups is None:
+            self.groups = form_groups(self.trainers)
+        seen = [len(trainer.records) for trainer in self.trainers]
+        with one_blas_thread():
+            for _ in range(epochs):
+                for group in self.groups:
+                    if not group.done:
+                        group.step_epoch()
+        return [trainer.records[count:] for trainer, count in zip(self.trainers, seen)]
 
     def runs(self) -> list[Run]:
         return [trainer.run() for trainer in self.trainers]

@@ -1,11 +1,18 @@
 """Layers: each a `forward(x, train) -> out` / `backward(dout) -> dx` pair.
 
-Shapes: `x` and `out` are (N, features). `params` and `grads` are dicts with the same
-keys; `backward` writes into `grads` in place, so the arrays may be views into one flat
-buffer (see `regcore.model`). Running statistics are buffers, never params.
+Shapes: `x` and `out` are (N, features) for one network. `params` and `grads` are dicts
+with the same keys; `backward` writes into `grads` in place, so the arrays may be views into
+one flat buffer (see `regcore.model`). Running statistics are `buffers`, never params.
 Definitions follow PyTorch's, so what is learned here carries over.
+
+Stacked runs: built with `runs=R`, a layer holds R networks' parameters with a leading run
+axis (W (R, n_in, n_out), b (R, n_out), γ (R, n)) and takes x (R, N, features), or a shared
+x (N, features) for the first layer in evaluation. Samples are always axis −2 and features
+axis −1, so one definition serves both; nothing is summed across runs.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,9 +24,10 @@ class Layer:
 
     params: dict[str, np.ndarray]
     grads: dict[str, np.ndarray]
+    buffers: dict[str, np.ndarray]
 
     def __init__(self):
-        self.params, self.grads = {}, {}
+        self.params, self.grads, self.buffers = {}, {}, {}
 
     def forward(self, x: np.ndarray, train: bool) -> np.ndarray:
         raise NotImplementedError
@@ -27,39 +35,59 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def backward_params(self, dout: np.ndarray) -> None:
+        """The parameters' gradients only, for a first layer whose dx nobody uses."""
+        self.backward(dout)
+
 
 def _with_grads(params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: np.zeros_like(value) for name, value in params.items()}
+
+
+def _lead(runs: int | None) -> tuple[int, ...]:
+    """The leading run axis of stacked parameters: (R,) or () for one network."""
+    return () if runs is None else (runs,)
+
+
+def _per_feature(v: np.ndarray) -> np.ndarray:
+    """A (…, n) parameter as (…, 1, n), to broadcast over the samples of (…, N, n)."""
+    return v[..., None, :]
 
 
 class Linear(Layer):
     """out = x @ W + b, with W (n_in, n_out) and b (n_out,).
 
     Init: "he" draws W ~ N(0, 2/n_in) (for ReLU); "xavier" draws W ~ N(0, 2/(n_in + n_out)).
+    Stacked (runs=R): W starts at zero, to be filled with each run's own initial weights.
     Gradients: dW = xᵀ·dout, db = Σ_rows dout, dx = dout·Wᵀ.
     """
 
-    def __init__(self, n_in: int, n_out: int, *, rng: np.random.Generator, init: str = "he",
-                 dtype=np.float32):
+    def __init__(self, n_in: int, n_out: int, *, rng: np.random.Generator | None = None,
+                 init: str = "he", dtype=np.float32, runs: int | None = None):
         super().__init__()
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         self.init_std = init_std(n_in, n_out, init)
-        W = rng.normal(0.0, self.init_std, size=(n_in, n_out)).astype(dtype)
-        self.params = {"W": W, "b": np.zeros(n_out, dtype=dtype)}
+        shape = _lead(runs) + (n_in, n_out)
+        W = (np.zeros(shape, dtype) if runs is not None
+             else rng.normal(0.0, self.init_std, size=shape).astype(dtype))
+        self.params = {"W": W, "b": np.zeros(_lead(runs) + (n_out,), dtype=dtype)}
         self.grads = _with_grads(self.params)
         self._x = None
 
     def forward(self, x, train):
         self._x = x
         out = x @ self.params["W"]
-        out += self.params["b"]
+        out += _per_feature(self.params["b"])
         return out
 
     def backward(self, dout):
-        np.matmul(self._x.T, dout, out=self.grads["W"])
-        np.sum(dout, axis=0, out=self.grads["b"])
-        return dout @ self.params["W"].T
+        self.backward_params(dout)
+        return dout @ np.swapaxes(self.params["W"], -1, -2)
+
+    def backward_params(self, dout):
+        np.matmul(np.swapaxes(self._x, -1, -2), dout, out=self.grads["W"])
+        np.sum(dout, axis=-2, out=self.grads["b"])
 
 
 def init_std(n_in: int, n_out: int, init: str) -> float:
@@ -71,7 +99,7 @@ class ReLU(Layer):
     """out = max(x, 0); dx = dout · [x > 0]."""
 
     def forward(self, x, train):
-        self._mask = x > 0
+        self._mask = x > 0 if train else None
         return np.maximum(x, 0)
 
     def backward(self, dout):
@@ -108,30 +136,64 @@ class Dropout(Layer):
     """Inverted dropout: each unit's output is zeroed with probability p during training,
     survivors are scaled by 1/(1 − p), so E[out] = x; in evaluation it is the identity.
     A fresh mask is drawn from `rng` at every training forward pass.
+
+    Stacked: `p` is a sequence of R rates and `rng` of R generators; run r's mask comes from
+    rngs[r] alone, and a run with p = 0 draws nothing and keeps a mask of ones (x·1 = x exactly).
     """
 
-    def __init__(self, p: float, *, rng: np.random.Generator):
+    def __init__(self, p: float | Sequence[float], *,
+                 rng: np.random.Generator | Sequence[np.random.Generator]):
         super().__init__()
-        if not 0 <= p < 1:
-            raise ValueError(f"dropout p must be in [0, 1), got {p}")
+        for rate in np.atleast_1d(p):
+            if not 0 <= rate < 1:
+                raise ValueError(f"dropout p must be in [0, 1), got {rate}")
         self.p, self.rng = p, rng
-        self._scaled_mask = None
+        self.stacked = isinstance(p, Sequence)
+        self.active = any(p) if self.stacked else p > 0
+        self._scaled_mask = self._columns = None
 
     def forward(self, x, train):
-        if not train or self.p == 0:
+        if not train or not self.active:
             self._scaled_mask = None
             return x
-        keep = self.rng.random(x.shape, dtype=x.dtype) >= self.p
-        self._scaled_mask = keep * x.dtype.type(1 / (1 - self.p))
+        self._scaled_mask = (self._stacked_mask(x) if self.stacked
+                             else _scaled_mask(self.rng, self.p, x.shape, x.dtype))
         return x * self._scaled_mask
+
+    def _stacked_mask(self, x):
+        """Each run draws its uniforms u from its own generator (none for p = 0, whose u are
+        set to 0 ≥ p: kept); then one comparison and one product for all runs."""
+        uniforms = np.empty(x.shape, x.dtype)
+        for r, (rate, rng) in enumerate(zip(self.p, self.rng)):
+            if rate:
+                rng.random(dtype=x.dtype, out=uniforms[r])
+            else:
+                uniforms[r] = 0
+        rates, scales = self._per_run(x.dtype)
+        keep = uniforms >= rates
+        return np.multiply(keep, scales, out=uniforms)
+
+    def _per_run(self, dtype):
+        """(R, 1, 1) rates p and scales 1/(1 − p) in `dtype`, made once."""
+        if self._columns is None or self._columns[0] != dtype:
+            self._columns = (dtype, np.array(self.p, dtype).reshape(-1, 1, 1),
+                             np.array([1 / (1 - rate) for rate in self.p], dtype).reshape(-1, 1, 1))
+        return self._columns[1:]
 
     def backward(self, dout):
         return dout if self._scaled_mask is None else dout * self._scaled_mask
 
 
+def _scaled_mask(rng: np.random.Generator, p: float, shape, dtype) -> np.ndarray:
+    """keep / (1 − p): each entry kept (u ≥ p, u uniform from `rng`) with probability 1 − p."""
+    keep = rng.random(shape, dtype=dtype) >= p
+    return keep * dtype.type(1 / (1 - p))
+
+
 class _Normalization(Layer):
     """Shared part of BatchNorm and LayerNorm: y = γ·x̂ + β with x̂ = (x − μ)/√(σ² + ε),
-    μ and σ² (biased) taken along `axis`. γ, β have shape (n,): one per feature.
+    μ and σ² (biased) taken along `axis`. γ, β have shape (n,): one per feature
+    ((R, n) stacked).
 
     Backward, with dx̂ = dout·γ and σ̂ = √(σ² + ε), means along the normalized axis:
     dx = (1/σ̂)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) when μ, σ² come from x itself;
@@ -140,10 +202,11 @@ class _Normalization(Layer):
 
     axis: int
 
-    def __init__(self, n: int, *, eps: float, dtype):
+    def __init__(self, n: int, *, eps: float, dtype, runs: int | None):
         super().__init__()
         self.n, self.eps = n, eps
-        self.params = {"gamma": np.ones(n, dtype=dtype), "beta": np.zeros(n, dtype=dtype)}
+        shape = _lead(runs) + (n,)
+        self.params = {"gamma": np.ones(shape, dtype=dtype), "beta": np.zeros(shape, dtype=dtype)}
         self.grads = _with_grads(self.params)
 
     def _normalize(self, x, mean, var, stats_from_x=True):
@@ -151,7 +214,7 @@ class _Normalization(Layer):
         self._stats_from_x = stats_from_x
         self._inv_std = 1 / np.sqrt(var + self.eps)
         self._xhat = (x - mean) * self._inv_std
-        return self._xhat * self.params["gamma"] + self.params["beta"]
+        return self._xhat * _per_feature(self.params["gamma"]) + _per_feature(self.params["beta"])
 
     def _batch_stats(self, x):
         mean = x.mean(axis=self.axis, keepdims=True)
@@ -160,9 +223,9 @@ class _Normalization(Layer):
 
     def backward(self, dout):
         xhat = self._xhat
-        np.sum(dout * xhat, axis=0, out=self.grads["gamma"])
-        np.sum(dout, axis=0, out=self.grads["beta"])
-        dxhat = dout * self.params["gamma"]
+        np.sum(dout * xhat, axis=-2, out=self.grads["gamma"])
+        np.sum(dout, axis=-2, out=self.grads["beta"])
+        dxhat = dout * _per_feature(self.params["gamma"])
         if not self._stats_from_x:
             return self._inv_std * dxhat
         mean_dxhat = dxhat.mean(axis=self.axis, keepdims=True)
@@ -171,48 +234,55 @@ class _Normalization(Layer):
 
 
 class BatchNorm(_Normalization):
-    """Batch normalization over the samples of a batch, per feature (axis 0).
+    """Batch normalization over the samples of a batch, per feature (axis −2).
 
     Training: batch mean and biased batch variance; running stats updated as
     running = (1 − momentum)·running + momentum·batch_stat, with the unbiased variance.
     Evaluation: running_mean and running_var replace the batch statistics.
     """
 
-    axis = 0
+    axis = -2
 
-    def __init__(self, n: int, *, momentum: float = 0.1, eps: float = 1e-5, dtype=np.float32):
-        super().__init__(n, eps=eps, dtype=dtype)
+    def __init__(self, n: int, *, momentum: float = 0.1, eps: float = 1e-5, dtype=np.float32,
+                 runs: int | None = None):
+        super().__init__(n, eps=eps, dtype=dtype, runs=runs)
         self.momentum = momentum
-        self.running_mean = np.zeros(n, dtype=dtype)
-        self.running_var = np.ones(n, dtype=dtype)
+        shape = _lead(runs) + (n,)
+        self.buffers = {"running_mean": np.zeros(shape, dtype=dtype),
+                        "running_var": np.ones(shape, dtype=dtype)}
+
+    @property
+    def running_mean(self) -> np.ndarray:
+        return self.buffers["running_mean"]
+
+    @property
+    def running_var(self) -> np.ndarray:
+        return self.buffers["running_var"]
 
     def forward(self, x, train):
         if not train:
-            return self._normalize(x, self.running_mean, self.running_var, stats_from_x=False)
-        batch = x.shape[0]
+            return self._normalize(x, _per_feature(self.running_mean),
+                                   _per_feature(self.running_var), stats_from_x=False)
+        batch = x.shape[-2]
         if batch < 2:
             raise ValueError("BatchNorm needs batches of 2 or more")
         mean, var = self._batch_stats(x)
-        m = self.momentum
-        self.running_mean *= 1 - m
-        self.running_mean += m * mean[0]
-        self.running_var *= 1 - m
-        self.running_var += (m * batch / (batch - 1)) * var[0]
+        m, running_mean, running_var = self.momentum, self.running_mean, self.running_var
+        running_mean *= 1 - m
+        running_mean += m * mean[..., 0, :]
+        running_var *= 1 - m
+        running_var += (m * batch / (batch - 1)) * var[..., 0, :]
         return self._normalize(x, mean, var)
-
-    @property
-    def buffers(self) -> dict[str, np.ndarray]:
-        return {"running_mean": self.running_mean, "running_var": self.running_var}
 
 
 class LayerNorm(_Normalization):
-    """Layer normalization: each sample normalized over its own features (axis 1), so the
+    """Layer normalization: each sample normalized over its own features (axis −1), so the
     result never mixes samples and does not depend on the batch; same in train and eval."""
 
-    axis = 1
+    axis = -1
 
-    def __init__(self, n: int, *, eps: float = 1e-5, dtype=np.float32):
-        super().__init__(n, eps=eps, dtype=dtype)
+    def __init__(self, n: int, *, eps: float = 1e-5, dtype=np.float32, runs: int | None = None):
+        super().__init__(n, eps=eps, dtype=dtype, runs=runs)
 
     def forward(self, x, train):
         return self._normalize(x, *self._batch_stats(x))

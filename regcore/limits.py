@@ -29,6 +29,9 @@ class Limits:
     max_csv_columns: int = 200
     max_csv_bytes: int = 10_000_000
     max_snapshots: int = 200
+    # trainings shared between sessions (same configs, same built-in data): least recently
+    # used dropped beyond this many MB
+    max_shared_mb: int = 200
     # workshop rooms held in the server's memory
     max_rooms: int = 50
     max_room_participants: int = 60

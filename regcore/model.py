@@ -4,6 +4,11 @@ Every parameter array (W, b, γ, β) is a view into `flat`, every gradient a vie
 `flat_grad`, with all Linear weights first: `flat[:n_weights]` holds exactly the weights.
 So penalties, weight decay and the optimizer each act on two arrays (weights, the rest)
 with a handful of vectorized operations, whatever the depth of the network.
+
+A stacked model (`runs=R`, see `regcore.layers`) holds R networks of one architecture:
+`flat` is (R, n_params), row r one network's buffer, and every parameter a (R, …) view.
+`bind` moves a model's parameters into given arrays, so a one-network model can live as a
+row of a stacked one (its views always show the row's current values) and move out again.
 """
 from __future__ import annotations
 
@@ -20,44 +25,57 @@ class Model:
     """layers: applied in order. params: name → array view, e.g. "linear1.W", "batchnorm1.gamma".
     Names of weights are listed in `weight_names`; `weight_layers` maps "linear1" → its W."""
 
-    def __init__(self, layers: list[Layer], task: str = "classification"):
-        self.layers, self.task = layers, task
-        named = _named_params(layers)
-        order = sorted(named, key=lambda item: not item[0].endswith(".W"))
-        self.weight_names = [name for name, _, _ in order if name.endswith(".W")]
-        size = sum(layer.params[key].size for _, layer, key in order)
-        dtype = order[0][1].params[order[0][2]].dtype
-        self.flat = np.empty(size, dtype=dtype)
-        self.flat_grad = np.zeros(size, dtype=dtype)
+    def __init__(self, layers: list[Layer], task: str = "classification", runs: int | None = None):
+        self.layers, self.task, self.runs = layers, task, runs
+        self._order = sorted(_named_params(layers), key=lambda item: not item[0].endswith(".W"))
+        self.weight_names = [name for name, _, _ in self._order if name.endswith(".W")]
+        self._sizes = [layer.params[key].size // (runs or 1) for _, layer, key in self._order]
+        self.n_weights = sum(size for (name, _, _), size in zip(self._order, self._sizes)
+                             if name in self.weight_names)
+        shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
+        dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
-        offset = 0
-        for name, layer, key in order:
-            offset = self._adopt(name, layer, key, offset)
-        self.n_weights = sum(self.params[name].size for name in self.weight_names)
+        self.bind(np.empty(shape, dtype), np.zeros(shape, dtype),
+                  {name: value.copy() for name, value in self.buffers.items()})
 
-    def _adopt(self, name, layer, key, offset):
-        """Move one parameter into the flat buffers and make the layer use the views."""
-        value = layer.params[key]
-        end = offset + value.size
-        view = self.flat[offset:end].reshape(value.shape)
-        view[...] = value
-        layer.params[key] = self.params[name] = view
-        layer.grads[key] = self.flat_grad[offset:end].reshape(value.shape)
-        return end
+    def bind(self, flat: np.ndarray, flat_grad: np.ndarray,
+             buffers: dict[str, np.ndarray]) -> None:
+        """Move the parameters into `flat` (values copied), point the layers' parameter and
+        gradient views into `flat` and `flat_grad`, and their buffers to `buffers[name]`
+        (values copied). Any arrays of the right shapes do, e.g. rows of a stacked model's."""
+        self.flat, self.flat_grad = flat, flat_grad
+        offset = 0
+        for (name, layer, key), size in zip(self._order, self._sizes):
+            value, end = layer.params[key], offset + size
+            view = flat[..., offset:end].reshape(value.shape)
+            view[...] = value
+            layer.params[key] = self.params[name] = view
+            layer.grads[key] = flat_grad[..., offset:end].reshape(value.shape)
+            offset = end
+        for layer in self.layers:
+            for key, value in layer.buffers.items():
+                target = buffers[f"{layer.name}.{key}"]
+                target[...] = value
+                layer.buffers[key] = target
+
+    def detach(self) -> None:
+        """Give the model buffers of its own again (after living in a stacked model)."""
+        self.bind(self.flat.copy(), self.flat_grad.copy(),
+                  {name: value.copy() for name, value in self.buffers.items()})
 
     # groups the optimizer and the penalties act on ----------------------------------------
     def param_groups(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         """({"weights": ..., "other": ...} for params, the same for grads); empty groups left out."""
         split = self.n_weights
-        params = {"weights": self.flat[:split], "other": self.flat[split:]}
-        grads = {"weights": self.flat_grad[:split], "other": self.flat_grad[split:]}
+        params = {"weights": self.flat[..., :split], "other": self.flat[..., split:]}
+        grads = {"weights": self.flat_grad[..., :split], "other": self.flat_grad[..., split:]}
         keep = [key for key, value in params.items() if value.size]
         return {k: params[k] for k in keep}, {k: grads[k] for k in keep}
 
     @property
     def weights(self) -> np.ndarray:
-        """All weights, flat (a view)."""
-        return self.flat[: self.n_weights]
+        """All weights, flat (a view; (R, n_weights) stacked)."""
+        return self.flat[..., : self.n_weights]
 
     @property
     def weight_layers(self) -> dict[str, np.ndarray]:
@@ -70,14 +88,20 @@ class Model:
         return x
 
     def backward(self, dout: np.ndarray) -> None:
-        for layer in reversed(self.layers):
+        """Gradients of every parameter; the gradient of the input is not needed."""
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
+        self.layers[0].backward_params(dout)
 
     def predict_output(self, X: np.ndarray, batch: int = 4096) -> np.ndarray:
-        """Eval-mode network output for X (N, n_in): logits (N, K) or values (N, 1)."""
+        """Eval-mode network output for X (N, n_in): logits (N, K) or values (N, 1).
+        Stacked: X (N, n_in) shared or (R, N, n_in), output (R, N, K)."""
         X = np.asarray(X, dtype=self.flat.dtype)
-        parts = [self.forward(X[i: i + batch], train=False) for i in range(0, len(X), batch)]
-        return np.concatenate(parts) if parts else np.empty((0, 0), self.flat.dtype)
+        n = X.shape[-2]
+        parts = [self.forward(X[..., i: i + batch, :], train=False) for i in range(0, n, batch)]
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate(parts, axis=-2) if parts else np.empty((0, 0), self.flat.dtype)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (N, K) for classification."""
@@ -92,14 +116,14 @@ class Model:
     def copy(self) -> "Model":
         """An independent copy with its own flat buffers (a plain deepcopy would leave the
         layers' views pointing at a copy of the old buffer that `load_state` never writes)."""
-        return Model(copy.deepcopy(self.layers), self.task)
+        return Model(copy.deepcopy(self.layers), self.task, self.runs)
 
     # state: parameters and running statistics -----------------------------------------------
     @property
     def buffers(self) -> dict[str, np.ndarray]:
         """Running statistics by name, e.g. "batchnorm1.running_mean"."""
         return {f"{layer.name}.{key}": value for layer in self.layers
-                for key, value in getattr(layer, "buffers", {}).items()}
+                for key, value in layer.buffers.items()}
 
     def state(self) -> dict[str, np.ndarray]:
         """A copy of everything that defines the model's output: flat params and buffers."""
@@ -128,19 +152,22 @@ def _named_params(layers: list[Layer]) -> list[tuple[str, Layer, str]]:
 
 
 def build_model(n_in: int, n_out: int, *, hidden=(64, 64), activation="relu", norm="none",
-                dropout=0.0, init="he", task="classification", rng: np.random.Generator,
-                dropout_rng: np.random.Generator | None = None, dtype=np.float32) -> Model:
+                dropout=0.0, init="he", task="classification",
+                rng: np.random.Generator | None, dropout_rng=None, dtype=np.float32,
+                runs: int | None = None) -> Model:
     """Linear → [BatchNorm | LayerNorm] → activation → [Dropout], once per hidden width,
-    then a Linear output layer. hidden=() gives a linear model."""
+    then a Linear output layer. hidden=() gives a linear model.
+    Stacked (runs=R): weights start at zero (rng unused); `dropout` is a tuple of R rates and
+    `dropout_rng` a tuple of R generators; the Dropout layer is there if any rate is > 0."""
     layers: list[Layer] = []
     width_in = n_in
     for width in hidden:
-        layers.append(Linear(width_in, width, rng=rng, init=init, dtype=dtype))
+        layers.append(Linear(width_in, width, rng=rng, init=init, dtype=dtype, runs=runs))
         if norm != "none":
-            layers.append(NORM_LAYERS[norm](width, dtype=dtype))
+            layers.append(NORM_LAYERS[norm](width, dtype=dtype, runs=runs))
         layers.append(ACTIVATIONS[activation]())
-        if dropout > 0:
+        if np.any(dropout):
             layers.append(Dropout(dropout, rng=dropout_rng or rng))
         width_in = width
-    layers.append(Linear(width_in, n_out, rng=rng, init=init, dtype=dtype))
-    return Model(layers, task)
+    layers.append(Linear(width_in, n_out, rng=rng, init=init, dtype=dtype, runs=runs))
+    return Model(layers, task, runs)

@@ -4,6 +4,11 @@
 Adam moments) is keyed by the dicts' keys, so an optimizer never sees layers. Weight decay
 applies to the keys in `decay_keys` (all keys when it is None): `train()` passes the weights
 under one key and biases, γ and β under another, so only weights are decayed.
+
+Stacked runs: lr, momentum and weight_decay may be (R, 1) float64 arrays, one value per run,
+for params of shape (R, n). Every formula then acts row by row, in each run's own numbers:
+values combine in float64 as Python floats would and meet the parameters in their dtype, and
+a run with weight decay 0 is left exactly as it would be without the decay term.
 """
 from __future__ import annotations
 
@@ -12,55 +17,90 @@ from collections.abc import Collection
 import numpy as np
 
 Arrays = dict[str, np.ndarray]
+Value = float | np.ndarray  # a number, or (R, 1) numbers for stacked runs
 
 
 class Optimizer:
-    def __init__(self, lr: float, weight_decay: float, decay_keys: Collection[str] | None):
+    def __init__(self, lr: Value, weight_decay: Value, decay_keys: Collection[str] | None):
         self.lr, self.weight_decay, self.decay_keys = lr, weight_decay, decay_keys
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self.t = 0
 
     def decays(self, key: str) -> bool:
-        return bool(self.weight_decay) and (self.decay_keys is None or key in self.decay_keys)
+        return any_nonzero(self.weight_decay) and (self.decay_keys is None
+                                                    or key in self.decay_keys)
 
     def step(self, params: Arrays, grads: Arrays) -> None:
         self.t += 1
+        self.init_state(params)
         for key, p in params.items():
             self._update(key, p, grads[key])
+
+    def init_state(self, params: Arrays) -> None:
+        """Create the state of keys that have none yet, as before a first step."""
+        for key, p in params.items():
+            if key not in self.state:
+                self.state[key] = self._new_state(p)
+
+    def _new_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        return {}
 
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
-    def step_size(self, key: str) -> float | np.ndarray:
+    def step_size(self, key: str) -> Value | np.ndarray:
         """The step an update takes per unit of a steady gradient, for each entry of `key`.
         A proximal step (the L1 soft-threshold) uses it so that it works in the optimizer's
         own scale, and its fixed points are those of the L1-penalized loss."""
         return self.lr
 
 
+def any_nonzero(value: Value) -> bool:
+    """Whether a number, or any of the per-run numbers, is not 0."""
+    return bool(value.any()) if isinstance(value, np.ndarray) else bool(value)
+
+
+def as_dtype_of(p: np.ndarray, value: Value) -> Value:
+    """A per-run (R, 1) value in p's dtype; a plain number as it is (numpy then takes it in
+    p's dtype too), so one run gives the same numbers alone and stacked."""
+    return value.astype(p.dtype) if isinstance(value, np.ndarray) else value
+
+
+def plus_decay(g: np.ndarray, p: np.ndarray, weight_decay: Value) -> np.ndarray:
+    """g + wd·p as a new array; rows of runs with wd = 0 are copies of g, bit for bit."""
+    if not isinstance(weight_decay, np.ndarray):
+        return g + weight_decay * p
+    out = g.copy()
+    np.add(g, as_dtype_of(p, weight_decay) * p, out=out, where=weight_decay != 0)
+    return out
+
+
 class SGD(Optimizer):
     """g ← g + wd·p;  with momentum μ: b ← μ·b + g (b = g at the first step),
     g ← g + μ·b (Nesterov) or g ← b;  p ← p − lr·g."""
 
-    def __init__(self, lr: float, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0, decay_keys: Collection[str] | None = None):
+    def __init__(self, lr: Value, momentum: Value = 0.0, nesterov: bool = False,
+                 weight_decay: Value = 0.0, decay_keys: Collection[str] | None = None):
         super().__init__(lr, weight_decay, decay_keys)
-        if nesterov and momentum <= 0:
+        if nesterov and not np.all(np.asarray(momentum) > 0):
             raise ValueError("nesterov needs momentum > 0")
         self.momentum, self.nesterov = momentum, nesterov
 
+    def _new_state(self, p):
+        return {"momentum": np.zeros_like(p)} if any_nonzero(self.momentum) else {}
+
     def _update(self, key, p, g):
         if self.decays(key):
-            g = g + self.weight_decay * p
-        if self.momentum:
-            buf = self.state.get(key)
-            if buf is None:
-                buf = self.state[key] = {"momentum": g.copy()}
+            g = plus_decay(g, p, self.weight_decay)
+        if any_nonzero(self.momentum):
+            momentum, buf = as_dtype_of(p, self.momentum), self.state[key]["momentum"]
+            if self.t == 1:
+                buf[...] = g
             else:
-                buf["momentum"] *= self.momentum
-                buf["momentum"] += g
-            g = g + self.momentum * buf["momentum"] if self.nesterov else buf["momentum"]
-        p -= self.lr * g
+                buf *= momentum
+                buf += g
+            g = g + momentum * buf if self.nesterov else buf
+        p -= as_dtype_of(p, self.lr) * g
 
     def step_size(self, key):
         """lr/(1 − μ): with momentum μ a steady gradient g moves p by lr·g/(1 − μ) per step
@@ -75,34 +115,36 @@ class Adam(Optimizer):
 
     decoupled = False
 
-    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0,
+    def __init__(self, lr: Value = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: Value = 0.0,
                  decay_keys: Collection[str] | None = None):
         super().__init__(lr, weight_decay, decay_keys)
         self.betas, self.eps = betas, eps
 
+    def _new_state(self, p):
+        return {"m": np.zeros_like(p), "v": np.zeros_like(p), "denom": np.ones_like(p)}
+
     def _update(self, key, p, g):
         if self.decays(key):
             if self.decoupled:
-                p *= 1 - self.lr * self.weight_decay
+                p *= as_dtype_of(p, 1 - self.lr * self.weight_decay)  # exactly 1 where wd = 0
             else:
-                g = g + self.weight_decay * p
+                g = plus_decay(g, p, self.weight_decay)
         beta1, beta2 = self.betas
-        state = self.state.get(key)
-        if state is None:
-            state = self.state[key] = {"m": np.zeros_like(p), "v": np.zeros_like(p)}
-        m, v = state["m"], state["v"]
+        m, v, denom = (self.state[key][name] for name in ("m", "v", "denom"))
         m *= beta1
         m += (1 - beta1) * g
         v *= beta2
         v += (1 - beta2) * (g * g)
-        denom = state["denom"] = np.sqrt(v / (1 - beta2 ** self.t))
+        np.divide(v, 1 - beta2 ** self.t, out=denom)
+        np.sqrt(denom, out=denom)
         denom += self.eps
-        p -= (self.lr / (1 - beta1 ** self.t)) * (m / denom)
+        p -= as_dtype_of(p, self.lr / (1 - beta1 ** self.t)) * (m / denom)
 
     def step_size(self, key):
         """lr/(√v̂ + ε), per entry, from the last update."""
-        return self.lr / self.state[key]["denom"]
+        denom = self.state[key]["denom"]
+        return as_dtype_of(denom, self.lr) / denom
 
 
 class AdamW(Adam):
@@ -111,8 +153,8 @@ class AdamW(Adam):
 
     decoupled = True
 
-    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.01,
+    def __init__(self, lr: Value = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: Value = 0.01,
                  decay_keys: Collection[str] | None = None):
         super().__init__(lr, betas, eps, weight_decay, decay_keys)
 
@@ -120,7 +162,7 @@ class AdamW(Adam):
 OPTIMIZERS = ("sgd", "momentum", "adam", "adamw")
 
 
-def make_optimizer(name: str, lr: float, *, momentum: float = 0.9, weight_decay: float = 0.0,
+def make_optimizer(name: str, lr: Value, *, momentum: Value = 0.9, weight_decay: Value = 0.0,
                    decay_keys: Collection[str] | None = None) -> Optimizer:
     """The optimizer a config names: "momentum" is SGD with the given momentum."""
     if name == "sgd":

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from .compare import train_side_by_side
+from .compare import Lockstep
 from .config import Config
 from .datasets import Dataset
+from .group import train_all
 from .summary import summarize
 
 
@@ -18,15 +19,21 @@ def over_seeds(configs: Sequence[Config], seeds: Sequence[int],
     """Train the configs side by side once per seed (the seed changes data, split, initial
     weights, shuffling and dropout masks). One row per (run, seed) with `summarize` columns.
     data: the Dataset for a seed (say an uploaded table split by that seed); None: the data
-    the configs' fields describe."""
+    the configs' fields describe.
+
+    Every seed's comparison is set up as `train_side_by_side` would (shared split, shared
+    initial weights), then all runs of all seeds train at once, stacked in groups of one
+    structure; the numbers are those of training each seed's comparison by itself."""
     if not seeds:
         raise ValueError("over_seeds needs at least one seed")
     names = list(names) if names is not None else [str(i) for i in range(len(configs))]
+    comparisons = [Lockstep([config.replace(seed=seed) for config in configs],
+                            None if data is None else data(seed)) for seed in seeds]
+    train_all(trainer for comparison in comparisons for trainer in comparison.trainers)
     rows = []
-    for seed in seeds:
-        runs = train_side_by_side([config.replace(seed=seed) for config in configs],
-                                  None if data is None else data(seed))
-        rows += [{"run": name, "seed": seed, **summarize(run)} for name, run in zip(names, runs)]
+    for seed, comparison in zip(seeds, comparisons):
+        rows += [{"run": name, "seed": seed, **summarize(run)}
+                 for name, run in zip(names, comparison.runs())]
     return pd.DataFrame(rows)
 
 

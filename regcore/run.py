@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .config import Config
+from .datasets import Dataset
 from .early_stopping import would_stop
+from .model import Model
 
-STATUSES = ("running", "completed", "early_stopped", "diverged", "failed")
 HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "penalty", "objective", "train_acc",
                    "val_acc", "minibatch_loss", "time")
 
@@ -23,20 +25,22 @@ class Run:
     (share of exact zeros), l1, l2 (norms) and max_abs of the layer's weights.
     histograms: epoch → {layer: counts (N_BINS,)} on the fixed `bin_edges` of each layer.
     best_epoch: the epoch with the best monitored metric; stopped_epoch: the last epoch trained.
+    status: "running", "completed", "early_stopped", "diverged" or "failed" (could not start);
+    message says why in a sentence.
     """
 
-    config: object
+    config: Config
     history: pd.DataFrame
     status: str
     message: str
     best_epoch: int | None
     stopped_epoch: int
-    model: object
+    model: Model
     best_state: dict[str, np.ndarray]
     layer_stats: pd.DataFrame
     histograms: dict[int, dict[str, np.ndarray]]
     bin_edges: dict[str, np.ndarray]
-    data: object = field(repr=False, default=None)
+    data: Dataset | None = field(repr=False, default=None)
 
     @classmethod
     def from_records(cls, trainer) -> "Run":
@@ -66,7 +70,7 @@ class Run:
         on this run's curve; stopped_epoch is None when it would have run to the end."""
         mode = "max" if monitor == "val_acc" else "min"
         return would_stop(self.history[monitor], patience, min_delta, mode,
-                          getattr(self.config, "start_from_epoch", 0))
+                          self.config.start_from_epoch)
 
     def final(self, column: str) -> float:
         return float(self.history[column].iloc[-1]) if len(self.history) else float("nan")

@@ -21,19 +21,40 @@ def bin_edges(n_in: int, n_out: int, init: str = "he") -> np.ndarray:
 
 def histogram(w: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """(N_BINS,) int counts of w in the bins, values beyond the edges in the outer bins."""
-    clipped = np.clip(w.ravel(), edges[0], edges[-1])
-    return np.histogram(clipped, bins=edges)[0]
+    return histograms(w.reshape(1, -1), edges)[0]
+
+
+def histograms(rows: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """(R, N_BINS) counts, one histogram per row of rows (R, n): bin i counts
+    edges[i] ≤ w < edges[i+1] (the last bin includes its right edge), as np.histogram does;
+    values beyond the edges count in the outer bins, NaN in none."""
+    clipped = np.clip(rows, edges[0], edges[-1])
+    counted = ~np.isnan(clipped)
+    clipped[~counted] = edges[0]
+    # the bin by arithmetic, then corrected by comparing with its edges (np.histogram's way)
+    bins = ((clipped - edges[0]) * (N_BINS / (edges[-1] - edges[0]))).astype(np.intp)
+    np.minimum(bins, N_BINS - 1, out=bins)
+    bins -= clipped < edges[bins]
+    bins += (clipped >= edges[bins + 1]) & (bins != N_BINS - 1)
+    bins += np.arange(len(rows))[:, None] * N_BINS
+    return np.bincount(bins[counted], minlength=len(rows) * N_BINS).reshape(len(rows), N_BINS)
 
 
 def weight_stats(w: np.ndarray) -> dict[str, float]:
     """sparsity = share of exact zeros; l1 = Σ|w|; l2 = √Σw²; max_abs = max |w|."""
-    flat = w.ravel().astype(np.float64)
-    return {
-        "sparsity": float(np.count_nonzero(flat == 0) / flat.size),
-        "l1": float(np.abs(flat).sum()),
-        "l2": float(np.sqrt(np.sum(flat * flat))),  # not flat @ flat: no BLAS call per layer
-        "max_abs": float(np.abs(flat).max()),
-    }
+    return rows_weight_stats(w.reshape(1, -1))[0]
+
+
+def rows_weight_stats(rows: np.ndarray) -> list[dict[str, float]]:
+    """`weight_stats` of each row of rows (R, n), computed for all rows at once."""
+    flat = rows.astype(np.float64)
+    magnitude = np.abs(flat)
+    columns = {"sparsity": np.count_nonzero(flat == 0, axis=1) / flat.shape[1],
+               "l1": magnitude.sum(axis=1),
+               "l2": np.sqrt(np.sum(flat * flat, axis=1)),  # not a dot: no BLAS call per row
+               "max_abs": magnitude.max(axis=1)}
+    return [{name: float(values[r]) for name, values in columns.items()}
+            for r in range(len(rows))]
 
 
 def snapshot(weight_layers: dict[str, np.ndarray], edges: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -1,15 +1,21 @@
-"""Training: `Trainer` steps one config epoch by epoch; `train` and `train_iter` wrap it.
+"""Training: `Trainer` is one run — its config, model, history and outcome; `train` and
+`train_iter` train one config to the end.
 
-Per epoch: shuffle, minibatch steps (forward in train mode, loss, backward, smooth penalty
-gradient, optimizer step, L1 proximal step), then evaluation in eval mode on both splits,
-early stopping, weight statistics and, every few epochs, weight histograms.
+The arithmetic of an epoch happens in a `regcore.group.Group`, which trains runs of one
+structure as stacked arrays; a Trainer stepped by itself is a group of one. Per epoch:
+shuffle, minibatch steps (forward in train mode, loss, backward, smooth penalty gradient,
+optimizer step, L1 proximal step), then evaluation in eval mode on both splits; the Trainer
+then records the epoch, watches for divergence and early stopping and keeps weight
+statistics and, every few epochs, weight histograms.
 All randomness comes from generators spawned from `config.seed`: one for the initial
 weights, one for shuffling, one for dropout masks.
 """
 from __future__ import annotations
 
 import math
-import time
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -28,6 +34,27 @@ from .snapshots import bin_edges, snapshot, snapshot_interval, weight_stats
 DTYPE = np.float32
 BLAS = ThreadpoolController()  # small matrices: one BLAS thread is fastest, more only contend
 DIVERGENCE_FACTOR = 1e3  # a training loss this many times the initial one counts as diverged
+_blas_lock = threading.Lock()
+_blas_users: list = []  # the limiter of the outermost one_blas_thread, while any is open
+
+
+@contextmanager
+def one_blas_thread():
+    """BLAS on one thread inside (small matrices gain nothing from more; extra threads spin
+    on after each product and take another run's core). Only the outermost of nested uses
+    sets and restores the limit, which costs ~0.1 ms each time."""
+    with _blas_lock:
+        if not _blas_users:
+            _blas_users.append(BLAS.limit(limits=1, user_api="blas"))
+        else:
+            _blas_users.append(None)
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            limiter = _blas_users.pop()
+            if limiter is not None:
+                limiter.restore_original_limits()
 
 
 def dataset_for(config: Config) -> Dataset:
@@ -40,32 +67,46 @@ def dataset_for(config: Config) -> Dataset:
                         n_informative=config.n_informative)
 
 
-def build_for(config: Config, data: Dataset, init_rng, dropout_rng) -> Model:
-    n_out = 1 if data.task == "regression" else data.n_classes
-    return build_model(data.n_features, n_out, hidden=config.hidden,
+def build_for(config: Config, data: Dataset, init_rng, dropout_rng, dtype=DTYPE) -> Model:
+    return build_model(data.n_features, n_outputs(data), hidden=config.hidden,
                        activation=config.activation, norm=config.norm,
                        dropout=config.dropout, init=config.init, task=data.task,
-                       rng=init_rng, dropout_rng=dropout_rng, dtype=DTYPE)
+                       rng=init_rng, dropout_rng=dropout_rng, dtype=dtype)
+
+
+def n_outputs(data: Dataset) -> int:
+    return 1 if data.task == "regression" else data.n_classes
+
+
+@dataclass
+class WeightReport:
+    """What a group computes at once for all its runs: one run's per-layer `weight_stats`
+    (layer → dict) and, at its snapshot epochs, its histograms (layer → counts)."""
+
+    stats: dict[str, dict[str, float]] | None = None
+    histograms: dict[str, np.ndarray] | None = None
 
 
 class Trainer:
-    """Trains one config; `step_epoch()` runs one epoch and returns its history record."""
+    """One run of `config`; `step_epoch()` trains one epoch and returns its history record.
+    dtype: of parameters and data (float32; float64 for checks)."""
 
-    def __init__(self, config: Config, data: Dataset | None = None):
-        self.config = config
+    def __init__(self, config: Config, data: Dataset | None = None, dtype=DTYPE):
+        self.config, self.dtype = config, np.dtype(dtype)
         self.data = dataset_for(config) if data is None else data
         _check_task(config, self.data)
-        init_rng, self.shuffle_rng, dropout_rng = (
+        init_rng, self.shuffle_rng, self.dropout_rng = (
             np.random.default_rng(s) for s in np.random.SeedSequence(config.seed).spawn(3))
-        self.model = build_for(config, self.data, init_rng, dropout_rng)
+        self.model = build_for(config, self.data, init_rng, self.dropout_rng, self.dtype)
         self.loss_fn = LOSSES[self.data.task]
         self.penalty = make_penalty(config.penalty, config.penalty_strength, config.l1_ratio)
         self.optimizer = make_optimizer(config.optimizer, config.lr, momentum=config.momentum,
                                         weight_decay=config.weight_decay,
                                         decay_keys={"weights"})
-        self.params, self.grads = self.model.param_groups()
-        self.X_train, self.y_train = _as_arrays(self.data.X_train, self.data.y_train, self.data.task)
-        self.X_val, self.y_val = _as_arrays(self.data.X_val, self.data.y_val, self.data.task)
+        self.X_train, self.y_train = _as_arrays(self.data.X_train, self.data.y_train,
+                                                self.data.task, self.dtype)
+        self.X_val, self.y_val = _as_arrays(self.data.X_val, self.data.y_val, self.data.task,
+                                            self.dtype)
         self.stopper = _stopper(config)
         self.edges = _layer_edges(self.model, config.init)
         self.snapshot_every = config.snapshot_every or snapshot_interval(
@@ -74,8 +115,8 @@ class Trainer:
         self.layer_records: list[dict] = []
         self.histograms: dict[int, dict[str, np.ndarray]] = {}
         self.best_state = self.model.state()
-        with BLAS.limit(limits=1, user_api="blas"):  # several threads would spin on after
-            self.initial_loss = self._loss_and_accuracy(self.X_train, self.y_train)[0]
+        self.initial_loss = math.nan  # the training loss of the initial weights, set by the group
+        self.group = None  # the regcore.group.Group this run trains in, once it trains
         self.epoch, self.elapsed = 0, 0.0
         self.status, self.message = "running", ""
         self._check_batch_norm_batches()
@@ -87,7 +128,7 @@ class Trainer:
 
     def load_initial_state(self, state: dict[str, np.ndarray]) -> None:
         """Start from given weights (a `Model.state()` of the same architecture)."""
-        if self.epoch:
+        if self.epoch or self.group is not None:
             raise RuntimeError("initial weights can only be set before the first epoch")
         self.model.load_state(state)
         self.best_state = self.model.state()
@@ -96,61 +137,39 @@ class Trainer:
 
     # one epoch --------------------------------------------------------------------------------
     def step_epoch(self) -> dict:
+        """Train one epoch of this run alone (a group of one); a run that trains in a larger
+        group advances with its group (`Lockstep.step`)."""
         if self.done:
             raise RuntimeError(f"training has ended ({self.status})")
-        started = time.perf_counter()
+        from .group import Group  # the group module builds on this one
+        if self.group is None:
+            Group([self])
+        if len(self.group.members) > 1:
+            raise RuntimeError("this run trains in a group with others: step the group")
+        self.group.step_epoch()
+        return self.records[-1]
+
+    def end_epoch(self, numbers: dict, seconds: float, weights: WeightReport | None = None) -> None:
+        """Record an epoch the group has trained: `numbers` holds minibatch_loss, train_loss,
+        train_acc, val_loss, val_acc and penalty; `seconds` is this run's share of the time;
+        `weights`, if given, the statistics and histograms of the epoch's weights."""
         self.epoch += 1
-        with np.errstate(all="ignore"), BLAS.limit(limits=1, user_api="blas"):
-            minibatch_loss = self._train_one_epoch()
-            record = self._evaluate(minibatch_loss)
-        self.elapsed += time.perf_counter() - started
-        record["time"] = self.elapsed
+        self.elapsed += seconds
+        penalty = numbers["penalty"]
+        record = {"epoch": self.epoch, "train_loss": numbers["train_loss"],
+                  "val_loss": numbers["val_loss"], "penalty": penalty,
+                  "objective": numbers["train_loss"] + penalty,
+                  "train_acc": numbers["train_acc"], "val_acc": numbers["val_acc"],
+                  "minibatch_loss": numbers["minibatch_loss"], "time": self.elapsed}
         self.records.append(record)
-        self._after_epoch(record)
-        return record
-
-    def _train_one_epoch(self) -> float:
-        order = self.shuffle_rng.permutation(len(self.X_train))
-        X, y = self.X_train[order], self.y_train[order]
-        size, total, seen = self.config.batch_size, 0.0, 0
-        for start in range(0, len(X), size):
-            xb, yb = X[start: start + size], y[start: start + size]
-            if len(xb) < 2 and self.config.norm == "batch":
-                continue  # a last batch of one sample: BatchNorm needs two (as drop_last)
-            loss = self._train_step(xb, yb)
-            if not math.isfinite(loss):
-                return loss
-            total, seen = total + loss * len(xb), seen + len(xb)
-        return total / seen
-
-    def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> float:
-        out = self.model.forward(xb, train=True)
-        loss, dout = self.loss_fn(out, yb)
-        self.model.backward(dout)
-        if "weights" in self.grads:
-            self.penalty.add_smooth_grad(self.params["weights"], self.grads["weights"])
-        self.optimizer.step(self.params, self.grads)
-        if self.penalty.l1 and "weights" in self.params:
-            self.penalty.prox(self.params["weights"], self.optimizer.step_size("weights"))
-        return loss
-
-    def _evaluate(self, minibatch_loss: float) -> dict:
-        train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
-        val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
-        penalty = self.penalty.value(self.model.weights)
-        return {"epoch": self.epoch, "train_loss": train_loss, "val_loss": val_loss,
-                "penalty": penalty, "objective": train_loss + penalty,
-                "train_acc": train_acc, "val_acc": val_acc, "minibatch_loss": minibatch_loss}
-
-    def _loss_and_accuracy(self, X, y) -> tuple[float, float]:
-        out = self.model.predict_output(X)
-        loss = self.loss_fn(out, y)[0]
-        if self.data.task == "regression":
-            return loss, math.nan
-        return loss, float(np.mean(out.argmax(axis=1) == y))
+        self._after_epoch(record, weights or WeightReport())
 
     # after an epoch: divergence, early stopping, snapshots ------------------------------------
-    def _after_epoch(self, record: dict) -> None:
+    def wants_snapshot(self, epoch: int) -> bool:
+        """Whether the weights after `epoch` are kept as histograms (also kept at the end)."""
+        return epoch % self.snapshot_every == 0
+
+    def _after_epoch(self, record: dict, weights: WeightReport) -> None:
         divergence = self._divergence(record)
         if divergence:
             self._end("diverged", f"diverged at epoch {self.epoch}: {divergence} "
@@ -163,7 +182,7 @@ class Trainer:
                                            f"improvement since epoch {self.stopper.best_epoch}")
             elif self.epoch >= self.config.epochs:
                 self._end("completed", f"completed {self.epoch} epochs")
-        self._record_weights(self.epoch)
+        self._record_weights(self.epoch, weights)
         if self.done:
             self._restore_best()
 
@@ -190,12 +209,16 @@ class Trainer:
             self.model.load_state(self.best_state)
             self.message += f"; restored the weights of epoch {self.stopper.best_epoch}"
 
-    def _record_weights(self, epoch: int) -> None:
+    def _record_weights(self, epoch: int, weights: WeightReport | None = None) -> None:
+        """Per-layer statistics and, at snapshot epochs and the end, histograms of the current
+        weights: those in `weights` where given, else computed here."""
+        weights = weights or WeightReport()
         layers = self.model.weight_layers
         for name, w in layers.items():
-            self.layer_records.append({"epoch": epoch, "layer": name, **weight_stats(w)})
-        if epoch % self.snapshot_every == 0 or self.done:
-            self.histograms[epoch] = snapshot(layers, self.edges)
+            stats = weights.stats[name] if weights.stats else weight_stats(w)
+            self.layer_records.append({"epoch": epoch, "layer": name, **stats})
+        if self.wants_snapshot(epoch) or self.done:
+            self.histograms[epoch] = weights.histograms or snapshot(layers, self.edges)
 
     def _check_batch_norm_batches(self) -> None:
         if self.config.norm == "batch" and min(self.config.batch_size, len(self.X_train)) < 2:
@@ -217,9 +240,9 @@ def _check_task(config: Config, data: Dataset) -> None:
         raise ValueError("monitor 'val_acc' needs a classification dataset; use 'val_loss'")
 
 
-def _as_arrays(X, y, task):
-    y_dtype = DTYPE if task == "regression" else np.int64
-    return np.ascontiguousarray(X, dtype=DTYPE), np.asarray(y, dtype=y_dtype)
+def _as_arrays(X, y, task, dtype):
+    y_dtype = dtype if task == "regression" else np.int64
+    return np.ascontiguousarray(X, dtype=dtype), np.asarray(y, dtype=y_dtype)
 
 
 def _stopper(config: Config) -> EarlyStopping:
@@ -243,8 +266,10 @@ def train_iter(config: Config, data: Dataset | None = None):
 
 
 def train(config: Config, data: Dataset | None = None) -> Run:
-    """Train `config` to the end (all epochs, early stop or divergence) and return the Run."""
+    """Train `config` to the end (all epochs, early stop or divergence) and return the Run:
+    a group of one, with the same numbers the run has in any group."""
     trainer = Trainer(config, data)
-    while not trainer.done:
-        trainer.step_epoch()
+    with one_blas_thread():
+        while not trainer.done:
+            trainer.step_epoch()
     return trainer.run()

@@ -1,8 +1,17 @@
-"""Fixtures shared by several test modules."""
+"""Fixtures shared by several test modules. Every test starts with the server-wide objects
+empty: the shared trainings and the workshop rooms live in Streamlit's resource cache, which
+AppTest runs in this process share."""
 import pytest
+import streamlit as st
 
 from lesson_pages import TINY
 from regcore import train_side_by_side
+
+
+@pytest.fixture(autouse=True)
+def empty_server_resources():
+    st.cache_resource.clear()
+    yield
 
 
 @pytest.fixture(scope="module")

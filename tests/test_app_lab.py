@@ -161,16 +161,16 @@ def test_step_trains_one_epoch_at_a_time(at):
     step = keys.live_key(keys.LIVE_KEY, "step")
     at.button(key=step).click().run()
     at.button(key=step).click().run()
-    assert [t.epoch for t in live(at).lockstep.trainers] == [2, 2]
+    assert live(at).playback.epochs == [2, 2]
     assert not live(at).playing
 
 
 def test_pause_stops_training_mid_run(at):
     at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
     at.button(key=keys.live_key(keys.LIVE_KEY, "pause")).click().run()
-    epochs = [t.epoch for t in live(at).lockstep.trainers]
+    epochs = live(at).playback.epochs
     at.run().run()
-    assert [t.epoch for t in live(at).lockstep.trainers] == epochs
+    assert live(at).playback.epochs == epochs
     assert 0 < epochs[0] < configs(at)[0].epochs
 
 
@@ -203,7 +203,7 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
     assert {config.dataset for config in configs(at)} == {"custom"}
     assert at.selectbox(key=keys.CSV_TARGET).value == "label"
     train_to_end(set_epochs(at, 2))
-    assert live(at).lockstep.data.n_features == 2
+    assert live(at).playback.recording.lockstep.data.n_features == 2
 
 
 def test_the_chosen_target_survives_a_visit_to_another_page():
@@ -357,7 +357,7 @@ def test_a_link_to_an_uploaded_csv_falls_back_to_built_in_data_with_a_warning():
 
 
 def test_chunk_aims_at_the_tick_budget_and_grows_at_most_fourfold():
-    from ui.live import MAX_CHUNK, TICK_SECONDS, next_chunk
+    from ui.shared_training import MAX_CHUNK, TICK_SECONDS, next_chunk
     assert next_chunk(100, 2 * TICK_SECONDS) == 50
     assert next_chunk(10, TICK_SECONDS / 100) == 40
     assert next_chunk(1, 100.0) == 1

@@ -41,3 +41,11 @@ def test_side_by_side_equals_training_each_alone():
 def test_runs_with_different_data_settings_are_refused():
     with pytest.raises(ValueError, match="share their data; noise differs"):
         Lockstep([BASE, BASE.replace(noise=0.4)])
+
+
+def test_four_runs_with_batch_norm_in_one_train_as_two_groups():
+    base = Config(dataset="moons", n_samples=100, epochs=2, hidden=(8,))
+    lockstep = Lockstep([base, base.replace(dropout=0.3), base.replace(penalty="l1",
+                         penalty_strength=0.01), base.replace(norm="batch")])
+    lockstep.step()
+    assert sorted(len(group.members) for group in lockstep.groups) == [1, 3]

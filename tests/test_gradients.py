@@ -146,3 +146,32 @@ def test_whole_model_gradient(norm):
     analytic = model.flat_grad.copy()
     numeric = numeric_gradient(lambda: forward_loss()[0], model.flat)
     assert relative_error(analytic, numeric) < TOLERANCE
+
+
+@pytest.mark.parametrize("norm", ["none", "batch", "layer"])
+def test_a_stacked_model_gives_each_run_the_output_and_gradients_of_its_own_model(norm):
+    """The stacked path (runs=R) against the single models checked above, run by run."""
+    singles = [build_model(3, 2, hidden=(5, 4), norm=norm, rng=np.random.default_rng(seed),
+                           dtype=F64) for seed in range(3)]
+    stacked = build_model(3, 2, hidden=(5, 4), norm=norm, rng=None, dtype=F64, runs=3)
+    for r, model in enumerate(singles):
+        stacked.flat[r] = model.flat
+    x, dout = batch((3, 6, 3)), batch((3, 6, 2), seed=1)
+    out = stacked.forward(x, train=True)
+    stacked.backward(dout)
+    for r, model in enumerate(singles):
+        np.testing.assert_allclose(out[r], model.forward(x[r], train=True), rtol=1e-12)
+        model.backward(dout[r])
+        np.testing.assert_allclose(stacked.flat_grad[r], model.flat_grad, rtol=1e-12, atol=1e-15)
+
+
+def test_stacked_losses_give_each_run_its_own_loss_and_gradient():
+    logits, y = batch((3, 5, 4)), np.random.default_rng(2).integers(0, 4, (3, 5))
+    losses, grads = softmax_cross_entropy(logits, y)
+    pred, target = batch((3, 5, 1)), batch((3, 5))
+    mse, mse_grads = mean_squared_error(pred, target)
+    for r in range(3):
+        assert losses[r] == pytest.approx(softmax_cross_entropy(logits[r], y[r])[0], rel=1e-12)
+        np.testing.assert_allclose(grads[r], softmax_cross_entropy(logits[r], y[r])[1])
+        assert mse[r] == pytest.approx(mean_squared_error(pred[r], target[r])[0], rel=1e-12)
+        np.testing.assert_allclose(mse_grads[r], mean_squared_error(pred[r], target[r])[1])

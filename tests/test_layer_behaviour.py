@@ -69,3 +69,24 @@ def test_linear_init_scales():
     assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
     assert xavier.std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)
     assert he.dtype == np.float32
+
+
+def test_stacked_dropout_draws_each_runs_mask_from_its_own_generator():
+    x = np.ones((3, 20, 10), np.float32)
+    stacked = Dropout((0.5, 0.0, 0.3), rng=tuple(np.random.default_rng(s) for s in range(3)))
+    out = stacked.forward(x, train=True)
+    for r, p in ((0, 0.5), (2, 0.3)):
+        alone = Dropout(p, rng=np.random.default_rng(r)).forward(x[r], train=True)
+        np.testing.assert_array_equal(out[r], alone)
+    np.testing.assert_array_equal(out[1], x[1])  # p = 0: kept exactly
+
+
+def test_histograms_of_rows_count_as_np_histogram_does():
+    from regcore.snapshots import bin_edges, histograms
+    edges = bin_edges(64, 64)
+    rows = np.random.default_rng(0).normal(0, edges[-1] / 3, (3, 400)).astype(np.float32)
+    rows[0, :41] = edges  # values on the edges
+    rows[1, :2] = (np.inf, -np.inf)  # beyond the edges: the outer bins
+    for r in range(3):
+        expected = np.histogram(np.clip(rows[r], edges[0], edges[-1]), bins=edges)[0]
+        np.testing.assert_array_equal(histograms(rows, edges)[r], expected)

@@ -95,3 +95,24 @@ def test_step_size_is_lr_for_sgd_over_one_minus_momentum_and_lr_over_root_v_for_
     adam = Adam(0.1)
     adam.step(one_param(), grad(0.5))  # v̂ = 0.25
     assert adam.step_size("w")[0] == pytest.approx(0.1 / (0.5 + 1e-8))
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "adam", "adamw"])
+def test_per_run_hyperparameters_step_each_row_as_its_own_optimizer(name):
+    """Stacked rows with (R, 1) lr, momentum and weight decay, one of them 0, against one
+    optimizer per row: the same numbers, bit for bit."""
+    lrs, momenta, decays = [0.1, 0.01, 0.05], [0.9, 0.5, 0.8], [0.0, 0.1, 0.01]
+    column = lambda values: np.array(values).reshape(-1, 1)
+    rng = np.random.default_rng(0)
+    p0, grads = rng.normal(size=(3, 4)), [rng.normal(size=(3, 4)) for _ in range(3)]
+    stacked = make_optimizer(name, column(lrs), momentum=column(momenta),
+                             weight_decay=column(decays))
+    p = {"w": p0.copy()}
+    for g in grads:
+        stacked.step(p, {"w": g})
+    for r in range(3):
+        alone = make_optimizer(name, lrs[r], momentum=momenta[r], weight_decay=decays[r])
+        row = {"w": p0[r].copy()}
+        for g in grads:
+            alone.step(row, {"w": g[r]})
+        np.testing.assert_array_equal(p["w"][r], row["w"])

@@ -1,7 +1,7 @@
 """Repeating a comparison over seeds."""
 import pytest
 
-from regcore import Config, make_dataset, train
+from regcore import Config, make_dataset, summarize, train, train_side_by_side
 from regcore.repeat import mean_and_spread, over_seeds
 
 BASE = Config(dataset="moons", n_samples=100, epochs=4, hidden=(8,))
@@ -51,3 +51,16 @@ def test_given_data_is_built_for_each_seed_and_trained_on():
     expected = train(custom.replace(seed=5), make_dataset("circles", n_samples=80, noise=0.1,
                                                           seed=5))
     assert results["final_val_loss"].iloc[1] == pytest.approx(expected.final("val_loss"))
+
+
+def test_repeating_over_seeds_gives_the_numbers_of_each_comparison_trained_by_itself():
+    """All seeds train at once in stacked groups; no run's numbers change for it."""
+    configs = [BASE, BASE.replace(dropout=0.3), BASE.replace(norm="batch")]
+    results = over_seeds(configs, [3, 4], ["plain", "dropout", "bn"])
+    for seed in (3, 4):
+        runs = train_side_by_side([config.replace(seed=seed) for config in configs])
+        for name, run in zip(["plain", "dropout", "bn"], runs):
+            row = results[(results["run"] == name) & (results["seed"] == seed)].iloc[0]
+            expected = summarize(run)
+            for column in ("final_val_loss", "best_val_loss", "final_train_acc", "weight_norm"):
+                assert row[column] == expected[column]

@@ -68,6 +68,7 @@ def test_an_answer_is_committed_once_and_before_training(rooms):
     with pytest.raises(RoomError, match="pick one of"):
         rooms.answer(code, "p1", "C")
     rooms.answer(code, "p1", "A")
+    assert rooms.join(code, "p1").answer == "A"
     with pytest.raises(RoomError, match="answered already"):
         rooms.answer(code, "p1", "B")
     rooms.join(code, "p2")
@@ -125,7 +126,7 @@ def test_an_idle_room_expires_and_an_active_one_stays(rooms):
         rooms.summary(active, "b")
     with pytest.raises(RoomError, match="no room with this code"):
         rooms.join(idle, "p1")
-    assert rooms.join(active, "p1") == EXPERIMENT
+    assert rooms.join(active, "p1").experiment == EXPERIMENT
 
 
 def test_a_closed_room_takes_no_one_and_nothing(rooms):

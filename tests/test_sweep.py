@@ -177,7 +177,9 @@ def test_time_left_extrapolates_the_mean_time_per_finished_run():
     assert time_left(0, 10, 8.0) is None
 
 
-def test_the_package_exports_sweep_as_a_function():
+def test_regcore_sweep_is_the_sweep_function_and_the_package_keeps_its_names():
     import regcore
+    from regcore.sweep import aggregate, job
     from regcore.sweep import sweep as from_subpackage
-    assert regcore.sweep is from_subpackage
+    assert regcore.sweep is from_subpackage is job.sweep
+    assert callable(aggregate)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from regcore import Config, limits
+from regcore import Config, limits, summarize, train
 from regcore.limits import Limits
 from regcore.sweep import (SweepJob, iter_sweep, max_local_workers, plan_sweep, run_config,
                            start_sweep, sweep)
 from regcore.sweep import backends, dask_backend, worker
+from regcore.sweep.chunks import make_chunks
 from regcore.training import BLAS
 
 BASE = Config(dataset="moons", n_samples=150, hidden=(12,), epochs=4, penalty="l2")
@@ -49,9 +50,9 @@ def test_the_dask_scheduler_address_can_come_from_the_environment(monkeypatch):
 
 
 def test_the_run_function_travels_to_a_worker_as_its_name():
-    sent = pickle.dumps(worker.RUN_CONFIG)
-    assert b"regcore.sweep.worker:run_config" in sent and len(sent) < 150  # a name, not code
-    assert pickle.loads(sent) is run_config
+    sent = pickle.dumps(worker.RUN_CONFIGS)
+    assert b"regcore.sweep.worker:run_configs" in sent and len(sent) < 150  # a name, not code
+    assert pickle.loads(sent) is worker.run_configs
 
 
 def test_dask_without_a_scheduler_is_refused(monkeypatch):
@@ -87,7 +88,8 @@ def test_bad_backend_arguments_are_refused(backend, workers, message):
 def nothing_may_start(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a run or a pool was started")
-    monkeypatch.setattr(worker, "run_config", refuse)
+    monkeypatch.setattr(worker, "run_configs", refuse)
+    monkeypatch.setattr(worker, "ChunkTraining", refuse)
     monkeypatch.setattr(backends.InProcess, "start", refuse)
     monkeypatch.setattr(backends.LocalPool, "start", refuse)
 
@@ -106,13 +108,13 @@ def test_a_bad_grid_is_refused_before_any_run_starts(nothing_may_start, grid, me
         iter_sweep(BASE, grid, seeds=1, workers=workers)  # refused at the call, not at next()
 
 
-def test_a_run_keeps_blas_on_one_thread_from_its_start(monkeypatch):
+def test_a_chunk_keeps_blas_on_one_thread_from_its_start(monkeypatch):
     """Several BLAS threads would spin after each product and take the next worker's core."""
-    threads, train = [], worker.train
-    def spy(config):
+    threads, chunk = [], worker.ChunkTraining
+    def spy(runs):
         threads.append({lib["num_threads"] for lib in BLAS.info() if lib["user_api"] == "blas"})
-        return train(config)
-    monkeypatch.setattr(worker, "train", spy)
+        return chunk(runs)
+    monkeypatch.setattr(worker, "ChunkTraining", spy)
     with BLAS.limit(limits=2, user_api="blas"):
         run_config(BASE.to_dict())
     assert threads == [{1}]
@@ -161,12 +163,43 @@ def test_the_longest_runs_start_first_and_equal_ones_in_plan_order():
     assert all(plan.runs()[index][3].to_dict() == config for index, config in backend.runs)
 
 
-def test_a_worker_that_cannot_run_stops_the_sweep_with_the_run_named(monkeypatch):
-    def broken(config):
+def test_a_worker_that_cannot_run_stops_the_sweep_with_the_runs_named(monkeypatch):
+    def broken(runs):
         raise ModuleNotFoundError("No module named 'regcore'")
-    monkeypatch.setattr(worker, "run_config", broken)
-    with pytest.raises(RuntimeError, match="run 0 failed on a worker: ModuleNotFoundError"):
+    monkeypatch.setattr(worker, "ChunkTraining", broken)
+    with pytest.raises(RuntimeError, match="runs 0, 1, 2, 3 failed on a worker: "
+                                           "ModuleNotFoundError"):
         sweep(BASE, GRID, seeds=1, workers=1)
+
+
+def test_a_sweep_gives_each_run_the_numbers_it_has_alone():
+    """Runs train in stacked chunks; a run's row is that of training its config by itself."""
+    results = sweep(BASE, GRID, seeds=2, workers=1)
+    for _, row in results.iterrows():
+        config = BASE.replace(dropout=row["dropout"], penalty_strength=row["penalty_strength"],
+                              seed=int(row["seed"]))
+        alone = summarize(train(config))
+        for column in ("best_val_loss", "final_val_loss", "final_train_acc", "weight_norm"):
+            assert row[column] == alone[column]
+
+
+def test_compatible_runs_share_chunks_dealt_evenly_to_the_workers():
+    plan = plan_sweep(BASE, {"dropout": [0.0, 0.1, 0.2], "norm": ["none", "batch"]}, seeds=2)
+    runs = [(index, config.to_dict()) for index, _, _, config in plan.runs()]
+    chunks = make_chunks(runs, pieces=2)
+    assert sorted(len(chunk) for chunk in chunks) == [3, 3, 3, 3]
+    for chunk in chunks:
+        assert len({config["norm"] for _, config in chunk}) == 1
+    assert sorted(index for chunk in chunks for index, _ in chunk) == list(range(12))
+
+
+def test_a_small_sweep_with_the_default_workers_trains_in_process(monkeypatch):
+    monkeypatch.setattr(backends, "available_cores", lambda: 2)
+    small = plan_sweep(BASE, GRID, seeds=1)
+    assert isinstance(backends.make_backend("local", work=small.work), backends.InProcess)
+    assert isinstance(backends.make_backend("local", work=10**9), backends.LocalPool)
+    assert isinstance(backends.make_backend("local", workers=2, work=small.work),
+                      backends.LocalPool)
 
 
 # --- cancel ------------------------------------------------------------------------------------

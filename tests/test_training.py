@@ -8,6 +8,7 @@ from sklearn.linear_model import Lasso
 
 import regcore
 from regcore import Config, Dataset, train
+from regcore.group import Group
 from regcore.training import BLAS, Trainer
 
 SMALL = dict(dataset="moons", n_samples=200, epochs=15, hidden=(16, 16), batch_size=32)
@@ -220,13 +221,13 @@ def test_best_model_has_the_weights_of_the_best_epoch():
 
 def test_the_initial_loss_is_computed_on_one_blas_thread(monkeypatch):
     """Several BLAS threads would spin on after the product and take another run's core."""
-    threads, measure = [], Trainer._loss_and_accuracy
+    threads, measure = [], Group._loss_and_accuracy
 
     def spy(self, X, y):
         threads.append({lib["num_threads"] for lib in BLAS.info() if lib["user_api"] == "blas"})
         return measure(self, X, y)
 
-    monkeypatch.setattr(Trainer, "_loss_and_accuracy", spy)
+    monkeypatch.setattr(Group, "_loss_and_accuracy", spy)
     with BLAS.limit(limits=2, user_api="blas"):
-        Trainer(Config(dataset="moons", n_samples=100, epochs=1))
+        Group([Trainer(Config(dataset="moons", n_samples=100, epochs=1))])
     assert threads == [{1}]

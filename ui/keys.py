@@ -40,6 +40,23 @@ VIEW_BOUNDARY_AT = "view_boundary_at"
 FIGURE_CACHE = "figure_cache"            # dict: slot -> (version, built_at, figure)
 
 
+# --- workshop rooms (ui.room_view): this session's tokens and the room page's widgets -------------
+ROOM_OWNER = "room_owner_token"          # str: secret that makes this session a room's presenter
+ROOM_PARTICIPANT = "room_participant_token"  # str: secret of this session as a participant
+ROOM_OWNED = "room_owned_code"           # str: code of the room this session opened
+ROOM_MESSAGE = "room_message"            # str: why the last room action was refused
+ROOM_POSTED = "room_posted"              # (code, settings): the last result posted
+ROOM_SETUP = "room_setup"
+ROOM_ANSWER = "room_answer"
+ROOM_PREDICTIONS = "room_predictions"
+ROOM_RESULTS = "room_results"
+ROOM_REVEAL = "room_reveal"
+ROOM_DOWNLOAD = "room_download"
+ROOM_CLOSE = "room_close"
+ROOM_LOSS = "room_loss"
+OPEN_ROOM = "lab_open_room"
+
+
 def run_key(name: str, field: str) -> str:
     """Key of run `name`'s widget for `field`: run_key("B", "dropout") == "run_B_dropout"."""
     return f"run_{name}_{field}"

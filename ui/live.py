@@ -1,14 +1,17 @@
-"""Live training on a page: a regcore.Lockstep kept in session state and advanced a chunk of
-epochs per tick of an `st.fragment(run_every=...)`, so charts refresh several times a second
-while the page stays responsive (no thread, no blocking loop).
+"""Live training on a page: a comparison advanced a chunk of epochs per tick of an
+`st.fragment(run_every=...)`, so charts refresh several times a second while the page stays
+responsive (no thread, no blocking loop). The training itself is a recording shared by every
+session that trains the same configs on data they describe (`ui.shared_training`): a session
+keeps only its Playback of it, so a room of visitors on one preset trains it once.
 
     shown = live_comparison("dropout", configs, None, draw, names=names)
     # shown.runs, shown.names: what the charts show, always the runs of one training
 
-While training, only the fragment reruns: it steps the Lockstep for about TICK_SECONDS of
-compute (the chunk size is measured from the previous tick), then calls `draw(runs, names)`.
+While training, only the fragment reruns: it advances the playback — replaying recorded
+chunks at their pace, or at the frontier training the next chunk of about TICK_SECONDS of
+compute — then calls `draw(runs, names)`.
 Train, Pause, Step and Reset rerun the whole page, which turns the ticking on or off.
-Settings changed after training began never touch the running Lockstep: the old runs stay on
+Settings changed after training began never touch the running comparison: the old runs stay on
 screen, paused, with a notice, until Train or Reset applies the new settings (pages with
 autostart=True restart at once instead).
 """
@@ -22,15 +25,14 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from regcore import Config, Dataset, Lockstep, Run
+from regcore import LIMITS, Config, Dataset, Run
 
+from .shared_training import Playback, RecordingStore, detached
 from .keys import FIGURE_CACHE, live_key
 from .lab_settings import same_configs
 from .theme import RUN_NAMES, run_color
 
-TICK_SECONDS = 0.25      # compute per tick while training
 TICK_INTERVAL = 0.05     # seconds between fragment reruns: the next tick starts right after
-MAX_CHUNK = 500          # epochs per tick at most
 STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",
                  "diverged": "diverged", "failed": "failed"}
 
@@ -51,21 +53,20 @@ class LiveSession:
     names: tuple[str, ...]
     data: Dataset | None
     fingerprint: str | None
-    lockstep: Lockstep | None = None
+    playback: Playback | None = None
     error: str = ""
     playing: bool = False
     steps_requested: int = 0          # epochs asked for with Step
-    chunk: int = 1                    # epochs per tick, adapted to TICK_SECONDS
-    runs: list[Run] | None = None     # the runs after the last step
+    runs: list[Run] | None = None     # the runs after the last tick
     pending: tuple | None = None      # (configs, names, data, fingerprint) for Train or Reset
 
     @property
     def started(self) -> bool:
-        return self.lockstep is not None and any(t.epoch for t in self.lockstep.trainers)
+        return self.playback is not None and any(self.playback.epochs)
 
     @property
     def done(self) -> bool:
-        return self.lockstep is None or self.lockstep.done
+        return self.playback is None or self.playback.done
 
 
 # --- the component -----------------------------------------------------------------------------
@@ -156,10 +157,16 @@ def _synced_session(key, configs, names, data, autostart) -> LiveSession:
     return session
 
 
+@st.cache_resource(show_spinner=False)
+def recording_store() -> RecordingStore:
+    """The recordings every session of this server shares (configs and numbers only)."""
+    return RecordingStore(LIMITS.max_shared_mb * 2**20)
+
+
 def _built(configs, names, data, print_) -> LiveSession:
     session = LiveSession(configs=configs, names=names, data=data, fingerprint=print_)
     try:
-        session.lockstep = Lockstep(list(configs), data)
+        session.playback = recording_store().playback(configs, data)
     except ValueError as error:
         session.error = f"Cannot train these runs: {error}"
     return session
@@ -203,6 +210,8 @@ def pause(key: str) -> None:
     session = session_for(key)
     if session is not None:
         session.playing = False
+        if session.playback is not None:
+            session.playback.pause()
 
 
 def step(key: str, epochs: int = 1) -> None:
@@ -231,30 +240,23 @@ def reset(key: str) -> None:
 
 # --- one tick ----------------------------------------------------------------------------------
 def _advance(session: LiveSession) -> None:
-    """Step the Lockstep by one chunk (or the requested steps) and take a snapshot of the runs."""
-    if session.lockstep is None or session.lockstep.done:
+    """Advance the playback by one tick (or the requested steps) and take its runs."""
+    playback = session.playback
+    if playback is None or playback.done:
         session.playing = False
         return
-    epochs = session.steps_requested or (session.chunk if session.playing else 0)
-    if not epochs:
+    if session.steps_requested:
+        if not playback.at_frontier:  # behind a shared recording: step a private copy
+            playback = session.playback = detached(playback, session.data)
+        playback.step(session.steps_requested)
+        session.steps_requested = 0
+    elif session.playing:
+        playback.advance()
+    else:
         return
-    started = time.perf_counter()
-    session.lockstep.step(epochs)
-    spent = time.perf_counter() - started
-    session.steps_requested = 0
-    session.chunk = next_chunk(session.chunk if epochs == session.chunk else epochs, spent)
-    session.runs = session.lockstep.runs()
-    if session.lockstep.done:
+    session.runs = playback.runs()
+    if playback.done:
         session.playing = False
-
-
-def next_chunk(epochs: int, seconds: float, target: float = TICK_SECONDS) -> int:
-    """Epochs for the next tick so it takes about `target` seconds, given that `epochs` took
-    `seconds`; grows at most 4× per tick so one fast tick does not cause a long freeze."""
-    if seconds <= 0:
-        return min(epochs * 4, MAX_CHUNK)
-    wanted = round(epochs * target / seconds)
-    return max(1, min(wanted, epochs * 4, MAX_CHUNK))
 
 
 # --- what the user sees ------------------------------------------------------------------------
@@ -287,26 +289,30 @@ def _state_line(session: LiveSession) -> str:
     if not session.started:
         return "Press Train to start; Step trains one epoch at a time."
     if session.done:
-        seconds = max((t.elapsed for t in session.lockstep.trainers), default=0.0)
+        seconds = max((run.elapsed for run in session.runs or ()), default=0.0)
         return f"Finished — the longest run took {seconds:.1f} s of compute."
     return "Paused."
 
 
 def _progress(session: LiveSession) -> None:
-    if session.lockstep is None:
+    if session.playback is None:
         return
     names = session.names
     columns = st.columns(len(names))
-    for index, (column, name, trainer) in enumerate(zip(columns, names, session.lockstep.trainers)):
-        total = trainer.config.epochs
+    states = session.playback.frame.runs
+    for index, (column, name, config, run) in enumerate(zip(columns, names, session.configs,
+                                                            states)):
         with column:
-            status = "ready" if trainer.epoch == 0 and not trainer.done else \
-                STATUS_LABELS[trainer.status]
+            status = "ready" if run.epoch == 0 and run.status == "running" else \
+                STATUS_LABELS[run.status]
+            if status == "running" and not session.playing:
+                status = "paused"
             st.markdown(f"<span style='color:{run_color(index)};font-weight:700'>● {name}</span>"
                         f" <span style='color:#4b5563'>{status}</span>", unsafe_allow_html=True)
-            st.progress(min(trainer.epoch / total, 1.0), text=f"epoch {trainer.epoch} of {total}")
-            if trainer.message and trainer.status not in ("running", "completed"):
-                st.caption(trainer.message)  # why it stopped: early, diverged or failed
+            st.progress(min(run.epoch / config.epochs, 1.0),
+                        text=f"epoch {run.epoch} of {config.epochs}")
+            if run.message and run.status not in ("running", "completed"):
+                st.caption(run.message)  # why it stopped: early, diverged or failed
 
 
 def throttled_figure(slot: str, version, build: Callable[[], object], *, every: float = 1.0,

@@ -29,7 +29,8 @@ from regcore import LIMITS, Config
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"   # no 0/O, 1/I/L: easy to read aloud
 CODE_LENGTH = 14                                     # 14 × log2(31) ≈ 69 bits
-RESULT_KEYS = ("val_loss", "val_acc", "train_loss", "gap", "sparsity")
+RESULT_KEYS = ("val_loss", "val_acc", "train_loss", "gap", "sparsity",
+               "measured")   # the answer a participant's runs give (a choice's index, a number)
 MAX_TEXT = 200
 MAX_CHOICE = 60
 
@@ -51,12 +52,14 @@ class RoomLimits:
 # --- the experiment ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Question:
-    """Either 2–4 `choices`, or a number answer between `low` and `high`."""
+    """Either 2–4 `choices`, or a number answer between `low` and `high`. measure: the name
+    of the measurement that answers it from a comparison's runs (ready questions), if any."""
 
     text: str
     choices: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
+    measure: str | None = None
 
     def __post_init__(self):
         _check_text("the question", self.text, MAX_TEXT)
@@ -157,6 +160,16 @@ class Room:
 
 
 @dataclass(frozen=True)
+class ParticipantView:
+    """What a participant sees of a room: the experiment, their own answer and posts."""
+
+    experiment: Experiment
+    answer: str | float | None
+    results: tuple[dict, ...]
+    revealed: str | None
+
+
+@dataclass(frozen=True)
 class RoomSummary:
     """What the presenter's view shows (no tokens: safe to draw)."""
 
@@ -228,15 +241,17 @@ class Rooms:
                 answer=room.answer)
 
     # a participant ---------------------------------------------------------------------------
-    def join(self, code: str, token: str) -> Experiment:
-        """Join (or rejoin) the room with the participant's own token; returns the experiment."""
+    def join(self, code: str, token: str) -> ParticipantView:
+        """Join (or rejoin) the room with the participant's own token; returns what they see."""
         with self._lock:
             room = self._open_room(code)
-            if token not in room.participants:
+            participant = room.participants.get(token)
+            if participant is None:
                 if len(room.participants) >= self.limits.max_participants:
                     raise RoomError("this room is full")
-                room.participants[token] = Participant(joined=self._clock())
-            return room.experiment
+                participant = room.participants[token] = Participant(joined=self._clock())
+            return ParticipantView(room.experiment, participant.answer,
+                                   tuple(dict(r) for r in participant.results), room.answer)
 
     def answer(self, code: str, token: str, answer) -> None:
         """Commit an answer, once, before posting a result."""

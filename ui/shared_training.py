@@ -247,6 +247,13 @@ class RecordingStore:
     def __len__(self) -> int:
         return len(self._recordings)
 
+    def __contains__(self, configs) -> bool:
+        return tuple(configs) in self._recordings
+
+    def __iter__(self):
+        """The configs of every shared recording, least recently used first."""
+        return iter(list(self._recordings))
+
     def _evict(self, keep: tuple) -> None:
         """Drop least recently used recordings until the rest fit the cap (never `keep`)."""
         total = self.nbytes

@@ -8,6 +8,16 @@ machine's cores or a Dask cluster, with the same numbers wherever the runs execu
     aggregate(results, ["penalty_strength", "dropout"], "best_val_loss")
 
 From a terminal: python -m regcore.sweep --config base.json --grid grid.json --out results.csv
+
+The name regcore.sweep: as an import path it is this package (`from regcore.sweep import
+aggregate`, `python -m regcore.sweep`); as an attribute of regcore it is the function
+`regcore.sweep.job.sweep`, bound in regcore/__init__.py, so that the one-call form
+`regcore.sweep(base, grid)` works. Each use reaches the one thing it names; the function's
+home is job.py, next to the job it runs, and nothing else is bound over the package's
+name. (`import regcore.sweep as s` would reach the attribute, the function: import the
+package's names with `from regcore.sweep import …`.) The package path is public (pages,
+the command line) and the call is documented, so renaming either would break users; a
+callable module object would hide what it is.
 """
 from .backends import BACKENDS, available_cores, max_local_workers, prepare_workers
 from .dask_backend import SCHEDULER_VARIABLE, scheduler_from_environment

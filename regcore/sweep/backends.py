@@ -6,15 +6,18 @@
     backend.close()            # all runs collected: release the workers
 
 Building a backend only checks its arguments, so a bad one is refused before anything starts.
-`InProcess` runs one config per `collect` call in the caller's thread (no pool: simple and
-deterministic); `LocalPool` uses worker processes on this machine; `DaskCluster` (in
-dask_backend.py) sends the runs to a Dask scheduler.
+Every backend cuts the runs into chunks of compatible runs (`chunks.make_chunks`) that a
+worker trains as stacked groups. `InProcess` trains them in the caller's thread, an epoch at
+a time (no pool: simple, deterministic, and a cancel waits at most one epoch); `LocalPool`
+uses worker processes on this machine, one chunk per worker; `DaskCluster` (in
+dask_backend.py) sends chunks to a Dask scheduler.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 import sys
+import time
 import types
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -22,9 +25,15 @@ from contextlib import contextmanager
 from .. import limits
 from ..checks import check_range
 from . import worker
+from .chunks import make_chunks
+from .outcomes import run_failed, take_results
 
 BACKENDS = ("local", "dask")
 JOIN_SECONDS = 5.0  # how long stop() waits for a terminated worker to exit
+# Below this much work (Σ epochs × samples; 36 runs of 100 epochs on 1,000 samples are 3.6e6)
+# a local sweep with the default worker count trains in process: starting worker processes
+# would cost more than the second core saves.
+IN_PROCESS_WORK = 1_000_000
 
 
 def available_cores() -> int:
@@ -40,11 +49,15 @@ def max_local_workers() -> int:
     return min(available_cores(), limits.LIMITS.max_sweep_workers)
 
 
-def make_backend(name: str = "local", workers: int | None = None, scheduler: str | None = None):
+def make_backend(name: str = "local", workers: int | None = None, scheduler: str | None = None,
+                 work: int | None = None):
     """The backend a sweep asked for; ValueError for an unknown name or bad arguments.
-    Local workers: None means max_local_workers(); more than the cap is refused."""
+    Local workers: None means max_local_workers(), or in process when the sweep's `work`
+    (Σ epochs × samples, if given) is below IN_PROCESS_WORK; more than the cap is refused."""
     if name == "local":
         count = _checked_workers(workers)
+        if workers is None and work is not None and work < IN_PROCESS_WORK:
+            count = 1
         return InProcess() if count == 1 else LocalPool(count)
     if name == "dask":
         from .dask_backend import DaskCluster  # imports dask only when asked for
@@ -61,47 +74,50 @@ def _checked_workers(workers) -> int:
     return workers
 
 
-def run_failed(index: int, error: BaseException) -> RuntimeError:
-    """The error a sweep raises when a worker could not run a config at all."""
-    return RuntimeError(f"run {index} failed on a worker: {type(error).__name__}: {error}")
-
-
-def take_results(done, futures: dict) -> list[tuple[int, dict]]:
-    """(run index, summary) of each finished future in `done`, removed from `futures`
-    (future → run index); a future that failed stops the sweep with run_failed."""
-    finished = []
-    for future in done:
-        index = futures.pop(future)
-        try:
-            finished.append((index, future.result()))
-        except Exception as error:
-            raise run_failed(index, error) from error
-    return finished
-
-
 class InProcess:
-    """Runs the configs one at a time in the calling thread, one per `collect` call."""
+    """Trains the chunks one after the other in the calling thread. Each `collect` call
+    either starts the next chunk (builds its data and models) or trains epochs of the
+    current one until a run ends or `timeout` seconds have passed, so a caller that polls
+    stays responsive and a cancel waits at most one epoch of one group."""
 
     def __init__(self):
-        self._queue: list[tuple[int, dict]] = []
+        self._chunks: list[list[tuple[int, dict]]] = []
+        self._current: worker.ChunkTraining | None = None
+        self._indices: list[int] = []
 
     def start(self, runs: list[tuple[int, dict]]) -> None:
-        self._queue = list(runs)
+        self._chunks = make_chunks(runs, pieces=1)
 
     def collect(self, timeout: float = 0.0) -> list[tuple[int, dict]]:
-        if not self._queue:
-            return []
-        index, config = self._queue.pop(0)
         try:
-            return [(index, worker.run_config(config))]
+            if self._current is None:
+                return self._start_chunk() if self._chunks else []
+            return self._train(time.monotonic() + timeout)
         except Exception as error:
-            raise run_failed(index, error) from error
+            raise run_failed(self._indices, error) from error
+
+    def _start_chunk(self) -> list[tuple[int, dict]]:
+        chunk = self._chunks.pop(0)
+        self._indices = [index for index, _ in chunk]
+        self._current = worker.ChunkTraining(chunk)
+        return []
+
+    def _train(self, deadline: float) -> list[tuple[int, dict]]:
+        finished: list[tuple[int, dict]] = []
+        while not finished:
+            finished = self._current.step()
+            if self._current.done:
+                self._current = None
+                break
+            if time.monotonic() >= deadline:
+                break
+        return finished
 
     def stop(self) -> None:
-        self._queue.clear()
+        self._chunks, self._current = [], None
 
     def close(self) -> None:
-        self._queue.clear()
+        self.stop()
 
 
 class LocalPool:
@@ -115,11 +131,14 @@ class LocalPool:
         self._futures: dict[Future, int] = {}
 
     def start(self, runs: list[tuple[int, dict]]) -> None:
-        self._executor = ProcessPoolExecutor(max_workers=min(self.workers, len(runs)),
+        chunks = make_chunks(runs, pieces=self.workers)
+        self._executor = ProcessPoolExecutor(max_workers=min(self.workers, len(chunks)),
                                              mp_context=_worker_context())
         with _main_script_hidden():  # the workers start during the first submits
-            self._futures = {self._executor.submit(worker.RUN_CONFIG, config): index
-                             for index, config in runs}
+            self._futures = {
+                self._executor.submit(worker.RUN_CONFIGS, [config for _, config in chunk]):
+                    [index for index, _ in chunk]
+                for chunk in chunks}
 
     def collect(self, timeout: float = 0.0) -> list[tuple[int, dict]]:
         if not self._futures:
@@ -134,7 +153,12 @@ class LocalPool:
             return
         executor, self._executor = self._executor, None
         self._futures.clear()
-        # ProcessPoolExecutor has no public way to end a busy worker before Python 3.14.
+        if hasattr(executor, "terminate_workers"):  # Python 3.14 and later
+            executor.terminate_workers()
+            return
+        # Before 3.14 ProcessPoolExecutor has no public way to end a busy worker, and its
+        # workers are children of the fork server, so multiprocessing.active_children()
+        # does not list them: the executor's own table is the only place they are named.
         processes = list((getattr(executor, "_processes", None) or {}).values())
         executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -153,7 +177,9 @@ def _main_script_hidden():
     """A new worker process runs the parent's __main__ script again unless it is hidden
     while the worker starts. Under Streamlit __main__ is the page being shown, which must not
     run in a worker; a plain script calling sweep() then needs no `if __name__` guard either.
-    Restores __main__ only if no other thread has replaced it meanwhile."""
+    multiprocessing offers no public switch for this: a worker's preparation data always
+    name the main script of sys.modules["__main__"], so a stand-in is put there while the
+    workers start. Restores __main__ only if no other thread has replaced it meanwhile."""
     original = sys.modules.get("__main__")
     stand_in = types.ModuleType("__main__")
     sys.modules["__main__"] = stand_in

@@ -1,22 +1,26 @@
 """The Dask backend: the same runs, sent to a Dask distributed scheduler.
 
-The workers run `worker.run_config`, so they need regcore importable (pip install the
-repository on every worker) and, for identical numbers, the same numpy. A run that a
+The workers run `worker.run_configs` on chunks of compatible runs (at most CHUNK_RUNS, so a
+cluster's many workers all get work), so they need regcore importable (pip install the
+repository on every worker) and, for identical numbers, the same numpy. A chunk that a
 worker has already started cannot be interrupted: `stop()` cancels the rest and releases
-the results; the started runs finish on their own and are discarded.
+the results; the started chunks finish on their own and are discarded.
 """
 from __future__ import annotations
 
+import math
 import os
 import time
 import uuid
 
 from . import worker
-from .backends import take_results
+from .chunks import make_chunks
+from .outcomes import take_results
 
 SCHEDULER_VARIABLE = "REGLAB_DASK_SCHEDULER"
 CONNECT_SECONDS = 10
 POLL_SECONDS = 0.05
+CHUNK_RUNS = 8
 
 
 def scheduler_from_environment() -> str:
@@ -49,10 +53,12 @@ class DaskCluster:
             raise ValueError(f"cannot reach the Dask scheduler at {self.address}: "
                              f"{error}") from None
         batch = uuid.uuid4().hex[:8]
+        chunks = make_chunks(runs, pieces=math.ceil(len(runs) / CHUNK_RUNS))
         self._futures = {
-            self._client.submit(worker.RUN_CONFIG, config, key=f"regcore-sweep-{batch}-{index}",
-                                pure=False): index
-            for index, config in runs}
+            self._client.submit(worker.RUN_CONFIGS, [config for _, config in chunk],
+                                key=f"regcore-sweep-{batch}-{chunk[0][0]}", pure=False):
+                [index for index, _ in chunk]
+            for chunk in chunks}
 
     def collect(self, timeout: float = 0.0) -> list[tuple[int, dict]]:
         deadline = time.monotonic() + timeout

@@ -40,6 +40,12 @@ class SweepPlan:
     def total(self) -> int:
         return len(self.points) * len(self.seeds)
 
+    @property
+    def work(self) -> int:
+        """An estimate of the whole sweep's length: Σ epochs × n_samples over its runs."""
+        return len(self.seeds) * sum(self.config(point).epochs * self.config(point).n_samples
+                                     for point in range(len(self.points)))
+
     def config(self, point: int, seed: int | None = None) -> Config:
         """The Config of grid point `point` (with the first seed unless `seed` is given)."""
         seed = self.seeds[0] if seed is None else seed

@@ -107,7 +107,7 @@ def start_sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] =
                 scheduler: str | None = None) -> SweepJob:
     """Check the sweep and the backend (ValueError before anything starts), then start it."""
     plan = plan_sweep(base, grid, seeds)
-    return SweepJob(plan, make_backend(backend, workers, scheduler))
+    return SweepJob(plan, make_backend(backend, workers, scheduler, plan.work))
 
 
 def iter_sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] = 3,
@@ -118,7 +118,7 @@ def iter_sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] = 
     backend are checked at the call; runs start at the first next(). Setting `cancel`, or
     closing the generator, stops the sweep and its workers."""
     plan = plan_sweep(base, grid, seeds)
-    chosen = make_backend(backend, workers, scheduler)
+    chosen = make_backend(backend, workers, scheduler, plan.work)
     return _rows_of(plan, chosen, cancel or threading.Event())
 
 
@@ -140,14 +140,15 @@ def sweep(base: Config, grid: Mapping[str, list], seeds: int | list[int] = 3,
     "dropout": [0.0, 0.3]}. seeds: a count n (seeds base.seed … base.seed+n−1, which
     change the data, the split, the initial weights and the dropout masks) or a list.
     backend "local": worker processes on this machine (workers=None: every core, up to
-    LIMITS.max_sweep_workers; workers=1: in this process, no pool); "dask": a Dask cluster
-    at `scheduler` or $REGLAB_DASK_SCHEDULER.
+    LIMITS.max_sweep_workers, or in this process for a sweep too small to pay for starting
+    processes; workers=1: in this process, no pool); "dask": a Dask cluster at `scheduler`
+    or $REGLAB_DASK_SCHEDULER. Compatible runs train together as stacked groups.
 
     Returns one row per (grid point, seed), ordered that way: point, the grid keys, seed,
     the `regcore.summarize` columns (status, best_val_loss, final_train_loss,
     final_val_loss, final_train_acc, final_val_acc, gap, sparsity, time, …) and message.
     """
     plan = plan_sweep(base, grid, seeds)
-    chosen = make_backend(backend, workers, scheduler)
+    chosen = make_backend(backend, workers, scheduler, plan.work)
     with closing(_rows_of(plan, chosen, threading.Event())) as rows:
         return results_frame(plan, list(rows))

@@ -1,0 +1,283 @@
+"""Groups: runs that share a structure train as one computation on stacked arrays.
+
+A group of R runs holds their parameters as one stacked model (`flat` (R, n_params)) and
+steps them together: one batched matmul per layer for all runs, one call per optimizer
+formula. Each run's own `Trainer.model` is a view of its row, so it always shows the run's
+current weights. What the runs share is their `structure`: data shapes, hidden widths,
+activation, norm, batch size and optimizer kind. Everything else is a per-run value in an
+(R, 1) array: dropout rate, penalty, l1_ratio, weight decay, learning rate, momentum,
+epochs, initial weights and early stopping; the data itself may differ (another seed).
+
+A run's numbers do not depend on the company it keeps. Each keeps its own generators
+(shuffling, dropout masks); every operation acts on each run's slice by itself (no sum
+runs across runs, matmul multiplies each run's matrices with the same kernel whatever R
+is); a per-run value of 0 leaves a run exactly as it would be without that term. So a run's
+history is bit-identical alone (a group of one) or in any group at any position.
+
+A run that ends (its epochs, early stopping, divergence) moves out to buffers of its own
+and the group restacks the others: it costs nothing afterwards. A run whose loss turns
+NaN or inf within an epoch stops there, as it would alone: its state of that step is put
+back before the epoch's evaluation, and it ends as diverged.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+
+import numpy as np
+
+from .model import build_model
+from .optimizers import any_nonzero, as_dtype_of, make_optimizer
+from .penalties import Penalty
+from .snapshots import histograms, rows_weight_stats
+from .training import Trainer, WeightReport, n_outputs, one_blas_thread
+
+
+def structure(trainer: Trainer) -> tuple:
+    """What the runs of one group must share. "momentum" with momentum 0 is plain SGD."""
+    config, data = trainer.config, trainer.data
+    kind = "sgd" if config.optimizer == "momentum" and config.momentum == 0 else config.optimizer
+    return (data.task, trainer.X_train.shape, trainer.X_val.shape, n_outputs(data),
+            config.hidden, config.activation, config.norm, config.batch_size, kind,
+            trainer.dtype)
+
+
+def form_groups(trainers: Iterable[Trainer]) -> list[Group]:
+    """One Group per structure among the unfinished trainers, in order of first appearance."""
+    by_structure: dict[tuple, list[Trainer]] = {}
+    for trainer in trainers:
+        if not trainer.done:
+            by_structure.setdefault(structure(trainer), []).append(trainer)
+    return [Group(members) for members in by_structure.values()]
+
+
+def train_all(trainers: Iterable[Trainer]) -> None:
+    """Train every trainer to its end, in groups of one structure."""
+    with one_blas_thread():
+        for group in form_groups(trainers):
+            while not group.done:
+                group.step_epoch()
+
+
+def per_run(values: Iterable[float]) -> np.ndarray:
+    """Per-run numbers as an (R, 1) float64 column, to broadcast over (R, n) arrays."""
+    return np.array(list(values), dtype=np.float64).reshape(-1, 1)
+
+
+class Group:
+    """Trains `members` (Trainers of one structure, none started) in lockstep, one epoch per
+    `step_epoch()`; `members` lists the runs still training."""
+
+    def __init__(self, trainers: list[Trainer]):
+        self.members = list(trainers)
+        first = self.members[0]
+        for trainer in self.members:
+            if structure(trainer) != structure(first):
+                raise ValueError("runs of one group must share their structure")
+            if trainer.epoch or trainer.group is not None or trainer.done:
+                raise ValueError("a group is formed of runs that have not started")
+            trainer.group = self
+        self.config, self.loss_fn = first.config, first.loss_fn
+        self._stack()
+        with np.errstate(all="ignore"), one_blas_thread():
+            initial_losses = self._loss_and_accuracy(self.X_train, self.y_train)[0]
+        for trainer, loss in zip(self.members, initial_losses):
+            trainer.initial_loss = float(loss)
+
+    @property
+    def done(self) -> bool:
+        return not self.members
+
+    # stacking --------------------------------------------------------------------------------
+    def _stack(self) -> None:
+        """Build the stacked model, optimizer, penalty and data of the current members and
+        make every member's model and optimizer state views of its row."""
+        members, config = self.members, self.config
+        first = members[0]
+        self.model = build_model(
+            first.X_train.shape[1], n_outputs(first.data), hidden=config.hidden,
+            activation=config.activation, norm=config.norm, init=config.init,
+            dropout=tuple(m.config.dropout for m in members), task=first.data.task, rng=None,
+            dropout_rng=tuple(m.dropout_rng for m in members), dtype=first.dtype,
+            runs=len(members))
+        stacked_buffers = self.model.buffers
+        for r, member in enumerate(members):
+            member.model.bind(self.model.flat[r], self.model.flat_grad[r],
+                              {name: value[r] for name, value in stacked_buffers.items()})
+        self.params, self.grads = self.model.param_groups()
+        self.optimizer = self._stacked_optimizer()
+        self.penalty = Penalty(l1=per_run(m.penalty.l1 for m in members),
+                               l2=per_run(m.penalty.l2 for m in members))
+        self._l1_rows = np.flatnonzero(self.penalty.l1[:, 0])
+        self._stack_data()
+
+    def _stacked_optimizer(self):
+        """The members' optimizer on the whole stacked buffer (R, n_params): one call per
+        formula for weights and the rest together. Weight decay, which acts on weights only,
+        is applied by `_decay` before the step, as the optimizer would (so it is built with
+        none). Each member's own optimizer keeps "weights" and "other" views of its row."""
+        members, n_weights = self.members, self.model.n_weights
+        self.decay = per_run(m.config.weight_decay for m in members)
+        self.lr = per_run(m.config.lr for m in members)
+        optimizer = make_optimizer(structure(members[0])[-2], self.lr,
+                                   momentum=per_run(m.config.momentum for m in members))
+        optimizer.t = members[0].optimizer.t
+        whole = {"all": self.model.flat}
+        optimizer.init_state(whole)
+        parts = {"weights": np.s_[..., :n_weights], "other": np.s_[..., n_weights:]}
+        parts = {key: part for key, part in parts.items() if key in self.params}
+        for name, stacked in optimizer.state["all"].items():
+            for r, member in enumerate(members):
+                for key, part in parts.items():
+                    own = member.optimizer.state.get(key, {}).get(name)
+                    if own is not None:
+                        stacked[r][part] = own
+        for r, member in enumerate(members):
+            member.optimizer.state = {
+                key: {name: value[r][part] for name, value in optimizer.state["all"].items()}
+                for key, part in parts.items()}
+        return optimizer
+
+    def _stack_data(self) -> None:
+        """The members' data: one shared (N, features) array when they train on one Dataset,
+        else stacked (R, N, features) arrays (as runs of several seeds in a sweep)."""
+        members = self.members
+        self.shared_data = all(m.data is members[0].data for m in members)
+        pick = (lambda name: getattr(members[0], name)) if self.shared_data else (
+            lambda name: np.stack([getattr(m, name) for m in members]))
+        self.X_train, self.y_train = pick("X_train"), pick("y_train")
+        self.X_val, self.y_val = pick("X_val"), pick("y_val")
+
+    def _release(self, ended: list[Trainer]) -> None:
+        """Move ended runs out to buffers of their own and restack the others."""
+        for trainer in ended:
+            trainer.model.detach()
+            trainer.optimizer.state = {key: {name: value.copy() for name, value in state.items()}
+                                       for key, state in trainer.optimizer.state.items()}
+            trainer.optimizer.t = self.optimizer.t
+            trainer.group = None
+        self.members = [m for m in self.members if not m.done]
+        if self.members:
+            self._stack()
+
+    # one epoch -------------------------------------------------------------------------------
+    def step_epoch(self) -> None:
+        """Train every member one epoch, evaluate, and let each record it."""
+        if self.done:
+            raise RuntimeError("every run of this group has ended")
+        started = time.perf_counter()
+        with np.errstate(all="ignore"), one_blas_thread():
+            minibatch_loss = self._train_one_epoch()
+            train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
+            val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
+            penalty = self.penalty.value(self.params["weights"])
+        share = (time.perf_counter() - started) / len(self.members)
+        reports = self._weight_reports()
+        for r, member in enumerate(self.members):
+            member.end_epoch({"minibatch_loss": minibatch_loss[r],
+                              "train_loss": float(train_loss[r]), "val_loss": float(val_loss[r]),
+                              "train_acc": float(train_acc[r]), "val_acc": float(val_acc[r]),
+                              "penalty": float(penalty[r])}, share, reports[r])
+        for member in self.members:
+            member.optimizer.t = self.optimizer.t
+        ended = [m for m in self.members if m.done]
+        if ended:
+            self._release(ended)
+
+    def _weight_reports(self) -> list[WeightReport]:
+        """Every member's weight statistics of this epoch, and the histograms of those at a
+        snapshot epoch, computed for all members at once (bin edges depend on the init)."""
+        layers = {name: W.reshape(len(W), -1) for name, W in self.model.weight_layers.items()}
+        stats = {name: rows_weight_stats(rows) for name, rows in layers.items()}
+        reports = [WeightReport({name: stats[name][r] for name in layers})
+                   for r in range(len(self.members))]
+        snapshot_rows: dict[str, list[int]] = {}
+        for r, member in enumerate(self.members):
+            if member.wants_snapshot(member.epoch + 1):
+                snapshot_rows.setdefault(member.config.init, []).append(r)
+        for rows in snapshot_rows.values():
+            edges = self.members[rows[0]].edges
+            counts = {name: histograms(layers[name][rows], edges[name]) for name in layers}
+            for i, r in enumerate(rows):
+                reports[r].histograms = {name: counts[name][i] for name in layers}
+        return reports
+
+    def _train_one_epoch(self) -> list[float]:
+        """Minibatch steps over each member's own shuffle; returns each member's mean
+        minibatch loss, or the first loss that was not finite (that member then stops)."""
+        R, n = len(self.members), len(self.members[0].X_train)
+        orders = np.stack([m.shuffle_rng.permutation(n) for m in self.members])
+        rows = np.arange(R)[:, None]
+        X = self.X_train[orders] if self.shared_data else self.X_train[rows, orders]
+        y = self.y_train[orders] if self.shared_data else self.y_train[rows, orders]
+        size = self.config.batch_size
+        losses, sizes, stopped = [], [], {}
+        for start in range(0, n, size):
+            xb, yb = X[:, start: start + size], y[:, start: start + size]
+            if xb.shape[1] < 2 and self.config.norm == "batch":
+                continue  # a last batch of one sample: BatchNorm needs two (as drop_last)
+            losses.append(self._train_step(xb, yb))
+            sizes.append(xb.shape[1])
+            if not math.isfinite(losses[-1].sum()):
+                self._stop_unfinite(losses[-1], stopped)
+                if len(stopped) == R:
+                    break
+        # Σ loss·batch size, added in step order as floats would be (cumsum is sequential)
+        totals = np.cumsum(np.array(losses, np.float64) * np.array(sizes)[:, None], axis=0)[-1]
+        seen = sum(sizes)
+        for r, (state, _) in stopped.items():
+            self.members[r].model.load_state(state)
+        return [stopped[r][1] if r in stopped else float(totals[r] / seen) for r in range(R)]
+
+    def _stop_unfinite(self, losses: np.ndarray, stopped: dict) -> None:
+        """Keep, for each member whose loss has just become NaN or inf, its state after this
+        step and that loss: alone it would end the epoch here."""
+        for r in np.flatnonzero(~np.isfinite(losses)):
+            if r not in stopped:
+                stopped[r] = (self.members[r].model.state(), float(losses[r]))
+
+    def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> np.ndarray:
+        """One minibatch step of every member: xb (R, B, n_in), yb (R, B); returns the (R,)
+        minibatch losses."""
+        out = self.model.forward(xb, train=True)
+        losses, dout = self.loss_fn(out, yb)
+        self.model.backward(dout)
+        weights, weight_grads = self.params["weights"], self.grads["weights"]
+        self.penalty.add_smooth_grad(weights, weight_grads)
+        self._decay(weights, weight_grads)
+        self.optimizer.step({"all": self.model.flat}, {"all": self.model.flat_grad})
+        if any_nonzero(self.penalty.l1):
+            self._prox(weights)
+        return losses
+
+    def _prox(self, weights: np.ndarray) -> None:
+        """The L1 proximal step of the members with an L1 term, on their rows only."""
+        rows = self._l1_rows
+        step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
+        step = step[rows] if step.shape[-1] == 1 else step[rows, : weights.shape[-1]]
+        if len(rows) == len(weights):
+            self.penalty.prox(weights, step)
+            return
+        some = weights[rows]
+        Penalty(l1=self.penalty.l1[rows]).prox(some, step)
+        weights[rows] = some
+
+    def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:
+        """Weight decay as the optimizers apply it to weights: added to the gradient
+        (g ← g + wd·w, SGD and Adam) or, decoupled (AdamW), w ← w·(1 − lr·wd) before the step."""
+        if not any_nonzero(self.decay):
+            return
+        if getattr(self.optimizer, "decoupled", False):
+            weights *= as_dtype_of(weights, 1 - self.lr * self.decay)  # exactly 1 where wd = 0
+        else:
+            np.add(weight_grads, as_dtype_of(weights, self.decay) * weights, out=weight_grads,
+                   where=self.decay != 0)
+
+    def _loss_and_accuracy(self, X, y) -> tuple[np.ndarray, np.ndarray]:
+        """Eval-mode data loss and accuracy (NaN for regression) of every member, (R,) each."""
+        out = self.model.predict_output(X)
+        loss = self.loss_fn(out, y, grad=False)[0]
+        if self.members[0].data.task == "regression":
+            return loss, np.full(len(loss), np.nan)
+        return loss, np.mean(out.argmax(axis=-1) == y, axis=-1)

@@ -1,0 +1,71 @@
+"""Sessions on one server share trainings of identical comparisons and nothing else: two
+visitors on the same settings cause one training and see the same numbers; a visitor's own
+CSV never enters the shared store."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from regcore import Lockstep
+from ui import keys
+from ui.live import recording_store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+LINK = {"runs": "2", "dataset": "moons", "n_samples": "200", "A.epochs": "8", "B.epochs": "8",
+        "B.dropout": "0.5"}
+CSV = "x1,x2,label\n" + "\n".join(f"{i % 7},{(i * 3) % 5},{i % 2}" for i in range(60)) + "\n"
+
+
+@pytest.fixture
+def epochs_trained(monkeypatch):
+    counted = []
+    original = Lockstep.step
+
+    def counting(self, epochs=1):
+        before = sum(trainer.epoch for trainer in self.trainers)
+        result = original(self, epochs)
+        counted.append(sum(trainer.epoch for trainer in self.trainers) - before)
+        return result
+
+    monkeypatch.setattr(Lockstep, "step", counting)
+    return counted
+
+
+def visitor(query: dict) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def train_to_end(at: AppTest) -> list:
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    for _ in range(200):
+        session = at.session_state[keys.live_key(keys.LIVE_KEY)]
+        if session.done:
+            return session.runs
+        at.run()
+    raise AssertionError("training did not end")
+
+
+def test_two_sessions_on_the_same_settings_cause_one_training_and_show_the_same_numbers(
+        epochs_trained):
+    first = train_to_end(visitor(LINK))
+    trained = sum(epochs_trained)
+    assert trained == 16
+    second = train_to_end(visitor(LINK))
+    assert sum(epochs_trained) == trained  # the second visitor's runs were replayed
+    assert recording_store().trainings_started == 1
+    for mine, theirs in zip(first, second):
+        pd.testing.assert_frame_equal(mine.history, theirs.history)
+
+
+def test_a_session_on_its_own_csv_shares_nothing(epochs_trained):
+    at = visitor(LINK)
+    at.file_uploader(key=keys.CSV_UPLOAD).upload("mine.csv", CSV.encode(), "text/csv").run()
+    runs = train_to_end(at)
+    assert sum(epochs_trained) > 0 and runs[0].config.dataset == "custom"
+    session = at.session_state[keys.live_key(keys.LIVE_KEY)]
+    assert session.configs not in recording_store()
+    assert all(config.dataset != "custom" for configs in recording_store() for config in configs)

@@ -1,0 +1,398 @@
+"""Workshop rooms on screen: the presenter's room (code, QR, setup, the room's answers and
+results, live) and a participant's room (predict, then run; the result is posted).
+
+The rooms themselves (`ui.rooms.Rooms`) are one object per server process, apart from the
+sessions; a session holds only its own tokens: the owner token of the room it opened, and a
+participant token of its own.
+"""
+from __future__ import annotations
+
+import io
+import secrets
+
+import numpy as np
+import pandas as pd
+import segno
+import streamlit as st
+
+from regcore.lessons.sparsity import input_selection
+from regcore.summary import summarize
+from regcore.training import dataset_for
+
+from . import keys
+from .controls import settings_diff
+from .live import live_comparison, session_for
+from .plots.curves import loss_figure
+from .plots.room import predictions_figure, room_results_figure
+from .rooms import Experiment, Question, RoomError, Rooms, Unlocked, display_code
+
+ROOM_PATH = "Room"             # the room page's address: /Room?room=CODE
+LIVE = "room"                  # the participant's live comparison
+REFRESH_SECONDS = 2.0          # the presenter's room view polls the room this often
+UNLOCKABLE = {  # setting → (label, low, high): what a presenter can let participants vary
+    "dropout": ("dropout rate", 0.0, 0.9),
+    "penalty_strength": ("penalty strength λ", 0.0, 1.0),
+    "weight_decay": ("weight decay", 0.0, 0.1),
+    "lr": ("learning rate", 1e-4, 0.1),
+}
+CHOICES = {  # measure → (question, the summary column that answers it, lowest or highest wins)
+    "lowest_val_loss": ("Which run ends with the lower validation loss?", "final_val_loss", min),
+    "largest_gap": ("Which run ends with the larger gap between validation and training loss?",
+                    "gap", max),
+    "smallest_norm": ("Which run ends with the smaller weights (‖w‖₂)?", "weight_norm", min),
+    "most_zeros": ("Which run ends with more weights exactly at zero?", "sparsity", max),
+}
+MAX_LOSS_ANSWER = 2.0
+
+
+@st.cache_resource(show_spinner=False)
+def server_rooms() -> Rooms:
+    """The rooms of this server process (shared by every session, holding no session data)."""
+    return Rooms()
+
+
+def ready_questions(configs, names) -> dict[str, Question]:
+    """The ready questions for a comparison: which run wins (2–4 runs), the validation loss
+    of the last run, and with an L1 run on many inputs, how many inputs it keeps. Keys are
+    the questions' measures: "name" or "name:run index"."""
+    questions = {measure: Question(text, tuple(names), measure=measure)
+                 for measure, (text, _, _) in CHOICES.items()} if 2 <= len(names) <= 4 else {}
+    last = len(names) - 1
+    questions[f"val_loss:{last}"] = Question(
+        f"What validation loss will run {names[last]} end with?", low=0.0, high=MAX_LOSS_ANSWER,
+        measure=f"val_loss:{last}")
+    sparse = [i for i, c in enumerate(configs) if c.penalty in ("l1", "elasticnet")
+              and c.penalty_strength > 0]
+    inputs = dataset_for(configs[0]).n_features
+    if sparse and inputs > 2:
+        questions[f"inputs_kept:{sparse[0]}"] = Question(
+            f"How many of the {inputs} inputs will run {names[sparse[0]]} keep (some weight "
+            f"not exactly zero)?", low=0, high=inputs, measure=f"inputs_kept:{sparse[0]}")
+    return questions
+
+
+def measured_answer(question: Question, runs, names) -> str | float | None:
+    """The answer a comparison's runs give to a ready question (None for other questions)."""
+    if not question.measure or len(runs) != len(names) or not runs:
+        return None
+    if question.measure in CHOICES:
+        _, column, pick = CHOICES[question.measure]
+        values = [summarize(run)[column] for run in runs]
+        finite = [(v, name) for v, name in zip(values, names) if np.isfinite(v)]
+        return pick(finite)[1] if finite else None
+    kind, run = question.measure.split(":")
+    if kind == "val_loss":
+        return summarize(runs[int(run)])["final_val_loss"]
+    return float(len(input_selection(runs[int(run)]).kept))
+
+
+def token(key: str) -> str:
+    """This session's secret of the kind `key` (made once per session)."""
+    return st.session_state.setdefault(key, secrets.token_urlsafe(24))
+
+
+# --- the presenter -----------------------------------------------------------------------------
+def open_room(configs, names) -> None:
+    """Open a room with the comparison `configs` (runs `names`) and its first ready question
+    (a button callback; a refusal is kept for the page to show)."""
+    if configs[0].dataset == "custom":
+        st.session_state[keys.ROOM_MESSAGE] = (
+            "A room needs one of the built-in data sets: participants never receive your "
+            "uploaded data.")
+        return
+    questions = ready_questions(configs, names)
+    experiment = Experiment(tuple(configs), tuple(names), next(iter(questions.values())),
+                            default_unlocked(configs))
+    try:
+        st.session_state[keys.ROOM_OWNED] = server_rooms().open(token(keys.ROOM_OWNER), experiment)
+    except RoomError as error:
+        st.session_state[keys.ROOM_MESSAGE] = str(error)
+
+
+def default_unlocked(configs) -> tuple[Unlocked, ...]:
+    """The first unlockable setting that differs between the runs, of the last run: what the
+    comparison is about, for participants to vary."""
+    for field, (_, low, high) in UNLOCKABLE.items():
+        if len({getattr(config, field) for config in configs}) > 1:
+            return (Unlocked(field, len(configs) - 1, low, high),)
+    return ()
+
+
+def join_link(code: str) -> str:
+    base = st.context.url.split("?")[0].rsplit("/", 1)[0] if st.context.url else ""
+    return f"{base}/{ROOM_PATH}?room={code}"
+
+
+def presenter_room(code: str) -> None:
+    """The room as the presenter sees it on the projector."""
+    owner = token(keys.ROOM_OWNER)
+    link = join_link(code)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    with left:
+        st.markdown(f"<div style='font-size:3.2rem;font-weight:800;letter-spacing:0.08em'>"
+                    f"{display_code(code)}</div>", unsafe_allow_html=True)
+        st.caption("Open the link (or scan the code) to join the room:")
+        st.code(link, language=None, wrap_lines=True)
+    with right:
+        st.image(qr_png(link), width=220)
+    summary = server_rooms().summary(code, owner)
+    with st.expander("Question and what participants may vary", expanded=not summary.joined):
+        setup_form(code, summary.experiment)
+    st.fragment(run_every=REFRESH_SECONDS)(room_board)(code)
+
+
+def qr_png(text: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=2)
+    return buffer.getvalue()
+
+
+def setup_form(code: str, experiment: Experiment) -> None:
+    questions = ready_questions(experiment.configs, experiment.names)
+    with st.form(keys.ROOM_SETUP):
+        labels = {**{m: q.text for m, q in questions.items()}, "": "My own question…"}
+        chosen = st.selectbox("Question", list(labels), format_func=labels.get,
+                              index=list(labels).index(experiment.question.measure or ""))
+        text = st.text_input("My own question", experiment.question.text,
+                             help="Used with “My own question”.")
+        choices = st.text_input("Its choices, separated by commas (empty: a number answer)",
+                                ", ".join(experiment.question.choices))
+        low, high = st.columns(2)
+        number_low = low.number_input("Number answers from", value=0.0)
+        number_high = high.number_input("to", value=100.0)
+        unlocked = unlock_controls(experiment)
+        if st.form_submit_button("Apply to the room", type="primary"):
+            try:
+                question = questions.get(chosen) or custom_question(text, choices, number_low,
+                                                                    number_high)
+                server_rooms().change(code, token(keys.ROOM_OWNER), Experiment(
+                    experiment.configs, experiment.names, question, unlocked))
+                st.session_state[keys.ROOM_MESSAGE] = ""
+            except RoomError as error:
+                st.session_state[keys.ROOM_MESSAGE] = str(error)
+    if st.session_state.get(keys.ROOM_MESSAGE):
+        st.error(st.session_state[keys.ROOM_MESSAGE])
+
+
+def custom_question(text: str, choices: str, low: float, high: float) -> Question:
+    options = tuple(c.strip() for c in choices.split(",") if c.strip())
+    return Question(text, options) if options else Question(text, low=low, high=high)
+
+
+def unlock_controls(experiment: Experiment) -> tuple[Unlocked, ...]:
+    """Up to two settings of one run each, with the range participants may choose from."""
+    unlocked = []
+    current = {(u.field, u.run): u for u in experiment.unlocked}
+    for slot in range(2):
+        default = experiment.unlocked[slot] if slot < len(experiment.unlocked) else None
+        field_col, run_col, range_col = st.columns([2, 1, 3])
+        options = ["", *UNLOCKABLE]
+        field = field_col.selectbox(
+            f"Setting {slot + 1} participants may vary", options,
+            index=options.index(default.field) if default else 0,
+            format_func=lambda f: UNLOCKABLE[f][0] if f else "none",
+            key=keys.page_key(ROOM_PATH, f"field_{slot}"))
+        run = run_col.selectbox("of run", range(len(experiment.names)),
+                                index=default.run if default else len(experiment.names) - 1,
+                                format_func=lambda i: experiment.names[i],
+                                key=keys.page_key(ROOM_PATH, f"run_{slot}"))
+        if not field:
+            continue
+        label, low, high = UNLOCKABLE[field]
+        chosen = current.get((field, run))
+        span = range_col.slider(f"range of the {label}", low, high,
+                                (chosen.low, chosen.high) if chosen else (low, high),
+                                key=keys.page_key(ROOM_PATH, f"range_{slot}_{field}"))
+        unlocked.append(Unlocked(field, run, *span))
+    return tuple(unlocked)
+
+
+def room_board(code: str) -> None:
+    """Counts, predictions and results, refreshed every REFRESH_SECONDS."""
+    try:
+        summary = server_rooms().summary(code, token(keys.ROOM_OWNER))
+    except RoomError as error:
+        st.error(str(error))
+        return
+    question = summary.experiment.question
+    joined, answered, finished = st.columns(3)
+    joined.metric("Joined", summary.joined)
+    answered.metric("Answered", summary.answered)
+    finished.metric("Finished training", summary.finished)
+    st.subheader(question.text, anchor=False)
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(predictions_figure(question, summary.answers, summary.answer),
+                        key=keys.ROOM_PREDICTIONS)
+    setting = summary.experiment.unlocked[0] if summary.experiment.unlocked else None
+    with right:
+        st.plotly_chart(room_results_figure(
+            summary.results, setting.field if setting else None,
+            UNLOCKABLE[setting.field][0] if setting else "", presenter_points(summary, setting)),
+            key=keys.ROOM_RESULTS)
+    reveal_bar(code, summary)
+
+
+def presenter_points(summary, setting) -> list[tuple[str, float | None, float]]:
+    """The presenter's own trained runs of this experiment (from the lab), as chart points."""
+    runs = lab_runs(summary.experiment)
+    return [(name, getattr(run.config, setting.field) if setting else None,
+             summarize(run)["final_val_loss"]) for name, run in zip(summary.experiment.names, runs)]
+
+
+def lab_runs(experiment: Experiment) -> list:
+    """The lab's runs if they are this experiment's and have finished training, else []."""
+    session = session_for(keys.LIVE_KEY)
+    if session is None or not session.runs or session.playing or not session.done:
+        return []
+    return session.runs if tuple(r.config for r in session.runs) == experiment.configs else []
+
+
+def reveal_bar(code: str, summary) -> None:
+    measured = [r["measured"] for r in summary.results if "measured" in r]
+    if summary.answer is not None:
+        st.success(f"**Answer: {summary.answer}.** " + room_measured_text(summary, measured),
+                   icon=":material/visibility:")
+    reveal, download, close = st.columns(3)
+    reveal.button("Reveal", key=keys.ROOM_REVEAL, type="primary", width="stretch",
+                  on_click=reveal_answer, args=(code, summary, measured),
+                  disabled=summary.answer is not None)
+    download.download_button("Results (CSV)", results_csv(summary), "room_results.csv",
+                             "text/csv", key=keys.ROOM_DOWNLOAD, width="stretch")
+    close.button("Close the room", key=keys.ROOM_CLOSE, width="stretch",
+                 on_click=close_room, args=(code,), disabled=summary.closed)
+
+
+def room_measured_text(summary, measured) -> str:
+    if not measured:
+        return "No participant has finished training yet."
+    question = summary.experiment.question
+    if question.is_choice:
+        shares = pd.Series([question.choices[int(m)] for m in measured]).value_counts()
+        parts = ", ".join(f"{name} in {count} of {len(measured)}" for name, count in shares.items())
+        return f"What the room measured: {parts} runs."
+    return (f"What the room measured: median {np.median(measured):.3g} "
+            f"(from {min(measured):.3g} to {max(measured):.3g}, {len(measured)} results).")
+
+
+def reveal_answer(code: str, summary, measured) -> None:
+    """Reveal the answer the presenter's runs give, else the room's most measured one."""
+    question = summary.experiment.question
+    answer = measured_answer(question, lab_runs(summary.experiment), summary.experiment.names)
+    if answer is None and measured:
+        values = pd.Series(measured)
+        answer = (question.choices[int(values.mode().iloc[0])] if question.is_choice
+                  else values.median())
+    if isinstance(answer, float):
+        answer = f"{answer:.3g}"
+    try:
+        server_rooms().reveal(code, token(keys.ROOM_OWNER),
+                              answer or "not measured yet: train the comparison in the lab")
+    except RoomError as error:
+        st.session_state[keys.ROOM_MESSAGE] = str(error)
+
+
+def close_room(code: str) -> None:
+    try:
+        server_rooms().close(code, token(keys.ROOM_OWNER))
+    except RoomError as error:
+        st.session_state[keys.ROOM_MESSAGE] = str(error)
+
+
+def results_csv(summary) -> str:
+    return pd.DataFrame(list(summary.results)).to_csv(index=False)
+
+
+# --- a participant -----------------------------------------------------------------------------
+def participant_room(code: str) -> None:
+    """Join, predict, then run: the result goes to the room when training ends."""
+    me = token(keys.ROOM_PARTICIPANT)
+    try:
+        view = server_rooms().join(code, me)
+    except RoomError as error:
+        st.error(f"Cannot join this room: {error}.")
+        return
+    experiment = view.experiment
+    st.caption(f"Room {display_code(code)}")
+    diff = settings_diff(experiment.configs, experiment.names)
+    if not diff.empty:
+        st.table(diff, width="content")
+    st.subheader(experiment.question.text, anchor=False)
+    if view.answer is None:
+        answer_form(code, experiment.question)
+        st.info("Commit your prediction, then train the experiment.", icon=":material/lock:")
+        return
+    st.markdown(f"Your prediction: **{view.answer}**")
+    settings = participant_settings(experiment)
+    configs = experiment.participant_configs(settings)
+    shown = live_comparison(LIVE, configs, None, participant_charts,
+                            names=list(experiment.names))
+    post_when_done(code, experiment, settings, shown)
+    if view.revealed is not None:
+        st.success(f"The presenter revealed the answer: **{view.revealed}**")
+
+
+def answer_form(code: str, question: Question) -> None:
+    with st.form(keys.ROOM_ANSWER):
+        if question.is_choice:
+            answer = st.radio("Your prediction", question.choices, index=None)
+        else:
+            answer = st.number_input("Your prediction", question.low, question.high, value=None)
+        if st.form_submit_button("Commit my prediction", type="primary"):
+            try:
+                if answer is None:
+                    raise RoomError("choose an answer first")
+                server_rooms().answer(code, token(keys.ROOM_PARTICIPANT), answer)
+                st.rerun()
+            except RoomError as error:
+                st.error(str(error))
+
+
+def participant_settings(experiment: Experiment) -> dict[str, float]:
+    settings = {}
+    for setting in experiment.unlocked:
+        label = UNLOCKABLE.get(setting.field, (setting.field,))[0]
+        start = getattr(experiment.configs[setting.run], setting.field)
+        settings[setting.field] = st.slider(
+            f"{label} of run {experiment.names[setting.run]}", float(setting.low),
+            float(setting.high), float(min(max(start, setting.low), setting.high)),
+            key=keys.page_key(ROOM_PATH, f"setting_{setting.field}"))
+    return settings
+
+
+def participant_charts(runs, names) -> None:
+    st.plotly_chart(loss_figure(runs, names), key=keys.ROOM_LOSS)
+
+
+def post_when_done(code: str, experiment: Experiment, settings: dict, shown) -> None:
+    """Post this training's result once, when every run has ended."""
+    session = session_for(LIVE)
+    if shown is None or session is None or session.playing or not session.done:
+        return
+    signature = (code, tuple(sorted(settings.items())))
+    if st.session_state.get(keys.ROOM_POSTED) == signature:
+        st.caption("Your result is in the room.")
+        return
+    try:
+        server_rooms().post_result(code, token(keys.ROOM_PARTICIPANT), settings,
+                                   result_of(experiment, shown.runs))
+        st.session_state[keys.ROOM_POSTED] = signature
+        st.caption("Your result is in the room.")
+    except RoomError as error:
+        st.error(f"Your result could not be posted: {error}.")
+
+
+def result_of(experiment: Experiment, runs) -> dict[str, float]:
+    """What goes to the room: the numbers of the run whose setting is unlocked (else the
+    last run), and the participant's measured answer (the index of a choice)."""
+    run = runs[experiment.unlocked[0].run if experiment.unlocked else -1]
+    numbers = summarize(run)
+    result = {"val_loss": numbers["final_val_loss"], "val_acc": numbers["final_val_acc"],
+              "gap": numbers["gap"], "sparsity": numbers["sparsity"]}
+    answer = measured_answer(experiment.question, runs, experiment.names)
+    if isinstance(answer, str):
+        result["measured"] = float(experiment.question.choices.index(answer))
+    elif answer is not None:
+        result["measured"] = answer
+    return result
+
