@@ -1,7 +1,6 @@
 """The comparison table: numbers straight from regcore.summary_table under readable names,
 and a Styler that bolds the best validation numbers only, flags runs that diverged or
 collapsed instead of ranking them, and greys columns where all runs agree."""
-import re
 
 import numpy as np
 import pandas as pd
@@ -10,7 +9,7 @@ import pytest
 import regcore
 from regcore import Config, summary_table
 from ui.plots.summary import (BEST_STYLE, COLLAPSED, COLUMNS, FLAG_STYLE, SAME_STYLE,
-                              highlight_differences, summary_frame)
+                              cell_styles, summary_frame, summary_html)
 
 BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
 
@@ -27,21 +26,6 @@ def diverged():
                                lr=1.0, scale=False))
     assert run.status == "diverged" and run.best_epoch is None
     return run
-
-
-def cell_styles(styler) -> dict[tuple[int, int], str]:
-    """{(row, col): css} of the rendered table."""
-    html = styler.to_html()
-    styles = {}
-    for selectors, css in re.findall(r"((?:#T_\w+_row\d+_col\d+(?:, )?)+) \{([^}]*)\}", html):
-        for row, col in re.findall(r"_row(\d+)_col(\d+)", selectors):
-            styles[int(row), int(col)] = normalized(css)
-    return styles
-
-
-def normalized(css: str) -> str:
-    """CSS without spaces and semicolons, to compare declarations as rendered."""
-    return re.sub(r"[\s;]+", "", css)
 
 
 def test_summary_frame_holds_the_numbers_of_summary_table(runs):
@@ -64,18 +48,18 @@ def test_summary_frame_stays_numeric(runs):
 
 def test_a_diverged_run_is_flagged_and_never_bold(runs, diverged):
     frame = summary_frame([runs[0], diverged], "AB")
-    styles = cell_styles(highlight_differences(frame))
-    assert styles[1, 0] == normalized(FLAG_STYLE) and (0, 0) not in styles
-    assert not any(row == 1 and css == normalized(BEST_STYLE) for (row, _), css in styles.items())
+    styles = cell_styles(frame)
+    assert styles[1, 0] == FLAG_STYLE and (0, 0) not in styles
+    assert not any(row == 1 and css == BEST_STYLE for (row, _), css in styles.items())
 
 
 def test_only_validation_loss_and_accuracy_are_ranked(runs):
     frame = summary_frame(runs, "ABC")
-    styles = cell_styles(highlight_differences(frame))
+    styles = cell_styles(frame)
     ranked = {"val loss": min, "lowest val loss": min, "val acc (%)": max}
     for column in frame.columns:
         col = frame.columns.get_loc(column)
-        bold = {row for (row, c), css in styles.items() if c == col and css == normalized(BEST_STYLE)}
+        bold = {row for (row, c), css in styles.items() if c == col and css == BEST_STYLE}
         if column in ranked:
             values = frame[column].to_numpy(float)
             assert bold == set(np.flatnonzero(values == ranked[column](values))), column
@@ -86,35 +70,41 @@ def test_only_validation_loss_and_accuracy_are_ranked(runs):
 def test_a_collapsed_run_is_flagged_and_not_ranked_even_with_the_lowest_loss():
     frame = pd.DataFrame({"status": ["completed", COLLAPSED], "val loss": [0.5, 0.1]},
                          index=pd.Index(list("AB"), name="run"))
-    styles = cell_styles(highlight_differences(frame))
-    assert styles[1, 0] == normalized(FLAG_STYLE)
-    assert styles[0, 1] == normalized(BEST_STYLE) and (1, 1) not in styles
+    styles = cell_styles(frame)
+    assert styles[1, 0] == FLAG_STYLE
+    assert styles[0, 1] == BEST_STYLE and (1, 1) not in styles
 
 
 def test_columns_where_all_runs_agree_are_greyed(runs):
     frame = summary_frame([runs[0], runs[0]], "AB")
-    styles = cell_styles(highlight_differences(frame))
+    styles = cell_styles(frame)
     n_columns = frame.shape[1]
-    assert all(styles.get((row, col)) == normalized(SAME_STYLE)
+    assert all(styles.get((row, col)) == SAME_STYLE
                for row in range(2) for col in range(n_columns))
 
 
 def test_numbers_are_formatted_and_missing_values_shown_as_a_dash(runs, diverged):
-    html = highlight_differences(summary_frame([runs[0], diverged], "AB")).to_html()
-    assert "—" in html and "nan" not in html.lower().replace("nan-", "")
+    frame = summary_frame([runs[0], diverged], "AB")
+    html = summary_html(frame)
+    assert "—" in html and "nan" not in html.lower()
+    assert f"<td style='{BEST_STYLE}'>{frame.loc['A', 'val loss']:.4g}</td>" in html
+    assert f"<td style='{FLAG_STYLE}'>diverged</td>" in html
+
+
+def test_run_names_are_escaped_in_the_table(runs):
+    assert "&lt;b&gt;" in summary_html(summary_frame(runs[:1], ["<b>"]))
 
 
 def test_highlighting_a_single_run_only_formats_it(runs):
-    styler = highlight_differences(summary_frame(runs[:1], "A"))
-    assert styler.to_html() and not cell_styles(styler)
+    assert not cell_styles(summary_frame(runs[:1], "A"))
 
 
 def test_a_single_diverged_run_is_still_flagged(diverged):
-    styles = cell_styles(highlight_differences(summary_frame([diverged], "A")))
-    assert styles == {(0, 0): normalized(FLAG_STYLE)}
+    styles = cell_styles(summary_frame([diverged], "A"))
+    assert styles == {(0, 0): FLAG_STYLE}
 
 
 def test_highlighting_survives_nan_columns(diverged):
     frame = summary_frame([diverged, diverged], "AB")
     assert frame["val acc (%)"].isna().all()
-    assert highlight_differences(frame).to_html()
+    assert summary_html(frame)

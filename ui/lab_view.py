@@ -8,7 +8,7 @@ from regcore.export import configs_json, history_csv, reproduction_script
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.summary import LEGEND as SUMMARY_LEGEND
-from ui.plots.summary import highlight_differences, summary_frame
+from ui.plots.summary import summary_frame, summary_html
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
 
 from . import keys, lab_settings, urlcodec
@@ -48,7 +48,7 @@ def draw(runs, names) -> None:
             with tab:
                 drawers[label](runs, names)
     st.markdown(SUMMARY_LEGEND)
-    st.table(highlight_differences(summary_frame(runs, names)))
+    st.html(summary_html(summary_frame(runs, names)))
     lab_settings.write_view_settings()
 
 

@@ -95,7 +95,7 @@ def test_train_shows_live_charts_and_ends_without_errors(page: Page, app_server)
     wait_until_idle(page)
     assert exception_texts(page) == []
     assert page.get_by_text("epoch 150 of 150").count() == 2
-    summary = page.locator("[data-testid='stTable']").last
+    summary = page.locator("table.reglab-summary").last
     assert summary.locator("tbody tr").count() == 2
     assert page.locator(CHART).count() >= 2
     full_page_screenshot(page, "lab_results")
