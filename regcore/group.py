@@ -27,11 +27,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .model import build_model
+from .model import EVALUATION_ROWS, build_model
 from .optimizers import any_nonzero, as_dtype_of, make_optimizer
 from .penalties import Penalty
 from .snapshots import histograms, rows_weight_stats
 from .training import Trainer, WeightReport, n_outputs, one_blas_thread
+
+
+MEMORY_BUDGET = 8_000_000  # numbers (32 MB in float32) a group's stacked data may hold
 
 
 def structure(trainer: Trainer) -> tuple:
@@ -44,12 +47,27 @@ def structure(trainer: Trainer) -> tuple:
 
 
 def form_groups(trainers: Iterable[Trainer]) -> list[Group]:
-    """One Group per structure among the unfinished trainers, in order of first appearance."""
+    """Groups of the unfinished trainers, one per structure in order of first appearance,
+    split where a group would hold more than MEMORY_BUDGET numbers of data and activations."""
     by_structure: dict[tuple, list[Trainer]] = {}
     for trainer in trainers:
         if not trainer.done:
             by_structure.setdefault(structure(trainer), []).append(trainer)
-    return [Group(members) for members in by_structure.values()]
+    groups = []
+    for members in by_structure.values():
+        most = most_members(members[0])
+        groups += [Group(members[i: i + most]) for i in range(0, len(members), most)]
+    return groups
+
+
+def most_members(trainer: Trainer) -> int:
+    """How many runs like `trainer` a group holds within MEMORY_BUDGET: per run its training
+    inputs twice (its own, and shuffled each epoch) and the activations of one evaluation
+    batch of the widest layer."""
+    n, features = trainer.X_train.shape
+    widest = max([features, *trainer.config.hidden, n_outputs(trainer.data)])
+    per_run = 2 * n * features + min(n, EVALUATION_ROWS) * widest
+    return max(1, MEMORY_BUDGET // per_run)
 
 
 def train_all(trainers: Iterable[Trainer]) -> None:

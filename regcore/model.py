@@ -19,6 +19,7 @@ import numpy as np
 from .layers import ACTIVATIONS, BatchNorm, Dropout, Layer, LayerNorm, Linear
 
 NORM_LAYERS = {"batch": BatchNorm, "layer": LayerNorm}
+EVALUATION_ROWS = 4096  # samples evaluated at once
 
 
 class Model:
@@ -93,7 +94,7 @@ class Model:
             dout = layer.backward(dout)
         self.layers[0].backward_params(dout)
 
-    def predict_output(self, X: np.ndarray, batch: int = 4096) -> np.ndarray:
+    def predict_output(self, X: np.ndarray, batch: int = EVALUATION_ROWS) -> np.ndarray:
         """Eval-mode network output for X (N, n_in): logits (N, K) or values (N, 1).
         Stacked: X (N, n_in) shared or (R, N, n_in), output (R, N, K)."""
         X = np.asarray(X, dtype=self.flat.dtype)

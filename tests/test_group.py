@@ -139,3 +139,11 @@ def test_a_run_in_a_larger_group_cannot_be_stepped_alone():
     Group([first, second])
     with pytest.raises(RuntimeError, match="step the group"):
         first.step_epoch()
+
+
+def test_runs_of_one_structure_split_into_groups_within_the_memory_budget(monkeypatch):
+    from regcore import group
+    per_run = 2 * 112 * 2 + 112 * 12  # 112 training samples × 2 inputs twice, widest layer 12
+    monkeypatch.setattr(group, "MEMORY_BUDGET", 2 * per_run)
+    groups = form_groups([Trainer(BASE.replace(seed=s), DATA) for s in range(5)])
+    assert [len(g.members) for g in groups] == [2, 2, 1]

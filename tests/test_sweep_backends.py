@@ -279,3 +279,10 @@ def test_closing_the_generator_ends_the_workers():
     assert pool_workers() - before
     rows.close()
     assert not pool_workers() - before
+
+
+def test_chunks_of_large_data_sets_hold_fewer_runs():
+    from regcore.sweep.chunks import most_runs
+    small = BASE.to_dict()
+    large = BASE.replace(dataset="noisy_features", n_samples=20000, n_features=200).to_dict()
+    assert most_runs(large) == 1 < most_runs(small)

@@ -19,20 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import streamlit as st
 
 from regcore import LIMITS, Config, Dataset, Run
 
+from . import pace
 from .shared_training import Playback, RecordingStore, detached
 from .keys import FIGURE_CACHE, live_key
 from .lab_settings import same_configs
 from .theme import RUN_NAMES, run_color
 
-TICK_INTERVAL = 0.05     # seconds between fragment reruns: the next tick starts right after
 STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",
                  "diverged": "diverged", "failed": "failed"}
 
@@ -57,6 +58,7 @@ class LiveSession:
     error: str = ""
     playing: bool = False
     steps_requested: int = 0          # epochs asked for with Step
+    ident: str = field(default_factory=lambda: uuid.uuid4().hex)  # for the server's Pace
     runs: list[Run] | None = None     # the runs after the last tick
     pending: tuple | None = None      # (configs, names, data, fingerprint) for Train or Reset
 
@@ -100,7 +102,7 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                 st.info("Settings changed — the charts still show the previous runs. Press "
                         "**Train** to start over with the new settings, or **Reset** to clear "
                         "the charts.", icon=":material/edit:")
-        every = TICK_INTERVAL if session.playing else None
+        every = pace.interval(server_pace().active() + 1) if session.playing else None
         st.fragment(run_every=every)(_tick)(key, draw, every, bar)
     return Shown(session.runs, list(session.names)) if session.runs else None
 
@@ -110,7 +112,10 @@ def _tick(key: str, draw, registered_every, bar) -> None:
     if session.error:
         st.error(session.error)
         return
-    _advance(session)
+    training = server_pace().tick(session.ident) if session.playing else 1
+    if registered_every and registered_every < pace.interval(training) / 2:
+        st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
+    _advance(session, pace.training_budget(training))
     if registered_every and not session.playing:
         st.rerun(scope="app")  # paused or ended: draw the whole page once more, without ticking
     with bar:
@@ -155,6 +160,12 @@ def _synced_session(key, configs, names, data, autostart) -> LiveSession:
         session.pending = (configs, names, data, fingerprint(data))
         session.playing = False
     return session
+
+
+@st.cache_resource(show_spinner=False)
+def server_pace() -> pace.Pace:
+    """The sessions training on this server right now."""
+    return pace.Pace()
 
 
 @st.cache_resource(show_spinner=False)
@@ -239,8 +250,9 @@ def reset(key: str) -> None:
 
 
 # --- one tick ----------------------------------------------------------------------------------
-def _advance(session: LiveSession) -> None:
-    """Advance the playback by one tick (or the requested steps) and take its runs."""
+def _advance(session: LiveSession, budget: float = pace.TICK_SECONDS) -> None:
+    """Advance the playback by one tick (or the requested steps), training at most about
+    `budget` seconds, and take its runs."""
     playback = session.playback
     if playback is None or playback.done:
         session.playing = False
@@ -251,7 +263,7 @@ def _advance(session: LiveSession) -> None:
         playback.step(session.steps_requested)
         session.steps_requested = 0
     elif session.playing:
-        playback.advance()
+        playback.advance(target=budget)
     else:
         return
     session.runs = playback.runs()

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from regcore import Config, Dataset, Lockstep, Run
 
-TICK_SECONDS = 0.25      # compute per chunk while training
+from .pace import TICK_SECONDS
+
 MAX_CHUNK = 500          # epochs per chunk at most
 MAX_CLOCK_STEP = 0.5     # seconds a replay moves per tick at most (a stalled tick skips nothing)
 
@@ -35,7 +36,7 @@ class RunState:
     status: str
     message: str
     best_epoch: int | None
-    model: object            # a copy: the trainer's model moves on
+    state: dict              # Model.state(): parameters and running statistics, copied
     best_state: dict
 
 
@@ -49,7 +50,7 @@ class Frame:
 
     @property
     def nbytes(self) -> int:
-        return sum(state.model.flat.nbytes for state in self.runs)
+        return sum(array.nbytes for run in self.runs for array in run.state.values())
 
 
 class Recording:
@@ -64,6 +65,7 @@ class Recording:
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
         self.chunk = 1
         self.latest: list[Run] = self.lockstep.runs()
+        self._blank_models = [run.model.copy() for run in self.latest]  # copied per view
         self.frames: list[Frame] = []
         self._frame_bytes = 0
         self._record_frame(0.0)
@@ -79,50 +81,57 @@ class Recording:
         records = sum(run.history.size + run.layer_stats.size for run in self.latest)
         return self._frame_bytes + 8 * records
 
-    def extend(self, epochs: int | None = None, wait: bool = False) -> bool:
-        """Train one chunk — `epochs` epochs, or as many as fit TICK_SECONDS — and record its
-        frame. If another thread is training this recording, returns False at once (or, with
-        `wait`, trains after it)."""
+    def extend(self, epochs: int | None = None, wait: bool = False,
+               target: float = TICK_SECONDS) -> bool:
+        """Train one chunk — `epochs` epochs, or as many as fit `target` seconds of compute —
+        and record its frame. If another thread is training this recording, returns False at
+        once (or, with `wait`, trains after it)."""
         if not self.lock.acquire(blocking=wait):
             return False
         try:
             if not self.done:
-                self._train(epochs)
+                self._train(epochs, target)
         finally:
             self.lock.release()
         if self.on_extend is not None:
             self.on_extend()
         return True
 
-    def _train(self, epochs: int | None) -> None:
+    def _train(self, epochs: int | None, target: float) -> None:
+        """One chunk, timed by this thread's own CPU time: on a busy server the wall time
+        also counts the other sessions' turns, and would shrink the chunks to nothing."""
         asked = epochs or self.chunk
-        started = time.perf_counter()
+        started = time.thread_time()
         self.lockstep.step(asked)
-        spent = time.perf_counter() - started
+        spent = time.thread_time() - started
         if epochs is None:
-            self.chunk = next_chunk(asked, spent)
+            self.chunk = next_chunk(asked, spent, target)
         self.latest = self.lockstep.runs()
         self._record_frame(self.frames[-1].seconds + spent)
 
     def _record_frame(self, seconds: float) -> None:
         states = tuple(RunState(trainer.epoch, trainer.status, trainer.message,
-                                trainer.best_epoch, run.model.copy(), run.best_state)
+                                trainer.best_epoch, run.model.state(), run.best_state)
                        for trainer, run in zip(self.lockstep.trainers, self.latest))
         frame = Frame(states, seconds)
         self._frame_bytes += frame.nbytes
         self.frames.append(frame)
 
     def runs_at(self, index: int) -> list[Run]:
-        """The runs as they stood at frame `index`."""
-        return [_run_as_of(run, state) for run, state in zip(self.latest, self.frames[index].runs)]
+        """The runs as they stood at frame `index` (each with a model of its own)."""
+        return [_run_as_of(run, state, blank) for run, state, blank
+                in zip(self.latest, self.frames[index].runs, self._blank_models)]
 
 
-def _run_as_of(run: Run, state: RunState) -> Run:
-    """`run` cut back to `state.epoch`: its records up to there, the state's model."""
+def _run_as_of(run: Run, state: RunState, blank) -> Run:
+    """`run` cut back to `state.epoch`: its records up to there, a copy of the `blank` model
+    of its architecture holding the state's weights."""
     epoch = state.epoch
+    model = blank.copy()
+    model.load_state(state.state)
     return Run(config=run.config, history=run.history.iloc[:epoch], status=state.status,
                message=state.message, best_epoch=state.best_epoch, stopped_epoch=epoch,
-               model=state.model, best_state=state.best_state,
+               model=model, best_state=state.best_state,
                layer_stats=run.layer_stats[run.layer_stats["epoch"] <= epoch],
                histograms={e: h for e, h in run.histograms.items() if e <= epoch},
                bin_edges=run.bin_edges, data=run.data)
@@ -146,6 +155,7 @@ class Playback:
         self.index = 0
         self.seconds = 0.0
         self._last_tick: float | None = None
+        self._shown: tuple[int, list[Run]] | None = None
 
     @property
     def frame(self) -> Frame:
@@ -164,12 +174,15 @@ class Playback:
         return [state.epoch for state in self.frame.runs]
 
     def runs(self) -> list[Run]:
-        return self.recording.runs_at(self.index)
+        """The runs at this playback's frame (built once per frame shown)."""
+        if self._shown is None or self._shown[0] != self.index:
+            self._shown = (self.index, self.recording.runs_at(self.index))
+        return self._shown[1]
 
-    def advance(self, now: float | None = None) -> None:
+    def advance(self, now: float | None = None, target: float = TICK_SECONDS) -> None:
         """One tick of play: move the clock by the time since the last tick, show the last
-        frame recorded by then, and at the frontier train the next chunk (unless another
-        viewer is training it right now)."""
+        frame recorded by then, and at the frontier train the next chunk of about `target`
+        seconds of compute (unless another viewer is training it right now)."""
         now = time.monotonic() if now is None else now
         if self._last_tick is not None:
             self.seconds += min(now - self._last_tick, MAX_CLOCK_STEP)
@@ -177,7 +190,8 @@ class Playback:
         frames = self.recording.frames
         while self.index + 1 < len(frames) and frames[self.index + 1].seconds <= self.seconds:
             self.index += 1
-        if self.at_frontier and not self.recording.done and self.recording.extend():
+        if self.at_frontier and not self.recording.done and \
+                self.recording.extend(target=target):
             self._jump_to_frontier()
 
     def pause(self) -> None:

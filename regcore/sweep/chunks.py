@@ -5,14 +5,15 @@ is judged from the configs alone, before any data exist, by `compatibility`. A c
 only a unit of work: the worker forms the exact groups itself, and numbers do not depend on
 which runs share a chunk. Each set of compatible runs is dealt round-robin into `pieces`
 chunks (one per worker), so long and short runs spread evenly; a chunk is capped so that its
-stacked activations stay within ACTIVATION_BUDGET numbers.
+stacked inputs and activations stay within MEMORY_BUDGET numbers.
 """
 from __future__ import annotations
 
 import math
 
-ACTIVATION_BUDGET = 8_000_000  # runs × samples evaluated at once × widest layer
-EVALUATION_ROWS = 4096  # Model.predict_output evaluates this many samples at a time
+from ..group import MEMORY_BUDGET
+from ..model import EVALUATION_ROWS
+
 MOST_RUNS = 48
 
 Run = tuple[int, dict]  # (run index, Config.to_dict())
@@ -29,10 +30,13 @@ def compatibility(config: dict) -> tuple:
 
 
 def most_runs(config: dict) -> int:
-    """The largest chunk of runs like `config` within ACTIVATION_BUDGET (at least 1)."""
+    """The largest chunk of runs like `config` within MEMORY_BUDGET (at least 1): per run,
+    its inputs twice (stacked, and shuffled each epoch; n_features bounds every data set's
+    width but the largest) and the activations of the samples evaluated at once."""
     widest = max([64, *config["hidden"]])
-    rows = min(config["n_samples"], EVALUATION_ROWS)
-    return max(1, min(MOST_RUNS, ACTIVATION_BUDGET // (rows * widest)))
+    per_run = (2 * config["n_samples"] * max(64, config["n_features"])
+               + min(config["n_samples"], EVALUATION_ROWS) * widest)
+    return max(1, min(MOST_RUNS, MEMORY_BUDGET // per_run))
 
 
 def work(run: Run) -> int:

@@ -1,0 +1,26 @@
+"""The load benchmark on a small room: three visitors on one server press Train at once.
+
+Checks that the benchmark's visitors drive the real app to the end of training and that the
+app raises no exception under concurrent sessions; no timing is asserted (figures vary with the
+machine; `python -m benchmarks.load` reports them).
+"""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from benchmarks.room import run_room
+from benchmarks.server import served
+
+pytestmark = pytest.mark.slow
+
+
+def test_three_visitors_all_finish_without_exception():
+    with served() as server:
+        room = asyncio.run(run_room(server, visitors=3, mode="distinct", timeout=60, warm=False))
+    assert [result.errors for result in room.results] == [[], [], []]
+    assert [result.exceptions for result in room.results] == [[], [], []]
+    assert room.server_errors == []
+    assert room.all_finished, [result.finish for result in room.results]
+    assert all(result.updates >= 1 for result in room.results)

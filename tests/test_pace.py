@@ -1,0 +1,33 @@
+"""The server's pace: the more sessions train at once, the less often each ticks and the less
+each tick trains, so the core is not spent on redrawing alone."""
+from ui.pace import (ACTIVE_WINDOW, MAX_INTERVAL, MIN_INTERVAL, TICK_SECONDS, Pace, interval,
+                     training_budget)
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_one_session_ticks_fast_and_a_full_room_at_two_updates_a_second():
+    assert interval(1) == MIN_INTERVAL
+    assert interval(8) > interval(4) > MIN_INTERVAL
+    assert interval(30) <= interval(200) == MAX_INTERVAL == 0.5
+
+
+def test_the_training_of_a_tick_is_an_equal_share():
+    assert training_budget(1) == TICK_SECONDS
+    assert training_budget(10) * 10 == TICK_SECONDS
+    assert training_budget(0) == TICK_SECONDS
+
+
+def test_sessions_count_while_they_tick_and_are_forgotten_after_the_window():
+    clock = Clock()
+    pace = Pace(clock)
+    assert pace.tick("a") == 1 and pace.tick("b") == 2 and pace.tick("a") == 2
+    clock.now = ACTIVE_WINDOW / 2
+    assert pace.tick("c") == 3
+    clock.now = ACTIVE_WINDOW * 1.2
+    assert pace.active() == 1  # only c ticked within the window

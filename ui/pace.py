@@ -1,0 +1,56 @@
+"""How often live comparisons tick, and how much each tick trains, given how many sessions
+are training on this server right now.
+
+One server process shares its core between every visitor, and a tick costs the server more
+than its training: the rerun of the live fragment and the drawing of its charts. With one
+visitor the charts can refresh twenty times a second; with thirty the same rate would spend
+the whole core on redrawing and leave none for training. So the interval between ticks grows
+with the number of sessions ticking (about TICK_COST of server time each), and the compute a
+tick may spend on training is an equal share of TICK_SECONDS.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+TICK_SECONDS = 0.25   # training compute per tick with one session; shared out among more
+TICK_COST = 0.015     # server time one tick costs besides its training, roughly
+MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
+MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
+ACTIVE_WINDOW = 2.0   # a session that ticked this recently counts as training
+
+
+def interval(sessions: int) -> float:
+    """Seconds between the ticks of each of `sessions` sessions training at once."""
+    return min(MAX_INTERVAL, max(MIN_INTERVAL, TICK_COST * sessions))
+
+
+def training_budget(sessions: int) -> float:
+    """Compute seconds one tick may spend on training when `sessions` train at once."""
+    return TICK_SECONDS / max(sessions, 1)
+
+
+class Pace:
+    """The sessions that ticked within ACTIVE_WINDOW seconds (thread-safe: every session's
+    script runs in a thread of its own)."""
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._last: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def tick(self, session: str) -> int:
+        """Note a tick of `session`; returns how many sessions are training now."""
+        with self._lock:
+            now = self._clock()
+            self._last[session] = now
+            return self._count(now)
+
+    def active(self) -> int:
+        with self._lock:
+            return self._count(self._clock())
+
+    def _count(self, now: float) -> int:
+        for session in [s for s, t in self._last.items() if now - t > ACTIVE_WINDOW]:
+            del self._last[session]
+        return len(self._last)
