@@ -38,9 +38,9 @@ import time
 from dataclasses import asdict, dataclass
 from urllib.parse import urlencode
 
+from ui.keys import LIVE_KEY, live_key
 from ui.presets import DEFAULT_PRESET, PRESETS
-from ui.state import LIVE_KEY, live_key
-from ui.urlstate import lab_query
+from ui.urlcodec import lab_query
 
 from . import proc
 from .server import Server

@@ -29,7 +29,7 @@ import signal
 import sys
 import time
 
-from ui.state import LIVE_KEY, live_key
+from ui.keys import LIVE_KEY, live_key
 
 from . import proc
 from .room import TRAIN, finish_time, query_string, server_errors, warm_up

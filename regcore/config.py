@@ -7,12 +7,13 @@ caps (epochs, samples, widths) come from `regcore.limits`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from dataclasses import dataclass
 
 from .checks import check_range, is_integer
-from .datasets import DATASETS
+from .datasets import DATASETS, MIN_SAMPLES, REGRESSION
 from .layers import ACTIVATIONS, INITS
 from .limits import LIMITS
 from .optimizers import OPTIMIZERS
@@ -20,7 +21,7 @@ from .penalties import PENALTIES
 
 NORMS = ("none", "batch", "layer")
 MONITORS = ("val_loss", "val_acc")
-MIN_SAMPLES = 20
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Config:
     def from_dict(cls, data: dict) -> "Config":
         if not isinstance(data, dict):
             raise ValueError(f"a config must be a dict of settings, got {type(data).__name__}")
-        unknown = sorted(set(map(str, data)) - {f.name for f in dataclasses.fields(cls)})
+        unknown = sorted(set(map(str, data)) - set(FIELDS))
         if unknown:
             raise ValueError(f"unknown config field(s): {', '.join(unknown)}")
         return cls(**data)
@@ -95,13 +96,28 @@ class Config:
         """A copy with some fields changed (validated again)."""
         return dataclasses.replace(self, **changes)
 
+    def changes(self) -> dict:
+        """The fields that differ from the defaults, in field order:
+        Config(dropout=0.5).changes() == {"dropout": 0.5}; Config().replace(**c.changes()) == c."""
+        default = _default()
+        return {name: getattr(self, name) for name in FIELDS
+                if getattr(self, name) != getattr(default, name)}
+
     @property
     def task(self) -> str:
-        return "regression" if self.dataset == "diabetes" else "classification"
+        return "regression" if self.dataset in REGRESSION else "classification"
 
 
+FIELDS = tuple(field.name for field in dataclasses.fields(Config))
+# the data fields are shared by the runs of a comparison; the run fields are each run's own
 DATA_FIELDS = ("dataset", "n_samples", "noise", "label_noise", "val_fraction", "scale",
                "n_features", "n_informative", "seed")
+RUN_FIELDS = tuple(name for name in FIELDS if name not in DATA_FIELDS)
+
+
+@functools.cache
+def _default() -> Config:
+    return Config()
 
 
 def _as_widths(hidden) -> tuple[int, ...]:
@@ -171,7 +187,7 @@ _CHECKS = (
     _integer("n_features", 2, LIMITS.max_csv_columns),
     _integer("n_informative", 1, LIMITS.max_csv_columns),
     _informative_within_features,
-    _integer("seed", 0, 2**32 - 1),
+    _integer("seed", 0, MAX_SEED),
     _choice("activation", tuple(ACTIVATIONS)),
     _choice("init", INITS),
     _choice("norm", NORMS),

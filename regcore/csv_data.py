@@ -63,6 +63,13 @@ def load_csv(
     return Dataset(*parts, task=task, feature_names=feature_names, class_names=class_names)
 
 
+def csv_columns(source) -> list[str]:
+    """The column names of a CSV's header row (the first row that is not blank), read and
+    checked as `load_csv` reads them."""
+    text = _decode(_read_bytes(source, LIMITS.max_csv_bytes))
+    return _header(_records(text), LIMITS.max_csv_columns)
+
+
 def _read_bytes(source, max_bytes: int) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as file:

@@ -27,7 +27,6 @@ DATASETS: dict[str, str] = {
     "diabetes": "Real regression: 442 patients, 10 measurements, disease progression after a year.",
 }
 TWO_D = tuple(synthetic.TWO_D_GENERATORS)  # moons, circles, spiral, xor, blobs
-CLASSIFICATION = TWO_D + ("noisy_features", "breast_cancer", "digits", "wine")
 REGRESSION = ("diabetes",)
 TASKS = ("classification", "regression")
 MIN_SAMPLES = 20

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import fields
 
 import pandas as pd
 
 from .config import Config
 from .run import HISTORY_COLUMNS, Run
-
-DEFAULT = Config()
 
 
 def history_csv(runs: Sequence[Run], names: Sequence[str]) -> str:
@@ -78,8 +75,7 @@ def reproduction_script(configs: Sequence[Config], names: Sequence[str], *,
 
 def config_call(config: Config) -> str:
     """`regcore.Config(...)` source naming only the fields that differ from the defaults."""
-    changed = [f"{field.name}={getattr(config, field.name)!r}" for field in fields(Config)
-               if getattr(config, field.name) != getattr(DEFAULT, field.name)]
+    changed = [f"{name}={value!r}" for name, value in config.changes().items()]
     return f"regcore.Config({', '.join(changed)})"
 
 

@@ -28,7 +28,6 @@ class Limits:
     max_csv_rows: int = 20000
     max_csv_columns: int = 200
     max_csv_bytes: int = 10_000_000
-    max_history_rows: int = 2000  # history rows kept in memory per run
     max_snapshots: int = 200
     # trainings shared between sessions (same configs, same built-in data): least recently
     # used dropped beyond this many MB

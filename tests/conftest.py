@@ -1,10 +1,21 @@
-"""Every test starts with the server-wide objects empty: the shared trainings and the workshop
-rooms live in Streamlit's resource cache, which AppTest runs in this process share."""
+"""Fixtures shared by several test modules. Every test starts with the server-wide objects
+empty: the shared trainings and the workshop rooms live in Streamlit's resource cache, which
+AppTest runs in this process share."""
 import pytest
 import streamlit as st
+
+from lesson_pages import TINY
+from regcore import train_side_by_side
 
 
 @pytest.fixture(autouse=True)
 def empty_server_resources():
     st.cache_resource.clear()
     yield
+
+
+@pytest.fixture(scope="module")
+def tiny_runs():
+    """Two short runs on TINY: a plain one and one whose strong L1 zeroes every weight."""
+    return train_side_by_side([TINY, TINY.replace(optimizer="sgd", lr=0.1, penalty="l1",
+                                                  penalty_strength=100.0)])

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ui.state import live_key
+from regcore import Config
+from ui.keys import live_key
 
-PAGES = Path(__file__).resolve().parents[1] / "pages"
+PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 
 
 def open_page(name: str) -> AppTest:
@@ -31,3 +32,8 @@ def shown_sentences(at: AppTest) -> str:
 
 def bullets(sentences) -> str:
     return "\n".join(f"- {sentence}" for sentence in sentences)
+
+
+# A small wide data set: the lesson figures are checked on runs of a few epochs on it.
+TINY = Config(dataset="noisy_features", n_samples=60, n_features=6, n_informative=2,
+              hidden=(4,), epochs=3)

@@ -1,4 +1,5 @@
-"""The comparison lab (app.py) driven through Streamlit's AppTest.
+"""The comparison lab (app_pages/0_Comparison_lab.py, the default page of app.py) driven
+through Streamlit's AppTest.
 
 How training is driven here: AppTest does not tick `st.fragment(run_every=...)` on its own, but
 every `at.run()` is a full run of the page, and a full run executes the live fragment once; while
@@ -13,9 +14,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from regcore import Config
-from ui import state as keys
+from ui import keys, lab_settings, upload
 from ui.presets import PRESETS
-from ui.urlstate import MAX_RUNS, configs_from_query, lab_query
+from ui.urlcodec import MAX_RUNS, configs_from_query, lab_query
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 DATA_WIDGETS = [("selectbox", "data_dataset"), ("number_input", "data_n_samples"),
@@ -45,7 +46,7 @@ def configs(at: AppTest) -> tuple[Config, ...]:
 
 def open_run(at: AppTest, name: str) -> AppTest:
     """Open run `name`'s tab (what clicking it does): only the open tab draws its controls."""
-    at.session_state[keys.RUN_TAB] = keys.run_tab_label(name)
+    at.session_state[keys.RUN_TAB] = lab_settings.run_tab_label(name)
     return at.run()
 
 
@@ -214,15 +215,15 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
 
 def test_the_chosen_target_survives_a_visit_to_another_page():
     state = {}
-    keys.accept_csv(state, "mine.csv", CSV_OK.encode(), Config())
-    keys.csv_dataset(state, "b", 0.3, 0, True)  # "b" chosen as the target
+    upload.accept_csv(state, "mine.csv", CSV_OK.encode(), Config())
+    upload.csv_dataset(state, "b", 0.3, 0, True)  # "b" chosen as the target
     del state[keys.CSV_TARGET]  # Streamlit forgets a widget's value while another page is open
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()
     assert at.selectbox(key=keys.CSV_TARGET).value == "b"
-    assert keys.csv_split(at.session_state)[0] == "b"
+    assert upload.csv_split(at.session_state)[0] == "b"
 
 
 def test_bad_csv_shows_an_error_and_keeps_the_previous_data(at):
@@ -235,9 +236,9 @@ def test_bad_csv_shows_an_error_and_keeps_the_previous_data(at):
 
 def test_csv_handler_keeps_the_previous_data_on_error():
     state = {}
-    assert keys.accept_csv(state, "ok.csv", CSV_OK.encode(), Config()) is None
+    assert upload.accept_csv(state, "ok.csv", CSV_OK.encode(), Config()) is None
     data_before = state[keys.CSV_DATASET]
-    message = keys.accept_csv(state, "bad.csv", CSV_BAD.encode(), Config())
+    message = upload.accept_csv(state, "bad.csv", CSV_BAD.encode(), Config())
     assert "non-numeric value 'x'" in message
     assert state[keys.CSV_DATASET] is data_before and state[keys.CSV_DATA]["name"] == "ok.csv"
 

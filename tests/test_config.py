@@ -87,3 +87,10 @@ def test_any_text_either_parses_or_raises_value_error(text):
         Config.from_json(text)
     except ValueError:
         pass
+
+
+def test_changes_name_only_the_fields_that_differ_from_the_defaults():
+    config = Config(dropout=0.5, hidden=(8,), patience=10)
+    assert config.changes() == {"hidden": (8,), "dropout": 0.5, "patience": 10}
+    assert Config().changes() == {}
+    assert Config().replace(**config.changes()) == config

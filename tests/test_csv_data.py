@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from regcore.csv_data import load_csv
+from regcore.csv_data import csv_columns, load_csv
 from regcore.datasets import Dataset
 
 
@@ -248,3 +248,9 @@ def test_too_many_distinct_text_labels_are_refused():
     rows = [f"{i},name{i}" for i in range(30)]
     with pytest.raises(ValueError, match="30 distinct text values"):
         load_csv(("x,who\n" + "\n".join(rows)).encode())
+
+
+def test_csv_columns_reads_the_header_as_load_csv_does():
+    assert csv_columns(b"\n\n a , b,label\n1,2,0\n") == ["a", "b", "label"]
+    with pytest.raises(ValueError, match="appears twice"):
+        csv_columns(b"a,a\n1,2\n")

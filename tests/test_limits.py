@@ -11,7 +11,7 @@ def test_defaults_without_environment_variables():
     assert (limits.max_width, limits.max_layers) == (512, 6)
     assert (limits.max_runs, limits.max_sweep_runs, limits.max_sweep_workers) == (4, 400, 4)
     assert (limits.max_csv_rows, limits.max_csv_columns, limits.max_csv_bytes) == (20000, 200, 10_000_000)
-    assert (limits.max_history_rows, limits.max_snapshots) == (2000, 200)
+    assert limits.max_snapshots == 200
 
 
 def test_environment_variable_overrides_only_its_cap():

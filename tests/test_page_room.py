@@ -6,10 +6,10 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from regcore import Config, summarize, train_side_by_side
-from ui import state as keys
+from ui import keys
 from ui.room_view import measured_answer, ready_questions, server_rooms
 from ui.rooms import Experiment, Unlocked
-from ui.state import live_key
+from ui.keys import live_key
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = Config(n_samples=150, hidden=(16,), epochs=6)
@@ -24,7 +24,7 @@ def open_test_room(unlocked=(Unlocked("dropout", 1, 0.0, 0.6),)) -> str:
 
 
 def participant(code: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "8_Room.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "8_Room.py"), default_timeout=60)
     at.query_params["room"] = code
     return at.run()
 
@@ -91,7 +91,7 @@ def test_a_closed_room_says_so_to_a_new_participant():
 
 
 def presenter(code: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "pages" / "8_Room.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "8_Room.py"), default_timeout=60)
     at.session_state[keys.ROOM_OWNED] = code
     at.session_state[keys.ROOM_OWNER] = OWNER
     return at.run()
@@ -135,7 +135,7 @@ def test_ready_questions_follow_the_comparison_and_are_answered_by_its_runs():
 
 
 def test_a_room_never_opens_on_uploaded_data():
-    at = AppTest.from_file(str(ROOT / "pages" / "8_Room.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app_pages" / "8_Room.py"), default_timeout=60)
     at.session_state[keys.LAB_CONFIGS] = (BASE.replace(dataset="custom"),) * 2
     at.run().button(key=keys.OPEN_ROOM).click().run()
     assert not at.exception and keys.ROOM_OWNED not in at.session_state

@@ -10,7 +10,7 @@ from regcore.limits import Limits
 from regcore.sweep import backends
 from ui.plots.sweep import BEST_COLOR, heatmap_figure, line_figure, selected_point
 
-PAGE = "../pages/7_Sweep.py"
+PAGE = "../app_pages/7_Sweep.py"
 TINY = {"sweep_epochs": 3, "sweep_n_samples": 100, "sweep_workers": 1}
 
 

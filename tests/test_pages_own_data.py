@@ -5,9 +5,10 @@ from streamlit.testing.v1 import AppTest
 
 from regcore import Config
 from tests.lesson_pages import PAGES, open_page, train
-from ui import state as keys
+from ui import keys
+from ui.keys import live_key, page_key
 from ui.own_data import OwnData
-from ui.state import live_key, page_key
+from ui.upload import accept_csv
 
 # 60 rows: two features, a 0/1 label and a numeric score (a regression target).
 CSV = "a,b,label,score\n" + "\n".join(f"{i},{(i * 7) % 5},{i % 2},{i * 0.5 + (i % 3)}"
@@ -51,7 +52,7 @@ def test_a_bad_csv_on_a_lesson_shows_where_and_keeps_the_preset():
 
 def test_a_csv_uploaded_in_the_lab_is_offered_to_a_lesson_but_off_until_chosen():
     lab_state = {}
-    assert keys.accept_csv(lab_state, "lab.csv", CSV.encode(), Config()) is None
+    assert accept_csv(lab_state, "lab.csv", CSV.encode(), Config()) is None
     at = AppTest.from_file(str(PAGES / "1_L1_and_L2.py"), default_timeout=120)
     for key, value in lab_state.items():
         at.session_state[key] = value

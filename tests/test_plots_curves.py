@@ -1,6 +1,7 @@
 """Curve figures: the right lines per run, smoothing, log scale, early-stopping marks,
 what-if patience, diverged runs and thinning of long histories."""
 import dataclasses
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -8,7 +9,8 @@ import pytest
 
 import regcore
 from regcore import Config
-from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure, smooth
+from ui.plots.curves import (NO_RUNS, accuracy_figure, gap_figure, loss_figure, mode_loss_figure,
+                             penalty_split_figure, smooth)
 from ui.plots.style import MAX_LINE_POINTS
 from ui.theme import FIGURE_HEIGHT, run_color
 
@@ -245,3 +247,18 @@ def test_penalty_split_notes_that_weight_decay_is_not_a_loss_term(plain):
     fig = penalty_split_figure([decayed], ["A"])
     assert any("weight decay 0.1" in a.text for a in fig.layout.annotations)
     np.testing.assert_array_equal(trace(fig, "A penalty").y, 0.0)
+
+
+def small_run(offset: float):
+    history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [0.9, 0.6, 0.5],
+                            "minibatch_loss": [1.0 + offset, 0.8, 0.7]})
+    return SimpleNamespace(history=history)
+
+
+def test_mode_loss_figure_draws_eval_and_train_mode_per_run():
+    figure = mode_loss_figure([small_run(0), small_run(0.1)], ["A", "B"])
+    assert [t.name for t in figure.data] == ["A — eval mode", "A — train mode",
+                                             "B — eval mode", "B — train mode"]
+    assert list(figure.data[1].y) == [1.0, 0.8, 0.7] and figure.data[1].line.dash == "dot"
+    assert figure.data[0].line.color != figure.data[2].line.color
+    assert mode_loss_figure([], []).layout.annotations[0].text == NO_RUNS

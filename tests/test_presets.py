@@ -5,7 +5,7 @@ import pytest
 from regcore import summarize, train_side_by_side
 from regcore.config import DATA_FIELDS
 from ui.presets import CUSTOM, DESCRIPTIONS, PRESETS, matching_preset
-from ui.urlstate import MAX_RUNS
+from ui.urlcodec import MAX_RUNS
 
 
 def shortened(name: str, epochs: int):

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from regcore import Lockstep
-from ui import state as keys
+from ui import keys
 from ui.live import recording_store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -1,8 +1,8 @@
 """The lab's chart options travel in the URL with the experiment."""
 from streamlit.testing.v1 import AppTest
 
-from ui import state as keys
-from ui.state import apply_view_query, view_query
+from ui import keys
+from ui.urlcodec import apply_view_query, view_query
 
 LINK = {"runs": "2", "dataset": "moons", "n_samples": "200", "A.epochs": "3", "B.epochs": "3"}
 VIEW = {"chart": "Weights", "log": "1", "smooth": "0.3", "train": "0", "whatif": "7",

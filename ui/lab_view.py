@@ -11,11 +11,10 @@ from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import summary_frame, summary_html
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
 
-from . import state as keys
+from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
 from .live import session_for, throttled_figure
 from .theme import FIGURE_HEIGHT, RUN_COLORS
-from .urlstate import lab_link
 
 BOUNDARY_REFRESH = 1.0   # seconds between redraws of the decision maps while training
 PLOT_CONFIG = {"displaylogo": False}
@@ -41,16 +40,16 @@ def compact_top() -> None:
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
     """The lab's charts: one tab at a time is computed (lazy tabs), the summary always."""
-    tabs = st.tabs(keys.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
+    tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
     drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
                "Weights": _weights_tab, "Decision boundary": _boundary_tab}
-    for label, tab in zip(keys.CHART_TABS, tabs):
+    for label, tab in zip(urlcodec.CHART_TABS, tabs):
         if tab.open is not False:
             with tab:
                 drawers[label](runs, names)
     st.markdown(SUMMARY_LEGEND)
     st.html(summary_html(summary_frame(runs, names)))
-    keys.write_view_settings()
+    lab_settings.write_view_settings()
 
 
 def _chart(figure) -> None:
@@ -118,8 +117,8 @@ def _boundary_tab(runs, names) -> None:
         st.info(f"Decision boundaries are drawn for the 2-D classification sets (moons, circles, "
                 f"spiral, XOR, blobs); this data has {data.n_features} features.")
         return
-    labels = dict(zip(keys.BOUNDARY_AT, ("at the end", "at the best epoch")))
-    st.session_state.setdefault(keys.VIEW_BOUNDARY_AT, keys.BOUNDARY_AT[0])
+    labels = dict(zip(urlcodec.BOUNDARY_AT, ("at the end", "at the best epoch")))
+    st.session_state.setdefault(keys.VIEW_BOUNDARY_AT, urlcodec.BOUNDARY_AT[0])
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
                                  required=True, format_func=labels.get,
                                  persist_state=KEEP)
@@ -164,7 +163,7 @@ def share_and_keep(configs, names, shown, csv_info: dict | None, training: bool)
     and a script. csv_info: {"name", "target"} of the uploaded CSV the runs train on, if any;
     while `training`, the history is not offered (this part of the page is not redrawn per
     tick)."""
-    link = lab_link(configs)
+    link = urlcodec.lab_link(configs)
     base = st.context.url.split("?")[0].rstrip("/") if st.context.url else ""
     st.caption("The address bar always holds the settings of this page; this link opens the "
                "same experiment" + (" (the uploaded CSV is not part of it)." if csv_info else "."))

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from .state import page_key
+from .keys import page_key
+from .kept import forget, keep, kept
 
 MAX_SEEDS = 5
 
@@ -37,13 +38,12 @@ def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]
     are still those they were computed for (None before the first repeat, or once a setting
     has changed). A ValueError of compute (say a split that leaves one class) is shown."""
     seeds = seeds_control(page_key(page, "seeds"), default)
-    made_for = (tuple(configs), data_id)
+    made_for, results_key = (tuple(configs), data_id), page_key(page, "seed_results")
     if st.button("Repeat the comparison", key=page_key(page, "repeat"), disabled=disabled):
         with st.spinner(f"Training {len(configs)} runs × {len(seeds)} seeds…"):
             try:
-                st.session_state[page_key(page, "seed_results")] = (made_for, compute(seeds))
+                keep(results_key, made_for, compute(seeds))
             except ValueError as error:
-                st.session_state.pop(page_key(page, "seed_results"), None)
+                forget(results_key)
                 st.error(f"Could not repeat the comparison: {error}")
-    stored = st.session_state.get(page_key(page, "seed_results"))
-    return stored[1] if stored is not None and stored[0] == made_for else None
+    return kept(results_key, made_for)

@@ -30,7 +30,8 @@ from regcore import LIMITS, Config, Dataset, Run
 
 from . import pace
 from .shared_training import Playback, RecordingStore, detached
-from .state import FIGURE_CACHE, live_key, same_configs
+from .keys import FIGURE_CACHE, live_key
+from .lab_settings import same_configs
 from .theme import RUN_NAMES, run_color
 
 STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",

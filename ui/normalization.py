@@ -10,7 +10,7 @@ from regcore.lessons import batch_norm as lesson
 
 from .lesson import notice_box
 from .plots.curves import accuracy_figure, loss_figure
-from .state import page_key
+from .keys import page_key
 
 
 def speed_view(page: str) -> Callable[[list, list[str]], None]:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from regcore import Config, Dataset, load_csv
 
-from . import state as keys
+from . import keys, upload
 from .controls import csv_uploader, describe, seed
 
 
@@ -74,7 +74,7 @@ def own_data_controls(page: str) -> OwnData | PresetData:
     use_key, chosen_key = keys.page_key(page, "use_own_data"), keys.page_key(page, "own_data_on")
     uploader_key = keys.page_key(page, "csv_upload")
     seed(use_key, st.session_state.get(chosen_key, False))  # kept while another page is open
-    expanded = st.session_state[use_key] or bool(keys.upload_error(uploader_key))
+    expanded = st.session_state[use_key] or bool(upload.upload_error(uploader_key))
     with st.expander("Your own data", icon=":material/upload_file:", expanded=expanded):
         csv_uploader(uploader_key, "Upload a CSV", on_change=switch_on_after_upload, args=(page,))
         if keys.CSV_DATA not in st.session_state:
@@ -88,7 +88,7 @@ def own_data_controls(page: str) -> OwnData | PresetData:
         if problem:
             st.error(problem)
         own = OwnData(info["name"], info["content"], info["digest"],
-                      keys.csv_split(st.session_state), data)
+                      upload.csv_split(st.session_state), data)
         if not used:
             st.caption(own.description())
     return own if used else PresetData()
@@ -98,8 +98,8 @@ def switch_on_after_upload(page: str) -> None:
     """Callback of a lesson's uploader: a file that parsed is switched on for this lesson,
     with its own target (the last column)."""
     uploader_key = keys.page_key(page, "csv_upload")
-    keys.take_upload(uploader_key)
-    if not keys.upload_error(uploader_key):
+    upload.take_upload(uploader_key)
+    if not upload.upload_error(uploader_key):
         st.session_state[keys.page_key(page, "use_own_data")] = True
         st.session_state.pop(keys.page_key(page, "csv_target"), None)
 
@@ -107,7 +107,7 @@ def switch_on_after_upload(page: str) -> None:
 def _target_control(page: str, columns: list[str], disabled: bool) -> str:
     key = keys.page_key(page, "csv_target")
     if st.session_state.get(key) not in columns:  # first view, or another file was uploaded
-        st.session_state[key] = keys.csv_split(st.session_state)[0]
+        st.session_state[key] = upload.csv_split(st.session_state)[0]
     return st.selectbox("Target column", columns, key=key, disabled=disabled,
                         help="The column to predict; the others are the features. Shared with "
                              "the lab.")
@@ -117,8 +117,8 @@ def _split_for(target: str) -> tuple[Dataset, str]:
     """The upload split with `target` (the lab's split settings otherwise), and the problem
     if that target does not work."""
     state = st.session_state
-    _, *settings = keys.csv_split(state)
-    data, problem = keys.csv_dataset(state, target, *settings)
+    _, *settings = upload.csv_split(state)
+    data, problem = upload.csv_dataset(state, target, *settings)
     if not problem:
         state[keys.CSV_DATA]["target"] = target
         if state.get(keys.CSV_TARGET, target) != target:

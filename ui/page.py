@@ -1,20 +1,15 @@
-"""The start of every page in pages/: the app's navigation and page settings."""
+"""The start of every page but the lab: its browser tab title and the wide layout.
+
+The pages live in app_pages/, not pages/: a folder named pages/ next to app.py makes a fresh
+Streamlit server serve a direct link (/Dropout) in its older multipage mode, without running
+app.py's st.navigation. Any other folder name is the public way to keep every link inside the
+app's navigation.
+"""
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 
 def page_setup(title: str, icon: str) -> None:
-    """Set the browser tab's title and the wide layout, and make sure the page is shown
-    inside app.py's navigation.
-
-    A folder named pages/ makes Streamlit start a fresh server in its older multipage mode,
-    which serves a direct link (/Dropout) without running app.py: the sidebar then lists
-    the files instead of the app's sections. app.py's st.navigation turns that mode off for
-    the whole server; a page reached first switches it off too and reruns through app.py.
-    """
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    """Set the browser tab's title ("Dropout · Regularization Lab") and the wide layout."""
     st.set_page_config(page_title=f"{title} · Regularization Lab", page_icon=icon, layout="wide")

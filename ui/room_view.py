@@ -19,7 +19,7 @@ from regcore.lessons.sparsity import input_selection
 from regcore.summary import summarize
 from regcore.training import dataset_for
 
-from . import state as keys
+from . import keys
 from .controls import settings_diff
 from .live import live_comparison, session_for
 from .plots.curves import loss_figure

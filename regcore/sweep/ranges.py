@@ -3,7 +3,9 @@ page offers with the scale each one is read on.
 
 Strengths and learning rates matter by orders of magnitude (1e-4 → 1e-3 is as big a step as
 1e-2 → 1e-1), so they are spaced and plotted on a log scale; dropout is a fraction, spaced
-linearly; choices (norm, optimizer, penalty) are lists.
+linearly; choices (norm, optimizer, penalty) are lists. Each field's label, scale, bounds and
+choices come from the table of settings (regcore.settings); the default range and number of
+values of a sweep are set here.
 """
 from __future__ import annotations
 
@@ -12,11 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config import NORMS
-from ..optimizers import OPTIMIZERS
-from ..penalties import PENALTIES
+from ..settings import SETTINGS, log_marks
 
-LOG_SCALE = ("penalty_strength", "weight_decay", "lr")
 SIGNIFICANT_DIGITS = 3
 MAX_POINTS = 12  # values per swept field on the page
 
@@ -35,17 +34,35 @@ class Axis:
     minimum: float = 0.0
     maximum: float = 0.0
     choices: tuple[str, ...] = ()
+    marks: tuple[int, ...] = (1, 2, 5)   # kind "log": the mantissas of the round values offered
+
+    def round_values(self) -> list[float]:
+        """Kind "log": the round values m × 10^k (m in `marks`) from minimum to maximum, the
+        ends a page offers for a range."""
+        return log_marks(self.minimum, self.maximum, self.marks)
+
+
+def _axis(field: str, low: float = 0.0, high: float = 0.0, count: int = 0) -> Axis:
+    """The axis of `field` from its row in the table of settings; low, high and count are the
+    sweep's default range and number of values (kind "choice": all choices)."""
+    setting = SETTINGS[field]
+    if setting.kind == "choice":
+        return Axis(field, setting.label, "choice", choices=tuple(setting.choices))
+    kind = "log" if setting.kind == "log" else "linear"
+    return Axis(field, setting.label, kind, low, high, count, setting.low, setting.high,
+                marks=setting.marks)
 
 
 AXES: dict[str, Axis] = {axis.field: axis for axis in (
-    Axis("penalty_strength", "penalty strength λ", "log", 1e-5, 1e-1, 5, 1e-6, 10.0),
-    Axis("weight_decay", "weight decay", "log", 1e-5, 1e-1, 5, 1e-6, 10.0),
-    Axis("lr", "learning rate", "log", 1e-4, 1e-1, 4, 1e-5, 1.0),
-    Axis("dropout", "dropout rate", "linear", 0.0, 0.5, 6, 0.0, 0.9),
-    Axis("norm", "normalization", "choice", choices=NORMS),
-    Axis("optimizer", "optimizer", "choice", choices=tuple(OPTIMIZERS)),
-    Axis("penalty", "penalty", "choice", choices=PENALTIES),
+    _axis("penalty_strength", 1e-5, 1e-1, 5),
+    _axis("weight_decay", 1e-5, 1e-1, 5),
+    _axis("lr", 1e-4, 1e-1, 4),
+    _axis("dropout", 0.0, 0.5, 6),
+    _axis("norm"),
+    _axis("optimizer"),
+    _axis("penalty"),
 )}
+LOG_SCALE = tuple(field for field, axis in AXES.items() if axis.kind == "log")
 
 
 def log_spaced(low: float, high: float, count: int) -> list[float]:
@@ -72,13 +89,6 @@ def axis_values(axis: Axis, low: float, high: float, count: int) -> list[float]:
         raise ValueError(f"{axis.field} takes 1 to {MAX_POINTS} values, got {count}")
     spaced = log_spaced if axis.kind == "log" else linear_spaced
     return spaced(low, high, count)
-
-
-def one_two_five(low: float, high: float) -> list[float]:
-    """The round numbers 1, 2, 5 × 10^k from low to high (both > 0): choices for a log range."""
-    exponents = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-    values = [float(f"{m * 10.0**e:.3g}") for e in exponents for m in (1, 2, 5)]
-    return [v for v in values if low <= v <= high]
 
 
 def _check_range(low: float, high: float, count: int) -> None:

@@ -1,5 +1,6 @@
 """Training curves of several runs over epochs: loss (with early stopping marks), accuracy,
-generalization gap, and the split of the training objective into data loss and penalty.
+generalization gap, the training loss in train vs eval mode, and the split of the training
+objective into data loss and penalty.
 
 Run i is drawn in run_color(i); validation solid, training dashed. Non-finite values (a run
 that diverged) are left out of the lines, and long curves are thinned before drawing.
@@ -213,6 +214,24 @@ def gap_figure(runs, names, *, smoothing: float = 0.0, height: int = FIGURE_HEIG
                                   showarrow=False, font=dict(color=MUTED, size=NOTE_FONT_SIZE)))
     return build(parts, height=height, uirevision="gap", x_title="epoch",
                  y_title="val loss − train loss", hovermode="x unified")
+
+
+def mode_loss_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+    """Per run: the training loss in eval mode (train_loss, solid) and in train mode during the
+    epoch (minibatch_loss, dotted) — dropout on, or BatchNorm with batch statistics."""
+    if not runs:
+        return message_figure(NO_RUNS, height=height, uirevision="mode-loss")
+    parts = Parts()
+    for i, (run, name) in enumerate(zip(runs, names)):
+        for column, label, dash in (("train_loss", "eval mode", "solid"),
+                                    ("minibatch_loss", "train mode", "dot")):
+            x, y = finite_points(run.history["epoch"], run.history[column])
+            parts.traces.append(dict(type="scatter", x=x, y=y, mode="lines",
+                                     name=f"{name} — {label}", legendgroup=name,
+                                     hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>",
+                                     line=dict(color=run_color(i), dash=dash, width=2.5)))
+    return build(parts, height=height, uirevision="mode-loss", x_title="epoch",
+                 y_title="training loss", hovermode="x unified")
 
 
 # penalty split ------------------------------------------------------------------------------

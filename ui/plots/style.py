@@ -19,6 +19,7 @@ FONT_SIZE = 15
 NOTE_FONT_SIZE = 13
 MAX_LINE_POINTS = 1000  # points per line sent to the browser; longer curves are thinned
 MUTED = "#6b6b6b"       # text and neutral marks that must not compete with the run colors
+HIGH_LEGEND = dict(y=1.12)  # multi-panel figures: the legend sits above the panel titles
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 AXIS_STYLE = dict(gridcolor="#e6e6e6", zeroline=False, showline=True, linecolor="#9a9a9a",
                   ticks="outside", tickcolor="#9a9a9a", automargin=True)

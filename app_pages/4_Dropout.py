@@ -9,10 +9,11 @@ from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
 from ui.own_data import own_data_controls
 from ui.page import page_setup
-from ui.plots import lessons_b as figures
 from ui.plots.boundary import boundary_figure, why_no_boundary
-from ui.plots.curves import gap_figure, loss_figure
-from ui.state import page_key
+from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
+from ui.plots.dropout import ensemble_figure, expectation_figure
+from ui.keys import page_key
+from ui.kept import kept_or_computed
 
 PAGE = "dropout"
 RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
@@ -78,7 +79,7 @@ def draw(runs, names):
     a, b = st.columns(2)
     with a:
         st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")
-        st.plotly_chart(figures.mode_loss_figure(runs, names), theme=None,
+        st.plotly_chart(mode_loss_figure(runs, names), theme=None,
                         key=page_key(PAGE, "modes"))
     with b:
         notice_box(throttled_figure(
@@ -116,12 +117,21 @@ st.markdown(
 st.header("Inverted vs original dropout: the same expected activation")
 p_demo = st.slider("Dropout rate p", 0.1, 0.9, 0.5, step=0.1, key=page_key(PAGE, "demo_p"))
 table = lesson.expected_activation(p=p_demo)
-st.plotly_chart(figures.expectation_figure(table, p_demo), theme=None,
+st.plotly_chart(expectation_figure(table, p_demo), theme=None,
                 key=page_key(PAGE, "expectation"))
 notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
 
 
 # --- the ensemble of masks ------------------------------------------------------------------------
+def evaluate_masks(run, n_masks: int):
+    """The ensemble map (2-D two-class data only, else None) and report of `n_masks` masks."""
+    with st.spinner(f"Evaluating {n_masks} dropout masks…"):
+        data = run.data
+        grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
+                if data.n_features == 2 and data.n_classes == 2 else None)
+        return grid, lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
+
+
 st.header("Dropout as an ensemble of thinned networks")
 session = session_for(PAGE)
 dropout_runs = [(run, name) for run, name in zip(*(shown or ([], [])))
@@ -141,22 +151,14 @@ else:
     n_masks = e2.slider("Masks", 10, 200, lesson.N_MASKS, step=10,
                         key=page_key(PAGE, "ensemble_masks"))
     run = dict((name, run) for run, name in dropout_runs)[chosen]
-    signature = (chosen, run.config, run.stopped_epoch, n_masks, own.identity)
-    cached = st.session_state.get(page_key(PAGE, "ensemble"))
-    if cached is None or cached[0] != signature:
-        with st.spinner(f"Evaluating {n_masks} dropout masks…"):
-            data = run.data
-            grid = (lesson.ensemble_grid(run.model, grid_bounds(data.X_train, data.X_val), n_masks)
-                    if data.n_features == 2 and data.n_classes == 2 else None)
-            report = lesson.ensemble_report(run.model, data.X_val, data.y_val, n_masks)
-        cached = (signature, grid, report)
-        st.session_state[page_key(PAGE, "ensemble")] = cached
-    _, grid, report = cached
+    made_for = (chosen, run.config, run.stopped_epoch, n_masks, own.identity)
+    grid, report = kept_or_computed(page_key(PAGE, "ensemble"), made_for,
+                                    lambda: evaluate_masks(run, n_masks))
     st.markdown(f"The trained network with dropout active (train mode for dropout only), "
                 f"evaluated under {n_masks} different masks: where the masks disagree, the "
                 f"ensemble is unsure.")
     if grid is not None:
-        st.plotly_chart(figures.ensemble_figure(grid, run.data), theme=None,
+        st.plotly_chart(ensemble_figure(grid, run.data), theme=None,
                         key=page_key(PAGE, "ensemble_figure"))
     m1, m2, m3 = st.columns(3)
     m1.metric("Ensemble accuracy (val)", f"{report['ensemble_acc']:.1%}")

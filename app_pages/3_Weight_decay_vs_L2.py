@@ -8,8 +8,8 @@ from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
-from ui.plots.lessons_a import decay_rates_figure, weight_gap_figure, weight_norm_figure
-from ui.state import page_key
+from ui.plots.weight_decay import decay_rates_figure, weight_gap_figure, weight_norm_figure
+from ui.keys import page_key
 
 PAGE = "weight_decay"
 

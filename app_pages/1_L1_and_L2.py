@@ -9,10 +9,10 @@ from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
-from ui.plots.lessons_a import input_norms_figure
+from ui.plots.inputs import input_norms_figure
 from ui.plots.paths import path_figure
 from ui.plots.weights import histogram_figure
-from ui.state import page_key
+from ui.keys import page_key
 
 PAGE = "sparsity"
 

@@ -8,9 +8,9 @@ from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
 from ui.normalization import speed_view
 from ui.page import page_setup
-from ui.plots import lessons_b as figures
-from ui.plots.curves import loss_figure
-from ui.state import page_key
+from ui.plots.curves import loss_figure, mode_loss_figure
+from ui.plots.normalization import across_batches_figure, gamma_beta_figure
+from ui.keys import page_key
 from ui.theme import run_color
 
 PAGE = "batch_norm"
@@ -91,7 +91,7 @@ else:
                    f"{bn_name} run above.")
     layers = sorted(trace["layer"].unique())
     layer = st.radio("Layer", layers, horizontal=True, key=page_key(PAGE, "gb_layer"))
-    st.plotly_chart(figures.gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,
+    st.plotly_chart(gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,
                     key=page_key(PAGE, "gamma_beta"))
     notice_box(lesson.gamma_beta_sentences(trace))
 
@@ -125,9 +125,9 @@ def draw_batches(runs, names):
                                 lambda: lesson.batch_outcomes(runs, names), final=finished)
     a, b = st.columns(2)
     a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
-    b.plotly_chart(figures.mode_loss_figure(runs, names), theme=None,
+    b.plotly_chart(mode_loss_figure(runs, names), theme=None,
                    key=page_key(BATCH_PAGE, "modes"))
-    st.plotly_chart(figures.across_batches_figure(lesson.outcome_table(outcomes)), theme=None,
+    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), theme=None,
                     key=page_key(BATCH_PAGE, "mismatch"))
     notice_box(lesson.batch_sentences(outcomes))
 

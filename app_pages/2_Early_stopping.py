@@ -8,8 +8,8 @@ from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
-from ui.plots.lessons_a import ending_losses_figure, patience_figure
-from ui.state import page_key
+from ui.plots.early_stopping import ending_losses_figure, patience_figure
+from ui.keys import page_key
 
 PAGE = "early_stopping"
 

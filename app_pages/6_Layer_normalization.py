@@ -8,9 +8,10 @@ from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison, throttled_figure
 from ui.normalization import speed_view
 from ui.page import page_setup
-from ui.plots import lessons_b as figures
 from ui.plots.curves import loss_figure
-from ui.state import page_key
+from ui.plots.normalization import across_batches_figure, batch_dependence_figure
+from ui.keys import page_key
+from ui.kept import keep, kept
 
 PAGE = "layer_norm"
 ACROSS_PAGE = "layer_norm_across"
@@ -66,7 +67,7 @@ st.markdown(f"One sample with {lesson.DEMO_FEATURES} features is put into batche
             f"passed through a fresh BatchNorm and LayerNorm layer in training mode.")
 mates = st.number_input("Seed of the batch-mates", 0, 10_000, 0, key=page_key(PAGE, "mates"))
 frame = lesson.batch_dependence(seed=int(mates))
-st.plotly_chart(figures.batch_dependence_figure(frame), theme=None,
+st.plotly_chart(batch_dependence_figure(frame), theme=None,
                 key=page_key(PAGE, "dependence"))
 notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COMPARED_BATCHES))
 
@@ -91,7 +92,7 @@ def draw_across(runs, names):
     results = throttled_figure(page_key(ACROSS_PAGE, "results"), version,
                                lambda: lesson.measure_runs(runs, names), final=finished)
     st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
-    st.plotly_chart(figures.across_batches_figure(results), theme=None,
+    st.plotly_chart(across_batches_figure(results), theme=None,
                     key=page_key(ACROSS_PAGE, "bars"))
     notice_box(lesson.across_sentences(results))
 
@@ -108,17 +109,16 @@ study_sizes = tuple(sorted(s1.multiselect(
     key=page_key(ACROSS_PAGE, "study_sizes"))))
 with s2:
     study_seeds = seeds_control(page_key(ACROSS_PAGE, "seeds"), default=2)
-study_key = (study_sizes, tuple(study_seeds))
+study_key, made_for = page_key(ACROSS_PAGE, "study_results"), (study_sizes, tuple(study_seeds))
 if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(study_sizes) < 2):
     with st.spinner(f"Training {len(lesson.STUDY_NORMS) * len(study_sizes)} runs × "
                     f"{len(study_seeds)} seeds…"):
-        st.session_state[page_key(ACROSS_PAGE, "study_results")] = (
-            study_key, lesson.across_study(study_sizes, study_seeds))
-stored = st.session_state.get(page_key(ACROSS_PAGE, "study_results"))
-if stored is not None and stored[0] == study_key:
-    st.plotly_chart(figures.across_batches_figure(stored[1]), theme=None,
+        keep(study_key, made_for, lesson.across_study(study_sizes, study_seeds))
+study = kept(study_key, made_for)
+if study is not None:
+    st.plotly_chart(across_batches_figure(study), theme=None,
                     key=page_key(ACROSS_PAGE, "study_bars"))
-    notice_box(lesson.across_sentences(stored[1]), title="Over seeds")
+    notice_box(lesson.across_sentences(study), title="Over seeds")
 else:
     st.caption("BatchNorm, LayerNorm and no normalization at each chosen batch size, once per "
                "seed; press the button to train them.")

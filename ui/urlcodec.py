@@ -1,42 +1,41 @@
-"""The lab's settings as URL query parameters, so a link reproduces an experiment.
+"""The lab in a URL, so a link reproduces an experiment: its settings and its chart options as
+query parameters, and back. Pure functions of configs and plain dicts (no Streamlit).
 
-Compact form: "runs" (how many), the data fields once ("dataset" always, the others when they
-differ from Config()), then per run only the fields that differ from Config(), prefixed by the
-run's name:  ?runs=2&dataset=moons&noise=0.3&B.dropout=0.5&B.hidden=128-128
+Settings, compact: "runs" (how many), the data fields once ("dataset" always, the others when
+they differ from Config()), then per run only the fields that differ from Config(), prefixed by
+the run's name:  ?runs=2&dataset=moons&noise=0.3&B.dropout=0.5&B.hidden=128-128
 Values: numbers as Python writes them (1e-05), booleans true/false, hidden widths joined by "-"
-("linear" for no hidden layer), patience "off" when early stopping is off.
+("linear" for no hidden layer), None as its word in regcore.settings (patience "off").
+Chart options, when not at their defaults: ?chart=Weights&log=1&smooth=0.3&train=0&whatif=20
+&boundary=best
 """
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from regcore import LIMITS, Config
-from regcore.config import DATA_FIELDS
+from regcore.config import DATA_FIELDS, FIELDS, RUN_FIELDS
+from regcore.settings import SETTINGS, parse_widths, widths_text
 
+from . import keys
 from .theme import RUN_NAMES
 
 RUNS_PARAM = "runs"
 PRESENTER_PARAM = "presenter"            # written by the page next to the configs
-VIEW_PARAM_NAMES = frozenset({"chart", "log", "smooth", "train", "whatif", "boundary"})  # ui.state
-IGNORED_PARAMS = frozenset({PRESENTER_PARAM, "embed", "embed_options"}) | VIEW_PARAM_NAMES
 DEFAULT_RUNS = 2
 MAX_RUNS = min(LIMITS.max_runs, len(RUN_NAMES))  # the lab names its runs A to D
 DEFAULT = Config()
-FIELD_ORDER = tuple(field.name for field in dataclasses.fields(Config))
-RUN_FIELDS = tuple(name for name in FIELD_ORDER if name not in DATA_FIELDS)
-OPTIONAL_INTS = {"patience": "off", "snapshot_every": "auto"}  # field -> word for None
-LINEAR = "linear"
 
 
 # --- one value ---------------------------------------------------------------------------------
 def format_value(field: str, value) -> str:
     """The text of a config value in a link (parse_value reads it back exactly)."""
     if value is None:
-        return OPTIONAL_INTS[field]
+        return SETTINGS[field].none_word
     if field == "hidden":
-        return "-".join(map(str, value)) if value else LINEAR
+        return widths_text(value, sep="-")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -48,10 +47,10 @@ def parse_value(field: str, text: str):
     """The config value a link's text stands for; ValueError says what was expected."""
     text = text.strip()
     default = getattr(DEFAULT, field)
-    if field in OPTIONAL_INTS:
-        return None if text.lower() in (OPTIONAL_INTS[field], "none", "") else _integer(text)
+    if SETTINGS[field].none_word:
+        return None if text.lower() in (SETTINGS[field].none_word, "none", "") else _integer(text)
     if field == "hidden":
-        return parse_hidden(text)
+        return parse_widths(text)
     if isinstance(default, bool):
         return _boolean(text)
     if isinstance(default, int):
@@ -59,17 +58,6 @@ def parse_value(field: str, text: str):
     if isinstance(default, float):
         return _number(text)
     return text
-
-
-def parse_hidden(text: str) -> tuple[int, ...]:
-    """Layer widths from "64-64", "64, 64" or "64 64"; "linear" or "" for none."""
-    cleaned = text.strip().lower()
-    if cleaned in ("", LINEAR, "none", "0"):
-        return ()
-    parts = cleaned.replace(",", " ").replace("-", " ").replace("x", " ").split()
-    if not all(part.isdigit() for part in parts):
-        raise ValueError(f"expected layer widths such as 64-64 or 'linear', got {text!r}")
-    return tuple(int(part) for part in parts)
 
 
 def _integer(text: str) -> int:
@@ -99,14 +87,12 @@ def lab_query(configs: Sequence[Config]) -> dict[str, str]:
     _check_comparison(configs)
     first = configs[0]
     query = {RUNS_PARAM: str(len(configs)), "dataset": first.dataset}
-    for field in DATA_FIELDS:
-        value = getattr(first, field)
-        if field != "dataset" and value != getattr(DEFAULT, field):
+    for field, value in first.changes().items():
+        if field in DATA_FIELDS and field != "dataset":
             query[field] = format_value(field, value)
     for name, config in zip(RUN_NAMES, configs):
-        for field in RUN_FIELDS:
-            value = getattr(config, field)
-            if value != getattr(DEFAULT, field):
+        for field, value in config.changes().items():
+            if field in RUN_FIELDS:
                 query[f"{name}.{field}"] = format_value(field, value)
     return query
 
@@ -194,7 +180,7 @@ def _apply(config: Config, changes: dict[str, object], prefix: str,
         return config.replace(**changes)
     except ValueError:
         pass
-    pending = sorted(changes, key=FIELD_ORDER.index)
+    pending = sorted(changes, key=FIELDS.index)
     while pending:
         errors = {}
         for field in pending:
@@ -216,3 +202,86 @@ def _check_comparison(configs: Sequence[Config]) -> None:
         values = {getattr(config, field) for config in configs}
         if len(values) > 1:
             raise ValueError(f"runs in the lab share their data; {field} differs: {sorted(values)}")
+
+
+# --- the chart options ------------------------------------------------------------------------
+CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Decision boundary")
+BOUNDARY_AT = ("final", "best")
+SMOOTHING_STEP, MAX_SMOOTHING, MAX_WHAT_IF = 0.05, 0.95, 500
+
+
+@dataclass(frozen=True)
+class ViewParam:
+    """One chart option in the URL: its widget's key, its default and its text conversions."""
+
+    key: str
+    default: object
+    parse: Callable[[str], object]   # raises ValueError on a bad value
+    format: Callable[[object], str] = str
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError("use 0 or 1")
+    return text == "1"
+
+
+def _smoothing(text: str) -> float:
+    try:
+        value = round(round(float(text) / SMOOTHING_STEP) * SMOOTHING_STEP, 2)
+    except (ValueError, OverflowError):
+        value = -1.0  # not a number: refused below
+    if not 0 <= value <= MAX_SMOOTHING:
+        raise ValueError(f"use a number from 0 to {MAX_SMOOTHING}")
+    return value
+
+
+def _what_if(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WHAT_IF:
+        raise ValueError(f"use a whole number from 1 to {MAX_WHAT_IF}")
+    return int(text)
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text not in choices:
+            raise ValueError(f"use one of: {', '.join(choices)}")
+        return text
+    return parse
+
+
+def _bit(on: bool) -> str:
+    return "1" if on else "0"
+
+
+VIEW_PARAMS = {
+    "chart": ViewParam(keys.VIEW_TAB, CHART_TABS[0], _one_of(CHART_TABS)),
+    "log": ViewParam(keys.VIEW_LOG_Y, False, _flag, _bit),
+    "smooth": ViewParam(keys.VIEW_SMOOTHING, 0.0, _smoothing, lambda value: f"{value:g}"),
+    "train": ViewParam(keys.VIEW_SHOW_TRAIN, True, _flag, _bit),
+    "whatif": ViewParam(keys.VIEW_WHAT_IF, None, _what_if),
+    "boundary": ViewParam(keys.VIEW_BOUNDARY_AT, BOUNDARY_AT[0], _one_of(BOUNDARY_AT)),
+}
+
+
+def view_query(state: Mapping) -> dict[str, str]:
+    """The chart options of `state` that differ from their defaults, as query parameters."""
+    return {name: param.format(state[param.key]) for name, param in VIEW_PARAMS.items()
+            if state.get(param.key, param.default) != param.default}
+
+
+def apply_view_query(query: Mapping[str, str], state: MutableMapping) -> list[str]:
+    """Set the chart options a link carries (before their widgets are drawn); returns a note
+    for each bad value, which is left as it was."""
+    problems = []
+    for name, param in VIEW_PARAMS.items():
+        if name in query:
+            try:
+                state[param.key] = param.parse(query[name])
+            except ValueError as error:
+                problems.append(f"{name}={query[name]!r} ignored ({error})")
+    return problems
+
+
+# parameters that do not describe the configs: the page's own, Streamlit's, the chart options
+IGNORED_PARAMS = frozenset({PRESENTER_PARAM, "embed", "embed_options"}) | frozenset(VIEW_PARAMS)

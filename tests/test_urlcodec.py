@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from regcore import LIMITS, Config
 from ui.presets import PRESETS
-from ui.urlstate import MAX_RUNS, configs_from_query, lab_link, lab_query, read_lab_query
+from ui.urlcodec import MAX_RUNS, configs_from_query, lab_link, lab_query, read_lab_query
 
 DATA = Config(dataset="noisy_features", n_samples=300, n_features=12, n_informative=3, seed=7,
               scale=False, label_noise=0.1, val_fraction=0.25)

@@ -3,7 +3,7 @@ the room in the link (?room=CODE)."""
 import streamlit as st
 
 from regcore.limits import LIMITS
-from ui import state as keys
+from ui import keys
 from ui.page import page_setup
 from ui.presets import PRESETS
 from ui.room_view import open_room, participant_room, presenter_room

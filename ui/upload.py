@@ -1,0 +1,95 @@
+"""A CSV the visitor uploaded, kept in this session only: parsed once at upload, offered to the
+lab (its runs train on it) and to the lessons that can use it, split again only when the
+target or the split settings change.
+
+The upload lives under CSV_DATA (name, content, digest, columns, target) and its current split
+under CSV_DATASET; a refused file's message under CSV_ERROR, with the uploader that got it.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, MutableMapping
+
+import streamlit as st
+
+from regcore import Config, Dataset, load_csv
+from regcore.csv_data import csv_columns
+
+from .keys import CSV_DATA, CSV_DATASET, CSV_ERROR, CSV_TARGET
+from .lab_settings import lab_configs, replace_lab_configs
+
+
+def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -> str | None:
+    """Parse an upload with regcore.load_csv (target: the last column). On success keep it in
+    `state` as the active data and return None; on a ValueError keep the previous data and
+    return the message."""
+    try:
+        data = load_csv(content, val_fraction=base.val_fraction, seed=base.seed, scale=base.scale)
+    except ValueError as error:
+        return f"{name} was not loaded: {error}"
+    columns = csv_columns(content)
+    state[CSV_DATA] = {"name": name, "content": content, "columns": columns,
+                       "digest": hashlib.blake2b(content, digest_size=16).hexdigest()}
+    state[CSV_TARGET] = columns[-1]
+    state[CSV_DATASET] = ((columns[-1], base.val_fraction, base.seed, base.scale), data)
+    return None
+
+
+def current() -> dict | None:
+    """The session's upload ({"name", "content", "digest", "columns", "target", ...}), if any."""
+    return st.session_state.get(CSV_DATA)
+
+
+def take_upload(uploader_key: str) -> None:
+    """Callback of a CSV uploader (the lab's or a lesson's): make the file this session's own
+    data if it parses — the lab's runs train on it, the lessons offer it."""
+    upload = st.session_state.get(uploader_key)
+    if upload is None:
+        return
+    configs = lab_configs(st.session_state)
+    base = configs[0] if configs else Config()
+    previous = st.session_state.get(CSV_DATA, {}).get("previous", base.dataset)
+    problem = accept_csv(st.session_state, upload.name, upload.getvalue(), base)
+    if problem:
+        st.session_state[CSV_ERROR] = (uploader_key, problem)
+        return
+    st.session_state.pop(CSV_ERROR, None)
+    st.session_state[CSV_DATA]["previous"] = previous
+    if configs:
+        replace_lab_configs(st.session_state, [c.replace(dataset="custom") for c in configs])
+
+
+def upload_error(uploader_key: str) -> str | None:
+    """Why the last file given to this uploader was refused (None if it was not)."""
+    where, message = st.session_state.get(CSV_ERROR, (None, None))
+    return message if where == uploader_key else None
+
+
+def use_builtin() -> None:
+    """Callback: back to the built-in set the lab used before the upload."""
+    previous = st.session_state.pop(CSV_DATA, {}).get("previous", Config().dataset)
+    dataset = previous if previous != "custom" else Config().dataset
+    configs = [c.replace(dataset=dataset) for c in lab_configs(st.session_state)]
+    replace_lab_configs(st.session_state, configs)
+
+
+def csv_split(state: Mapping) -> tuple[str, float, int, bool]:
+    """(target, val_fraction, seed, scale) of the active upload's split."""
+    return state[CSV_DATASET][0]
+
+
+def csv_dataset(state: MutableMapping, target: str, val_fraction: float, seed_: int,
+                scale: bool) -> tuple[Dataset, str]:
+    """The active upload split with these settings (parsed again only when they change), and
+    an error message if they do not work (the previous split is kept then)."""
+    settings, data = state[CSV_DATASET]
+    wanted = (target, val_fraction, seed_, scale)
+    if settings == wanted:
+        return data, ""
+    try:
+        data = load_csv(state[CSV_DATA]["content"], target=target, val_fraction=val_fraction,
+                        seed=seed_, scale=scale)
+    except ValueError as error:
+        return data, f"Target {target!r} does not work: {error}"
+    state[CSV_DATASET] = (wanted, data)
+    return data, ""
