@@ -7,6 +7,7 @@ the comparison is playing, that execution trains one chunk of epochs. So clickin
 calling `at.run()` until the lab's LiveSession reports done trains deterministically to the end
 (`train_to_end`), and Step trains exactly one epoch per click.
 """
+import json
 import re
 from pathlib import Path
 
@@ -335,11 +336,15 @@ def test_a_link_with_one_run_opens_a_lab_of_one_run():
 def test_every_chart_tab_draws_and_options_survive_a_tab_switch(at):
     train_to_end(set_epochs(at, 3))
     at.slider(key=keys.VIEW_SMOOTHING).set_value(0.5).run()
-    for tab in ("Accuracy", "Penalty", "Weights", "Decision boundary"):
+    for tab in ("Accuracy", "Penalty", "Weights", "Network", "Decision boundary"):
         at.session_state[keys.VIEW_TAB] = tab  # what clicking the tab does
         at.run()
         assert not at.exception, tab
         assert len(at.get("plotly_chart")) >= 1, tab
+    at.session_state[keys.VIEW_TAB] = "Network"
+    titles = [json.loads(chart.proto.spec)["layout"]["title"]["text"]
+              for chart in at.run().get("plotly_chart")]
+    assert [title.split(":")[0] for title in titles] == ["A", "B"]  # one diagram per run
     at.session_state[keys.VIEW_TAB] = "Loss"
     assert at.run().slider(key=keys.VIEW_SMOOTHING).value == 0.5
 

@@ -7,6 +7,7 @@ import streamlit as st
 from regcore.export import configs_json, history_csv, reproduction_script
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
+from ui.plots.network import network_figure
 from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import summary_frame, summary_html
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
@@ -16,7 +17,7 @@ from .controls import settings_diff
 from .live import session_for, throttled_figure
 from .theme import FIGURE_HEIGHT, RUN_COLORS
 
-BOUNDARY_REFRESH = 1.0   # seconds between redraws of the decision maps while training
+HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
 PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
 
@@ -39,17 +40,29 @@ def compact_top() -> None:
 
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
-    """The lab's charts: one tab at a time is computed (lazy tabs), the summary always."""
+    """The lab's charts: one tab at a time is computed (lazy tabs), the summary always —
+    the heavy views (summary, weight histograms, maps) at most every HEAVY_REFRESH seconds
+    while training, and exactly at the end."""
     tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
     drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
-               "Weights": _weights_tab, "Decision boundary": _boundary_tab}
+               "Weights": _weights_tab, "Network": _network_tab,
+               "Decision boundary": _boundary_tab}
     for label, tab in zip(urlcodec.CHART_TABS, tabs):
         if tab.open is not False:
             with tab:
                 drawers[label](runs, names)
     st.markdown(SUMMARY_LEGEND)
-    st.html(summary_html(summary_frame(runs, names)))
+    st.html(_heavy("lab-summary", runs, names, lambda: summary_html(summary_frame(runs, names))))
     lab_settings.write_view_settings()
+
+
+def _heavy(slot: str, runs, names, build, *extra):
+    """`build()`, rebuilt at most every HEAVY_REFRESH seconds while training, and once the
+    runs have paused or ended."""
+    session = session_for(keys.LIVE_KEY)
+    final = session is None or not session.playing
+    version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names), *extra)
+    return throttled_figure(slot, version, build, every=HEAVY_REFRESH, final=final)
 
 
 def _chart(figure) -> None:
@@ -103,12 +116,23 @@ def _weights_tab(runs, names) -> None:
         epoch = st.select_slider(
             "Epoch", epochs, key=keys.VIEW_EPOCH, disabled=following, persist_state=KEEP,
             help="Scrub through the weight snapshots (follows training while it runs).")
-    _chart(histogram_figure(runs, names, epoch))
+    _chart(_heavy("lab-histograms", runs, names,
+                  lambda: histogram_figure(runs, names, epoch), epoch))
     left, right = st.columns(2)
     with left:
         _chart(layer_stats_figure(runs, names, stat="sparsity"))
     with right:
         _chart(layer_stats_figure(runs, names, stat="l2"))
+
+
+def _network_tab(runs, names) -> None:
+    """Each run's weights as a diagram: lines by sign and size, exact zeros dotted, the units
+    one dropout mask removes hollow."""
+    columns = st.columns(min(len(runs), 2))
+    for index, (run, name) in enumerate(zip(runs, names)):
+        with columns[index % len(columns)]:
+            _chart(_heavy(f"lab-network-{index}", [run], [name],
+                          lambda run=run, name=name: network_figure(run, name)))
 
 
 def _boundary_tab(runs, names) -> None:
@@ -122,15 +146,11 @@ def _boundary_tab(runs, names) -> None:
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
                                  required=True, format_func=labels.get,
                                  persist_state=KEEP)
+    _chart(_heavy(f"lab-boundary-{which}", runs, names,
+                  lambda: boundary_figure(runs, names, which=which)))
     session = session_for(keys.LIVE_KEY)
-    final = session is None or not session.playing
-    version = (which, tuple((run.stopped_epoch, run.status) for run in runs), tuple(names))
-    figure = throttled_figure(f"lab-boundary-{which}", version,
-                              lambda: boundary_figure(runs, names, which=which),
-                              every=BOUNDARY_REFRESH, final=final)
-    _chart(figure)
-    if not final:
-        st.caption(f"While training, the maps refresh about every {BOUNDARY_REFRESH:g} s.")
+    if session is not None and session.playing:
+        st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")
 
 
 def placeholder() -> None:

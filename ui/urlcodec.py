@@ -205,7 +205,7 @@ def _check_comparison(configs: Sequence[Config]) -> None:
 
 
 # --- the chart options ------------------------------------------------------------------------
-CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Decision boundary")
+CHART_TABS = ("Loss", "Accuracy", "Penalty", "Weights", "Network", "Decision boundary")
 BOUNDARY_AT = ("final", "best")
 SMOOTHING_STEP, MAX_SMOOTHING, MAX_WHAT_IF = 0.05, 0.95, 500
 
