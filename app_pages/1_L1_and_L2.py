@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from regcore.lessons import sparsity as lesson
+from regcore.lessons import l1_l2 as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from regcore.lessons import batch_norm as lesson
-from regcore.repeat import mean_and_spread
+from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for, throttled_figure
@@ -66,8 +66,8 @@ names = [lesson.norm_name(c.norm) for c in configs]
 shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: lesson.over_seeds_with(
-        configs, names, seeds, lesson.speed_measure))
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
+        configs, seeds, names, measure=lesson.speed_measure))
     if results is not None:
         st.dataframe(mean_and_spread(results, "epochs_to_target").round(2), width="stretch")
         notice_box(lesson.speed_seed_sentences(results), title="Over seeds")
@@ -138,7 +138,7 @@ else:
     live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
     with st.expander("Repeat over seeds (mean ± spread)"):
         batch_results = repeat_over_seeds(BATCH_PAGE, batch_configs, lambda seeds: (
-            lesson.over_seeds_with(batch_configs, batch_names, seeds, lesson.batch_measure)),
+            over_seeds(batch_configs, seeds, batch_names, measure=lesson.batch_measure)),
             default=2)
         if batch_results is not None:
             st.dataframe(mean_and_spread(batch_results, "disagreement").round(4), width="stretch")

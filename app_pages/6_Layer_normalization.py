@@ -3,6 +3,7 @@ import streamlit as st
 
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
+from regcore.repeat import over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison, throttled_figure
@@ -54,8 +55,8 @@ names = [bn_lesson.norm_name(c.norm) for c in configs]
 live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
-    results = repeat_over_seeds(PAGE, configs, lambda seeds: bn_lesson.over_seeds_with(
-        configs, names, seeds, bn_lesson.speed_measure))
+    results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
+        configs, seeds, names, measure=bn_lesson.speed_measure))
     if results is not None:
         notice_box(bn_lesson.speed_seed_sentences(results), title="Over seeds")
 

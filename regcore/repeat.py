@@ -10,14 +10,17 @@ from .compare import Lockstep
 from .config import Config
 from .datasets import Dataset
 from .group import train_all
+from .run import Run
 from .summary import summarize
 
 
 def over_seeds(configs: Sequence[Config], seeds: Sequence[int],
                names: Sequence[str] | None = None,
-               data: Callable[[int], Dataset] | None = None) -> pd.DataFrame:
+               data: Callable[[int], Dataset] | None = None,
+               measure: Callable[[Run], dict] = summarize) -> pd.DataFrame:
     """Train the configs side by side once per seed (the seed changes data, split, initial
-    weights, shuffling and dropout masks). One row per (run, seed) with `summarize` columns.
+    weights, shuffling and dropout masks). One row per (run, seed) with the columns of
+    `measure(run)` (by default `summarize`).
     data: the Dataset for a seed (say an uploaded table split by that seed); None: the data
     the configs' fields describe.
 
@@ -32,7 +35,7 @@ def over_seeds(configs: Sequence[Config], seeds: Sequence[int],
     train_all(trainer for comparison in comparisons for trainer in comparison.trainers)
     rows = []
     for seed, comparison in zip(seeds, comparisons):
-        rows += [{"run": name, "seed": seed, **summarize(run)}
+        rows += [{"run": name, "seed": seed, **measure(run)}
                  for name, run in zip(names, comparison.runs())]
     return pd.DataFrame(rows)
 

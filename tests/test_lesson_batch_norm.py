@@ -5,7 +5,7 @@ import pytest
 
 from regcore import Trainer, train
 from regcore.lessons import batch_norm as lesson
-from regcore.repeat import mean_and_spread
+from regcore.repeat import mean_and_spread, over_seeds
 
 SEEDS = (0, 1, 2)
 
@@ -13,7 +13,7 @@ SEEDS = (0, 1, 2)
 def test_batch_norm_reaches_the_target_in_fewer_epochs_on_unscaled_inputs():
     configs = lesson.norm_configs("batch")
     assert configs[0].lr == configs[1].lr and not configs[0].scale
-    results = lesson.over_seeds_with(configs, ["none", "batch"], SEEDS, lesson.speed_measure)
+    results = over_seeds(configs, SEEDS, ["none", "batch"], measure=lesson.speed_measure)
     epochs = mean_and_spread(results, "epochs_to_target")["mean"]
     assert epochs["batch"] < epochs["none"]
     assert results.loc[results["run"] == "batch", "reached"].all()
@@ -21,15 +21,15 @@ def test_batch_norm_reaches_the_target_in_fewer_epochs_on_unscaled_inputs():
 
 def test_batch_norm_has_the_lower_validation_loss_after_a_few_epochs():
     configs = [c.replace(epochs=lesson.CHECK_EPOCH) for c in lesson.norm_configs("batch")]
-    results = lesson.over_seeds_with(configs, ["none", "batch"], SEEDS,
-                                     lambda run: {"val_loss": run.final("val_loss")})
+    results = over_seeds(configs, SEEDS, ["none", "batch"],
+                         measure=lambda run: {"val_loss": run.final("val_loss")})
     means = mean_and_spread(results, "val_loss")["mean"]
     assert means["batch"] < means["none"]
 
 
 def test_batch_of_two_has_a_larger_train_eval_mismatch_and_worse_validation_loss_than_64():
     configs = lesson.batch_size_configs(("batch",), (2, 64))
-    results = lesson.over_seeds_with(configs, ["2", "64"], SEEDS[:2], lesson.batch_measure)
+    results = over_seeds(configs, SEEDS[:2], ["2", "64"], measure=lesson.batch_measure)
     mismatch = mean_and_spread(results, "disagreement")["mean"]
     loss = mean_and_spread(results, "final_val_loss")["mean"]
     assert mismatch["2"] > 2 * mismatch["64"]

@@ -6,7 +6,7 @@ import pytest
 from regcore import LIMITS, BatchNorm, LayerNorm, build_model
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
-from regcore.repeat import mean_and_spread
+from regcore.repeat import mean_and_spread, over_seeds
 
 
 def test_layer_norm_output_of_a_sample_does_not_depend_on_its_batch():
@@ -47,9 +47,9 @@ def test_at_equal_updates_layer_norm_results_vary_less_across_batch_sizes_than_b
 
 def test_layer_norm_speeds_up_training_on_unscaled_inputs():
     configs = lesson.unscaled_configs()
-    results = bn_lesson.over_seeds_with(configs, ["none", "layer"], (0, 1, 2),
-                                        lambda run: {"best_val_loss": run.history["val_loss"].min(),
-                                                     **bn_lesson.speed_measure(run)})
+    results = over_seeds(configs, (0, 1, 2), ["none", "layer"],
+                         measure=lambda run: {"best_val_loss": run.history["val_loss"].min(),
+                                              **bn_lesson.speed_measure(run)})
     means = mean_and_spread(results, "epochs_to_target")["mean"]
     assert means["layer"] < means["none"]
     assert mean_and_spread(results, "best_val_loss").loc["layer", "mean"] < \

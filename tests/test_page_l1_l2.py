@@ -3,8 +3,8 @@ regularization path, the first-layer weight per input) checked on small inputs."
 import numpy as np
 
 from lesson_pages import TINY, bullets, open_page, shown_sentences, train
-from regcore.lessons import sparsity
-from regcore.lessons.sparsity import CoefficientPath
+from regcore.lessons import l1_l2
+from regcore.lessons.l1_l2 import CoefficientPath
 from ui.keys import page_key
 from ui.plots.inputs import input_norms_figure
 from ui.plots.paths import path_figure
@@ -12,22 +12,22 @@ from ui.plots.paths import path_figure
 def test_l1_page_trains_its_preset_and_explains_the_measured_numbers():
     at = open_page("1_L1_and_L2.py")
     assert at.select_slider(key=page_key("sparsity", "strength")).value == \
-        sparsity.DEFAULT_STRENGTH
+        l1_l2.DEFAULT_STRENGTH
     assert at.slider(key=page_key("sparsity", "seeds")) is not None
     assert len(at.latex) >= 3
     l1_path, l2_path = _cached_paths()
-    assert bullets(sparsity.path_sentences(l1_path, l2_path)) in shown_sentences(at)
+    assert bullets(l1_l2.path_sentences(l1_path, l2_path)) in shown_sentences(at)
 
-    runs = train(at, "sparsity", sparsity.comparison()[0].epochs)
+    runs = train(at, "sparsity", l1_l2.comparison()[0].epochs)
     assert all(run.status == "completed" for run in runs)
-    expected = sparsity.sentences(sparsity.outcome(runs, sparsity.RUN_NAMES))
+    expected = l1_l2.sentences(l1_l2.outcome(runs, l1_l2.RUN_NAMES))
     assert bullets(expected) in shown_sentences(at)
     assert len(at.get("plotly_chart")) == 4  # histograms, inputs, loss, path
 
 def _cached_paths():
-    data = sparsity.path_data(0)
-    return (sparsity.regularization_path(data, "l1", sparsity.l1_strengths(data)),
-            sparsity.regularization_path(data, "l2", sparsity.l2_strengths()))
+    data = l1_l2.path_data(0)
+    return (l1_l2.regularization_path(data, "l1", l1_l2.l1_strengths(data)),
+            l1_l2.regularization_path(data, "l2", l1_l2.l2_strengths()))
 
 def test_path_figure_draws_each_feature_in_both_panels_and_marks_departures():
     strengths = np.array([0.1, 1.0, 10.0])

@@ -125,7 +125,7 @@ def test_ready_questions_follow_the_comparison_and_are_answered_by_its_runs():
     kept = questions["inputs_kept:1"]
     assert kept.text.startswith("How many of the 50 inputs will run B keep")
     runs = train_side_by_side(list(configs))
-    from regcore.lessons.sparsity import input_selection
+    from regcore.lessons.l1_l2 import input_selection
     assert measured_answer(kept, runs, NAMES) == len(input_selection(runs[1]).kept) < 50
     loss = questions["val_loss:1"]
     assert measured_answer(loss, runs, NAMES) == summarize(runs[1])["final_val_loss"]

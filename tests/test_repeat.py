@@ -64,3 +64,10 @@ def test_repeating_over_seeds_gives_the_numbers_of_each_comparison_trained_by_it
             expected = summarize(run)
             for column in ("final_val_loss", "best_val_loss", "final_train_acc", "weight_norm"):
                 assert row[column] == expected[column]
+
+
+def test_over_seeds_records_what_the_measure_returns():
+    results = over_seeds([BASE, BASE.replace(epochs=2)], [0, 1], ["a", "b"],
+                         measure=lambda run: {"epochs": len(run.history)})
+    assert list(results.columns) == ["run", "seed", "epochs"]
+    assert results["epochs"].tolist() == [4, 2, 4, 2]

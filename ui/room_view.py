@@ -15,7 +15,7 @@ import pandas as pd
 import segno
 import streamlit as st
 
-from regcore.lessons.sparsity import input_selection
+from regcore.lessons.l1_l2 import input_selection
 from regcore.summary import summarize
 from regcore.training import dataset_for
 

@@ -15,13 +15,12 @@ batch statistics — so a network trained on tiny, noisy batches meets different
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
-from ..compare import train_side_by_side
 from ..config import Config
 from ..layers import BatchNorm, LayerNorm
 from ..losses import log_softmax
@@ -336,18 +335,7 @@ def gamma_beta_sentences(trace: pd.DataFrame) -> list[str]:
     return sentences
 
 
-# repeating over seeds ---------------------------------------------------------------------------
-def over_seeds_with(configs: Sequence[Config], names: Sequence[str], seeds: Sequence[int],
-                    measure: Callable[[object], dict]) -> pd.DataFrame:
-    """Train the configs side by side once per seed; one row per (run, seed) holding
-    `measure(run)`."""
-    rows = []
-    for seed in seeds:
-        runs = train_side_by_side([config.replace(seed=seed) for config in configs])
-        rows += [{"run": name, "seed": seed, **measure(run)} for name, run in zip(names, runs)]
-    return pd.DataFrame(rows)
-
-
+# measurements repeated over seeds (regcore.repeat.over_seeds(..., measure=…)) ----------------
 def speed_measure(run) -> dict:
     """Epochs to the target, a miss counted as epochs + 1 (so means stay comparable)."""
     reached = epochs_to_target(run.history)

@@ -16,9 +16,9 @@ import pandas as pd
 from ..config import Config
 from ..layers import BatchNorm, LayerNorm
 from ..limits import LIMITS
-from ..repeat import mean_and_spread
+from ..repeat import mean_and_spread, over_seeds
 from .batch_norm import (UNSCALED, UPDATES, batch_name, batch_size_configs, mode_mismatch,
-                         norm_configs, norm_name, over_seeds_with, updates_of)
+                         norm_configs, norm_name, updates_of)
 
 COMPARED_BATCHES = (2, 8, 64)    # the study over seeds
 LIVE_BATCHES = (2, 64)           # the live comparison: 2 sizes × 2 normalizations = 4 runs
@@ -107,8 +107,8 @@ def across_study(batch_sizes: Sequence[int] = COMPARED_BATCHES, seeds: Sequence[
     frames = []
     for norm in STUDY_NORMS:
         configs = batch_size_configs((norm,), batch_sizes, base, updates)
-        frames.append(over_seeds_with(configs, [batch_name(c) for c in configs], seeds,
-                                      norm_measure))
+        frames.append(over_seeds(configs, seeds, [batch_name(c) for c in configs],
+                                 measure=norm_measure))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from regcore.lessons.sparsity import input_norms, input_selection
+from regcore.lessons.l1_l2 import input_norms, input_selection
 from ui.plots.style import Grid, Parts, blend_with_white, build, message_figure
 from ui.theme import FIGURE_HEIGHT, run_color
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from regcore.lessons.sparsity import leaving_order
+from regcore.lessons.l1_l2 import leaving_order
 from ui.plots.style import MUTED, Grid, Parts, build
 from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 

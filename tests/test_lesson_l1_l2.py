@@ -4,30 +4,30 @@ import pytest
 from sklearn.linear_model import lasso_path
 
 from regcore import make_dataset, summarize, train_side_by_side
-from regcore.lessons import sparsity
-from regcore.lessons.sparsity import (CoefficientPath, InputSelection, SparsityOutcome,
+from regcore.lessons import l1_l2
+from regcore.lessons.l1_l2 import (CoefficientPath, InputSelection, SparsityOutcome,
                                       leaving_order, path_sentences, sentences)
 
 
 @pytest.fixture(scope="module")
 def runs():
     """The page's comparison at its default strength: no penalty, L1, L2."""
-    return dict(zip(sparsity.RUN_NAMES, train_side_by_side(list(sparsity.comparison()))))
+    return dict(zip(l1_l2.RUN_NAMES, train_side_by_side(list(l1_l2.comparison()))))
 
 
 @pytest.fixture(scope="module")
 def data():
-    return sparsity.path_data()
+    return l1_l2.path_data()
 
 
 @pytest.fixture(scope="module")
 def l1_path(data):
-    return sparsity.regularization_path(data, "l1", sparsity.l1_strengths(data))
+    return l1_l2.regularization_path(data, "l1", l1_l2.l1_strengths(data))
 
 
 @pytest.fixture(scope="module")
 def l2_path(data):
-    return sparsity.regularization_path(data, "l2", sparsity.l2_strengths())
+    return l1_l2.regularization_path(data, "l2", l1_l2.l2_strengths())
 
 
 def test_l1_gives_more_exact_zeros_than_l2(runs):
@@ -41,8 +41,8 @@ def test_l2_shrinks_the_weights(runs):
 
 
 def test_l1_keeps_mostly_informative_inputs(runs):
-    l1 = sparsity.input_selection(runs["L1"])
-    l2 = sparsity.input_selection(runs["L2"])
+    l1 = l1_l2.input_selection(runs["L1"])
+    l2 = l1_l2.input_selection(runs["L2"])
     assert l1.precision > 0.5
     assert l1.recall >= 0.8
     assert l1.precision > l2.precision
@@ -70,7 +70,7 @@ def test_l1_path_matches_coordinate_descent(data, l1_path):
 
 def test_path_refuses_classification_data():
     with pytest.raises(ValueError, match="regression"):
-        sparsity.regularization_path(make_dataset("moons", 50), "l1", [0.1])
+        l1_l2.regularization_path(make_dataset("moons", 50), "l1", [0.1])
 
 
 def test_leaving_order_lists_each_feature_once_by_growing_lambda(l1_path):
@@ -88,7 +88,7 @@ def test_leaving_order_follows_the_coefficients():
 
 
 def _outcome(l1_zeros, l2_zeros, l2_norm=1.0, kept=(0, 1, 2, 3)):
-    names = sparsity.RUN_NAMES
+    names = l1_l2.RUN_NAMES
     return SparsityOutcome(
         strength=0.05, zeros=dict(zip(names, (0.0, l1_zeros, l2_zeros))),
         norms=dict(zip(names, (2.0, 0.5, l2_norm))), val_loss=dict(zip(names, (0.9, 0.4, 0.5))),
@@ -137,12 +137,12 @@ def test_path_notice_follows_the_paths():
 def test_on_a_table_without_known_informative_columns_the_notice_names_the_kept_inputs():
     columns = tuple(f"col{j}" for j in range(12))
     said = " ".join(sentences(SparsityOutcome(
-        strength=0.05, zeros=dict(zip(sparsity.RUN_NAMES, (0.0, 0.5, 0.0))),
-        norms=dict(zip(sparsity.RUN_NAMES, (2.0, 0.5, 1.0))),
-        val_loss=dict(zip(sparsity.RUN_NAMES, (0.9, 0.4, 0.5))),
+        strength=0.05, zeros=dict(zip(l1_l2.RUN_NAMES, (0.0, 0.5, 0.0))),
+        norms=dict(zip(l1_l2.RUN_NAMES, (2.0, 0.5, 1.0))),
+        val_loss=dict(zip(l1_l2.RUN_NAMES, (0.9, 0.4, 0.5))),
         l1_inputs=InputSelection(12, (2, 5), (), columns),
         l2_inputs=InputSelection(12, tuple(range(12)), (), columns))))
     assert "L1 still uses 2 of 12 inputs: col2, col5." in said
     assert "L2 still uses 12 of 12 inputs." in said
     many = InputSelection(12, tuple(range(10)), (), columns)
-    assert sparsity._inputs_sentence(many, "L1").endswith("col7 and 2 more.")
+    assert l1_l2._inputs_sentence(many, "L1").endswith("col7 and 2 more.")
