@@ -6,14 +6,14 @@ from regcore import grid_bounds
 from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from ui.lesson import notice_box, repeat_over_seeds
-from ui.live import live_comparison, session_for, throttled_figure
+from ui.live import live_comparison, session_for
 from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
 from ui.plots.dropout import ensemble_figure, expectation_figure
-from ui.keys import page_key
-from ui.kept import kept_or_computed
+from ui.keys import figure_key, page_key
+from ui.kept import kept_or_computed, kept_or_throttled
 
 PAGE = "dropout"
 RATE_CHOICES = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7)
@@ -72,9 +72,9 @@ def draw(runs, names):
     if no_map:
         st.caption(no_map.replace("<br>", " "))
     else:
-        st.plotly_chart(throttled_figure(page_key(PAGE, "boundary"), version,
-                                         lambda: boundary_figure(runs, names), every=2.0,
-                                         final=finished),
+        st.plotly_chart(kept_or_throttled(figure_key(page_key(PAGE, "boundary")), version,
+                                          lambda: boundary_figure(runs, names), every=2.0,
+                                          final=finished),
                         theme=None, key=page_key(PAGE, "boundary"))
     a, b = st.columns(2)
     with a:
@@ -82,8 +82,8 @@ def draw(runs, names):
         st.plotly_chart(mode_loss_figure(runs, names), theme=None,
                         key=page_key(PAGE, "modes"))
     with b:
-        notice_box(throttled_figure(
-            page_key(PAGE, "notice"), version,
+        notice_box(kept_or_throttled(
+            figure_key(page_key(PAGE, "notice")), version,
             lambda: lesson.rate_sentences(lesson.rate_outcomes(runs, names)), every=2.0,
             final=finished))
 

@@ -5,12 +5,13 @@ from regcore.lessons import batch_norm as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds
-from ui.live import live_comparison, session_for, throttled_figure
+from ui.live import live_comparison, session_for
 from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
 from ui.plots.normalization import across_batches_figure, gamma_beta_figure
-from ui.keys import page_key
+from ui.keys import figure_key, page_key
+from ui.kept import kept_or_throttled
 from ui.theme import run_color
 
 PAGE = "batch_norm"
@@ -121,8 +122,8 @@ st.caption("Epochs per run: " + ", ".join(f"{name} {c.epochs}"
 def draw_batches(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
-    outcomes = throttled_figure(page_key(BATCH_PAGE, "outcomes"), version,
-                                lambda: lesson.batch_outcomes(runs, names), final=finished)
+    outcomes = kept_or_throttled(figure_key(page_key(BATCH_PAGE, "outcomes")), version,
+                                 lambda: lesson.batch_outcomes(runs, names), final=finished)
     a, b = st.columns(2)
     a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
     b.plotly_chart(mode_loss_figure(runs, names), theme=None,

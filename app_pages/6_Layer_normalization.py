@@ -6,13 +6,13 @@ from regcore.lessons import layer_norm as lesson
 from regcore.repeat import over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds, seeds_control
-from ui.live import live_comparison, throttled_figure
+from ui.live import live_comparison
 from ui.normalization import speed_view
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
-from ui.keys import page_key
-from ui.kept import keep, kept
+from ui.keys import figure_key, page_key
+from ui.kept import keep, kept, kept_or_throttled
 
 PAGE = "layer_norm"
 ACROSS_PAGE = "layer_norm_across"
@@ -90,8 +90,8 @@ across_names = [bn_lesson.batch_name(c) for c in across_configs]
 def draw_across(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
-    results = throttled_figure(page_key(ACROSS_PAGE, "results"), version,
-                               lambda: lesson.measure_runs(runs, names), final=finished)
+    results = kept_or_throttled(figure_key(page_key(ACROSS_PAGE, "results")), version,
+                                lambda: lesson.measure_runs(runs, names), final=finished)
     st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
     st.plotly_chart(across_batches_figure(results), theme=None,
                     key=page_key(ACROSS_PAGE, "bars"))

@@ -37,7 +37,6 @@ VIEW_SHOW_TRAIN = "view_show_train"
 VIEW_WHAT_IF = "view_what_if_patience"
 VIEW_EPOCH = "view_epoch"
 VIEW_BOUNDARY_AT = "view_boundary_at"
-FIGURE_CACHE = "figure_cache"            # dict: slot -> (version, built_at, figure)
 
 
 # --- workshop rooms (ui.room_view): this session's tokens and the room page's widgets -------------
@@ -75,6 +74,11 @@ def data_key(field: str) -> str:
 def live_key(key: str, part: str = "session") -> str:
     """Keys of a live comparison named `key`: its state ("session") and its buttons."""
     return f"live_{key}_{part}"
+
+
+def figure_key(slot: str) -> str:
+    """Key of a figure or table kept between ticks while training (ui.kept)."""
+    return f"figure_{slot}"
 
 
 def page_key(page: str, name: str) -> str:

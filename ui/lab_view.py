@@ -14,7 +14,8 @@ from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epoc
 
 from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
-from .live import session_for, throttled_figure
+from .kept import kept_or_throttled
+from .live import session_for
 from .theme import FIGURE_HEIGHT, RUN_COLORS
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
@@ -62,7 +63,8 @@ def _heavy(slot: str, runs, names, build, *extra):
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing
     version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names), *extra)
-    return throttled_figure(slot, version, build, every=HEAVY_REFRESH, final=final)
+    return kept_or_throttled(keys.figure_key(slot), version, build, every=HEAVY_REFRESH,
+                             final=final)
 
 
 def _chart(figure) -> None:

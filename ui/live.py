@@ -18,7 +18,6 @@ autostart=True restart at once instead).
 from __future__ import annotations
 
 import hashlib
-import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from regcore import LIMITS, Config, Dataset, Run
 
 from . import pace
 from .shared_training import Playback, RecordingStore, detached
-from .keys import FIGURE_CACHE, live_key
+from .keys import live_key
 from .lab_settings import same_configs
 from .theme import RUN_NAMES, run_color
 
@@ -327,20 +326,3 @@ def _progress(session: LiveSession) -> None:
                         text=f"epoch {run.epoch} of {config.epochs}")
             if run.message and run.status not in ("running", "completed"):
                 st.caption(run.message)  # why it stopped: early, diverged or failed
-
-
-def throttled_figure(slot: str, version, build: Callable[[], object], *, every: float = 1.0,
-                     final: bool = False):
-    """A figure that is costly to build, rebuilt at most every `every` seconds while training:
-    `build()` runs when `version` (what the figure depends on) changed and either `final` is
-    true or the last build is `every` seconds old; otherwise the last figure is returned."""
-    cache = st.session_state.setdefault(FIGURE_CACHE, {})
-    cached = cache.get(slot)
-    now = time.monotonic()
-    if cached is not None:
-        old_version, built_at, figure = cached
-        if old_version == version or (not final and now - built_at < every):
-            return figure
-    figure = build()
-    cache[slot] = (version, now, figure)
-    return figure

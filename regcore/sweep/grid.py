@@ -6,7 +6,6 @@ unknown keys, values that are not lists, empty lists, repeated values, too many 
 """
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import numbers
@@ -14,10 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .. import limits
-from ..config import Config
+from ..config import FIELDS, Config
 
 LIST_TYPES = (list, tuple, range)
-CONFIG_FIELDS = tuple(field.name for field in dataclasses.fields(Config))
 
 
 @dataclass(frozen=True)
@@ -76,10 +74,10 @@ def _checked_grid(grid) -> dict[str, tuple]:
     if not isinstance(grid, Mapping):
         raise ValueError(f"the grid must be a dict of field → list of values, "
                          f"got {type(grid).__name__}")
-    unknown = [key for key in grid if key not in CONFIG_FIELDS]
+    unknown = [key for key in grid if key not in FIELDS]
     if unknown:
         raise ValueError(f"unknown grid key(s): {', '.join(map(repr, unknown))}; "
-                         f"valid keys are the Config fields: {', '.join(CONFIG_FIELDS)}")
+                         f"valid keys are the Config fields: {', '.join(FIELDS)}")
     if "seed" in grid:
         raise ValueError("'seed' cannot be a grid key: pass the seeds as seeds=[...]")
     checked = {}
