@@ -114,7 +114,7 @@ sizes = st.multiselect("Batch sizes", BATCH_CHOICES, default=list(lesson.SMALL_B
 sizes = sorted(sizes)
 batch_configs = lesson.batch_size_configs(("batch", "none"), sizes)
 batch_names = [lesson.batch_name(c) for c in batch_configs]
-st.caption("Epochs per run: " + ", ".join(f"{name} {c.epochs}"
+st.caption("Epochs per run: " + "; ".join(f"{name}: {c.epochs}"
                                           for name, c in zip(batch_names, batch_configs))
            + " — the curves below are drawn per epoch.")
 

@@ -52,7 +52,10 @@ def draw(runs, names) -> None:
         if tab.open is not False:
             with tab:
                 drawers[label](runs, names)
-    st.markdown(SUMMARY_LEGEND)
+    session = session_for(keys.LIVE_KEY)
+    training = session is not None and session.playing
+    st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every {HEAVY_REFRESH:g} s)"
+                                  if training else ""))
     st.html(_heavy("lab-summary", runs, names, lambda: summary_html(summary_frame(runs, names))))
     lab_settings.write_view_settings()
 

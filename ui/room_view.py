@@ -228,7 +228,8 @@ def room_board(code: str) -> None:
     with right:
         st.plotly_chart(room_results_figure(
             summary.results, setting.field if setting else None,
-            UNLOCKABLE[setting.field][0] if setting else "", presenter_points(summary, setting)),
+            UNLOCKABLE[setting.field][0] if setting else "", presenter_points(summary, setting),
+            (setting.low, setting.high) if setting else None),
             key=keys.ROOM_RESULTS)
     reveal_bar(code, summary)
 

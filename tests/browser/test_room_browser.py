@@ -10,17 +10,18 @@ from playwright.sync_api import Browser, Page, expect
 from .harness import VIEWPORT, click_button, exception_texts, open_page, save_screenshot
 
 PARTICIPANTS = 5
+PROJECTOR = {"width": 1600, "height": 2000}  # tall: the whole room view in one screenshot
 SMALL_RUNS = "/?runs=2&dataset=moons&n_samples=300&A.epochs=30&B.epochs=30&B.dropout=0.5"
 
 
-def new_tab(browser: Browser, url: str) -> Page:
-    page = browser.new_context(viewport=VIEWPORT).new_page()
+def new_tab(browser: Browser, url: str, viewport: dict = VIEWPORT) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
     open_page(page, url)
     return page
 
 
 def open_room_from_the_lab(browser: Browser, url: str) -> tuple[Page, str]:
-    presenter = new_tab(browser, url + SMALL_RUNS)
+    presenter = new_tab(browser, url + SMALL_RUNS, PROJECTOR)
     presenter.get_by_text("Presenter mode").click()
     presenter.get_by_role("button", name="Open a workshop room").wait_for(timeout=20_000)
     presenter.get_by_role("button", name="Open a workshop room").click()

@@ -45,10 +45,12 @@ def predictions_figure(question, answers: Sequence, answer: str | None = None,
 
 def room_results_figure(results: Sequence[dict], setting: str | None, label: str,
                         presenter: Sequence[tuple[str, float | None, float]] = (),
+                        span: tuple[float, float] | None = None,
                         *, height: int = ROOM_HEIGHT) -> go.Figure:
-    """Every posted result: x = its value of `setting` (labelled `label`; without an unlocked
-    setting, the order of arrival), y = the validation loss. presenter: (run name, setting
-    value or None, validation loss) of the presenter's runs, drawn as stars."""
+    """Every posted result: x = its value of `setting` (labelled `label`, over the unlocked
+    `span`; without an unlocked setting, the order of arrival), y = the validation loss.
+    presenter: (run name, setting value or None, validation loss) of the presenter's runs,
+    drawn as stars."""
     points = [r for r in results if np.isfinite(r.get("val_loss", np.nan))]
     if not points and not presenter:
         return message_figure("No results yet: they appear as participants finish training.",
@@ -66,6 +68,10 @@ def room_results_figure(results: Sequence[dict], setting: str | None, label: str
             marker=dict(symbol="star", size=18, color=RUN_COLORS[index % len(RUN_COLORS)],
                         line=dict(color=MUTED, width=1)),
             hovertemplate=f"presenter's {name}: %{{y:.4g}}<extra></extra>"))
-    return build(parts, height=height, uirevision="room-results",
-                 x_title=label if setting else "result (in order of arrival)",
-                 y_title="validation loss", yaxis_rangemode="tozero")
+    figure = build(parts, height=height, uirevision="room-results",
+                   x_title=label if setting else "result (in order of arrival)",
+                   y_title="validation loss", yaxis_rangemode="tozero")
+    if setting and span is not None:
+        margin = 0.05 * (span[1] - span[0])
+        figure.update_xaxes(range=[span[0] - margin, span[1] + margin])
+    return figure
