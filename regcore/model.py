@@ -13,6 +13,7 @@ row of a stacked one (its views always show the row's current values) and move o
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 
 import numpy as np
 
@@ -86,6 +87,13 @@ class Model:
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
         for layer in self.layers:
             x = layer.forward(x, train)
+        return x
+
+    def forward_mixed(self, x: np.ndarray, train: Callable[[Layer], bool]) -> np.ndarray:
+        """Output for x with each layer in train mode where `train(layer)`, in eval mode
+        elsewhere: only the normalization layers on batch statistics, say, or only dropout."""
+        for layer in self.layers:
+            x = layer.forward(x, train=train(layer))
         return x
 
     def backward(self, dout: np.ndarray) -> None:

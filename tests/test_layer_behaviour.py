@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from regcore import build_model
 from regcore.layers import BatchNorm, Dropout, LayerNorm, Linear
 
 
@@ -90,3 +91,14 @@ def test_histograms_of_rows_count_as_np_histogram_does():
     for r in range(3):
         expected = np.histogram(np.clip(rows[r], edges[0], edges[-1]), bins=edges)[0]
         np.testing.assert_array_equal(histograms(rows, edges)[r], expected)
+
+
+def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
+    model = build_model(3, 2, hidden=(8,), norm="batch", dropout=0.5,
+                        rng=np.random.default_rng(0))
+    x = np.random.default_rng(1).normal(size=(16, 3)).astype(model.flat.dtype)
+    assert np.array_equal(model.forward_mixed(x, lambda layer: False), model.forward(x))
+    batch_stats = model.forward_mixed(x, lambda layer: isinstance(layer, BatchNorm))
+    assert not np.allclose(batch_stats, model.forward(x))  # BatchNorm on this batch's statistics
+    assert np.array_equal(batch_stats,
+                          model.forward_mixed(x, lambda layer: isinstance(layer, BatchNorm)))

@@ -146,3 +146,12 @@ def test_seed_sentence_reports_when_dropout_did_not_narrow_the_gap_on_average():
                             "gap": [0.1, 0.3, 0.2, 0.4]})
     sentence = lesson.seed_sentences(results)[0]
     assert "not narrower with p=0.5" in sentence and "0.350 ± 0.071" in sentence
+
+
+def test_forward_with_dropout_draws_its_masks_from_the_given_generator_only():
+    model = build_model(2, 2, hidden=(16,), dropout=0.5, rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(20, 2))
+    first = lesson.forward_with_dropout(model, X, np.random.default_rng(7))
+    again = lesson.forward_with_dropout(model, X, np.random.default_rng(7))
+    other = lesson.forward_with_dropout(model, X, np.random.default_rng(8))
+    assert np.array_equal(first, again) and not np.array_equal(first, other)

@@ -174,9 +174,7 @@ def forward_with_batch_stats(model, X: np.ndarray, batch_size: int, seed: int = 
     try:
         starts = batch_starts(len(X), batch_size)
         for start, stop in zip(starts[:-1], starts[1:]):
-            x = X[order[start:stop]]
-            for layer in model.layers:
-                x = layer.forward(x, train=is_normalization(layer))
+            x = model.forward_mixed(X[order[start:stop]], is_normalization)
             if out is None:
                 out = np.empty((len(X), x.shape[1]), dtype=x.dtype)
             out[order[start:stop]] = x

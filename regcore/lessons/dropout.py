@@ -56,13 +56,15 @@ def forward_with_dropout(model, X: np.ndarray, rng: np.random.Generator) -> np.n
     """Network output (N, K) for X (N, d) with dropout ACTIVE — a fresh mask per sample and
     unit, drawn from `rng` — and every other layer in eval mode (BatchNorm uses its running
     statistics and updates nothing). The model's own dropout generator is left untouched."""
-    x = np.asarray(X, dtype=model.flat.dtype)
-    for layer in model.layers:
-        if is_dropout(layer):
-            x = Dropout(layer.p, rng=rng).forward(x, train=True)
-        else:
-            x = layer.forward(x, train=False)
-    return x
+    dropouts = [layer for layer in model.layers if is_dropout(layer)]
+    own = [layer.rng for layer in dropouts]
+    try:
+        for layer in dropouts:
+            layer.rng = rng
+        return model.forward_mixed(np.asarray(X, dtype=model.flat.dtype), is_dropout)
+    finally:
+        for layer, generator in zip(dropouts, own):
+            layer.rng = generator
 
 
 def is_dropout(layer) -> bool:
