@@ -25,7 +25,7 @@ import sys
 import time
 
 from .room import MODES, RoomResult, run_room
-from .server import served
+from .server import add_server_options, served
 
 COLUMNS = (  # (heading, summary key, format)
     ("mode", "mode", "{}"), ("N", "visitors", "{}"), ("done", "finished", "{}"),
@@ -101,16 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 30],
                         help="numbers of visitors, one room each")
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
-    parser.add_argument("--server-cores", default="0", help="taskset list for the server")
-    parser.add_argument("--client-cores", default="1", help="cores for the visitors")
-    parser.add_argument("--script", default="app.py",
-                        help="the app's main script, relative to the repository root")
-    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
-                        help="a Streamlit config option for the server, e.g. "
-                             "runner.postScriptGC=false")
-    parser.add_argument("--timeout", type=float, default=300.0,
-                        help="seconds a room may take from the click")
-    parser.add_argument("--json", help="also write every figure, per visitor, to this file")
+    add_server_options(parser, timeout=300.0)
     return parser
 
 

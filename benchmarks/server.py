@@ -8,6 +8,7 @@ to a temporary log file, and it is stopped by its PID when the block ends, also 
 """
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import socket
@@ -37,6 +38,20 @@ class Server:
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def add_server_options(parser: argparse.ArgumentParser, timeout: float) -> None:
+    """The options every benchmark that starts a server and its visitors takes."""
+    parser.add_argument("--server-cores", default="0", help="taskset list for the server")
+    parser.add_argument("--client-cores", default="1", help="cores for the visitors")
+    parser.add_argument("--script", default="app.py",
+                        help="the app's main script, relative to the repository root")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit config option for the server, e.g. "
+                             "runner.postScriptGC=false")
+    parser.add_argument("--timeout", type=float, default=timeout,
+                        help="seconds a training may take before the benchmark gives up")
+    parser.add_argument("--json", help="also write every figure, per visitor, to this file")
 
 
 def pinned(command: list[str], cores: str | None) -> list[str]:

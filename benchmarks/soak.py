@@ -33,7 +33,7 @@ from ui.keys import LIVE_KEY, live_key
 
 from . import proc
 from .room import TRAIN, finish_time, query_string, server_errors, warm_up
-from .server import served
+from .server import add_server_options, served
 from .visitor import Visitor
 
 RESET = live_key(LIVE_KEY, "reset")
@@ -188,12 +188,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="times the sessions come and go (equal ends: memory is reused)")
     parser.add_argument("--session-ttl", type=int, default=10,
                         help="server.disconnectedSessionTTL for the soak, in seconds")
-    parser.add_argument("--server-cores", default="0")
-    parser.add_argument("--client-cores", default="1")
-    parser.add_argument("--script", default="app.py")
-    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
-    parser.add_argument("--timeout", type=float, default=120.0)
-    parser.add_argument("--json")
+    add_server_options(parser, timeout=120.0)
     return parser
 
 
