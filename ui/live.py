@@ -8,8 +8,8 @@ keeps only its Playback of it, so a room of visitors on one preset trains it onc
     # shown.runs, shown.names: what the charts show, always the runs of one training
 
 While training, only the fragment reruns: it advances the playback — replaying recorded
-chunks at their pace, or at the frontier training the next chunk of about TICK_SECONDS of
-compute — then calls `draw(runs, names)`.
+chunks at their pace, or at the frontier training the next chunk of its share of compute
+(`ui.pace`) — then calls `draw(runs, names)`.
 Train, Pause, Step and Reset rerun the whole page, which turns the ticking on or off.
 Settings changed after training began never touch the running comparison: the old runs stay on
 screen, paused, with a notice, until Train or Reset applies the new settings (pages with
@@ -28,9 +28,9 @@ import streamlit as st
 from regcore import LIMITS, Config, Dataset, Run
 
 from . import pace
-from .shared_training import Playback, RecordingStore, detached
 from .keys import live_key
 from .lab_settings import same_configs
+from .shared_training import Playback, RecordingStore, detached
 from .theme import RUN_NAMES, run_color
 
 STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",
@@ -77,8 +77,8 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                     controls: bool = True) -> Shown | None:
     """Train `configs` side by side on `data` (None: the data their fields describe), live.
 
-    Keeps the Lockstep in st.session_state under live_key(key); rebuilt when the configs or the
-    data change (by value). Draws Train/Pause/Step/Reset (if `controls`) and each run's
+    Keeps a LiveSession (with its Playback) in st.session_state under live_key(key); rebuilt
+    when the configs or the data change (by value). Draws Train/Pause/Step/Reset (if `controls`) and each run's
     progress, and calls `draw(runs, names)` on every tick once an epoch has been trained, with
     the names the runs were trained under (settings changed since then wait for Train).
     autostart: start training on first view and after every change of settings.
