@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from regcore import Config
 from ui import keys, lab_settings, upload
+from ui.controls import DEFAULT_PENALTY_STRENGTH
 from ui.presets import PRESETS
 from ui.urlcodec import MAX_RUNS, configs_from_query, lab_query
 
@@ -121,6 +122,20 @@ def test_changing_run_b_dropout_leaves_run_a_unchanged(at):
     open_run(at, "B").slider(key=keys.run_key("B", "dropout")).set_value(0.25).run()
     assert configs(at)[1].dropout == 0.25
     assert configs(at)[0] == before
+
+
+def test_picking_a_penalty_gives_it_a_strength_and_lambda_zero_says_it_applies_none(at):
+    open_run(at, "B").selectbox(key=keys.run_key("B", "penalty")).set_value("l1").run()
+    assert configs(at)[1].penalty == "l1"
+    assert configs(at)[1].penalty_strength == DEFAULT_PENALTY_STRENGTH
+    at.select_slider(key=keys.run_key("B", "penalty_strength")).set_value(0.0).run()
+    assert any("λ = 0: no penalty is applied" in c.value for c in at.caption)
+    assert configs(at)[1].penalty_strength == 0.0  # chosen on purpose: kept
+
+
+def test_a_link_with_a_penalty_at_lambda_zero_keeps_both():
+    at = lab(runs="1", **{"A.penalty": "l2", "A.penalty_strength": "0"})
+    assert (configs(at)[0].penalty, configs(at)[0].penalty_strength) == ("l2", 0.0)
 
 
 def test_diff_view_lists_exactly_the_differing_fields(at):

@@ -34,6 +34,9 @@ def seed(key: str, value) -> None:
         st.session_state[key] = value
 
 
+DEFAULT_PENALTY_STRENGTH = 1e-3   # λ a newly picked penalty starts with
+
+
 def setting_widget(field: str, key: str, disabled: bool = False):
     """Draw the widget of `field` under `key` as the table describes it; returns its value.
     A slider or number's range also covers the current value (a link may hold any valid one)."""
@@ -143,9 +146,24 @@ def run_controls(name: str, base: Config, presenter: bool) -> Config | str:
         row = shown[start:start + GRID_COLUMNS]
         for column, field in zip(st.columns(GRID_COLUMNS, gap="medium"), row):
             with column:
+                if field == "penalty_strength":
+                    _strength_for_a_new_penalty(key)
                 values[field] = setting_widget(field, key(field),
                                                disabled=not _enabled(field, key))
+                if field == "penalty_strength" and _enabled(field, key) and not values[field]:
+                    st.caption("λ = 0: no penalty is applied.")
     return config_from_widgets(base, values)
+
+
+def _strength_for_a_new_penalty(key) -> None:
+    """A penalty just picked while λ is 0 gets DEFAULT_PENALTY_STRENGTH (λ = 0 would apply
+    none); a run that comes with a penalty and λ = 0 (a link, a preset) keeps them."""
+    state = st.session_state
+    picked = state[key("penalty")]
+    before = state.get(key(keys.PENALTY_SEEN), picked)
+    if picked != before and picked != "none" and state[key("penalty_strength")] == 0:
+        state[key("penalty_strength")] = DEFAULT_PENALTY_STRENGTH
+    state[key(keys.PENALTY_SEEN)] = picked
 
 
 def _shown(field: str, key, presenter: bool) -> bool:

@@ -56,6 +56,9 @@ ROOM_LOSS = "room_loss"
 OPEN_ROOM = "lab_open_room"
 
 
+PENALTY_SEEN = "penalty_seen"  # a run's field: the penalty its widget showed on the last run
+
+
 def run_key(name: str, field: str) -> str:
     """Key of run `name`'s widget for `field`: run_key("B", "dropout") == "run_B_dropout"."""
     return f"run_{name}_{field}"

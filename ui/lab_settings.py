@@ -16,8 +16,8 @@ from regcore import Config
 from regcore.config import DATA_FIELDS
 from regcore.settings import RUN_WIDGETS
 
-from .keys import (CSV_DATA, LAB_CONFIGS, LAB_QUERY_WARNINGS, LAB_QUERY_WRITTEN, PRESENTER,
-                   PRESET, RUN_TAB, data_key, run_key)
+from .keys import (CSV_DATA, LAB_CONFIGS, LAB_QUERY_WARNINGS, LAB_QUERY_WRITTEN, PENALTY_SEEN,
+                   PRESENTER, PRESET, RUN_TAB, data_key, run_key)
 from .presets import DEFAULT_PRESET, PRESETS
 from .theme import RUN_NAMES
 from .urlcodec import (IGNORED_PARAMS, MAX_RUNS, PRESENTER_PARAM, VIEW_PARAMS, apply_view_query,
@@ -27,7 +27,8 @@ from .urlcodec import (IGNORED_PARAMS, MAX_RUNS, PRESENTER_PARAM, VIEW_PARAMS, a
 def lab_widget_keys(names: Sequence[str]) -> list[str]:
     """Keys of every settings widget of the lab for runs `names`."""
     keys = [data_key(field) for field in DATA_FIELDS]
-    return keys + [run_key(name, field) for name in names for field in RUN_WIDGETS]
+    return keys + [run_key(name, field) for name in names
+                   for field in (*RUN_WIDGETS, PENALTY_SEEN)]
 
 
 def lab_configs(state: MutableMapping) -> tuple[Config, ...] | None:
