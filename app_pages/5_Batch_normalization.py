@@ -6,7 +6,7 @@ from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for
-from ui.normalization import speed_view
+from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
 from ui.plots.normalization import across_batches_figure, gamma_beta_figure
@@ -16,7 +16,6 @@ from ui.theme import run_color
 
 PAGE = "batch_norm"
 BATCH_PAGE = "batch_norm_batches"
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
 BATCH_CHOICES = (2, 4, 8, 16, 32, 64, 128)
 
 
@@ -56,11 +55,7 @@ low, high = lesson.feature_scale_span(dataset_for(lesson.UNSCALED))
 st.caption(f"Breast-cancer measurements as recorded, not standardized: the average size of a "
            f"feature ranges from {low:.3g} to {high:.4g}. A 64-64 network, Adam, the same "
            f"learning rate for both runs.")
-c1, c2 = st.columns(2)
-lr = c1.select_slider("Learning rate (both runs)", LEARNING_RATES, value=lesson.UNSCALED.lr,
-                      format_func=lambda v: f"{v:g}", key=page_key(PAGE, "lr"))
-epochs = c2.slider("Epochs", 10, 150, lesson.UNSCALED.epochs, step=10, key=page_key(PAGE, "epochs"))
-configs = lesson.norm_configs("batch", lesson.UNSCALED.replace(lr=lr, epochs=epochs))
+configs = lesson.norm_configs("batch", unscaled_base(PAGE))
 names = [lesson.norm_name(c.norm) for c in configs]
 
 

@@ -7,7 +7,7 @@ from regcore.repeat import over_seeds
 from regcore.training import dataset_for
 from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison
-from ui.normalization import speed_view
+from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
@@ -16,7 +16,6 @@ from ui.kept import keep, kept, kept_or_throttled
 
 PAGE = "layer_norm"
 ACROSS_PAGE = "layer_norm_across"
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2)
 BATCH_CHOICES = (2, 4, 8, 16, 32, 64)
 
 page_setup("Layer normalization", ":material/straighten:")
@@ -43,12 +42,7 @@ low, high = bn_lesson.feature_scale_span(dataset_for(bn_lesson.UNSCALED))
 st.caption(f"The same data as the batch-normalization lesson: breast-cancer measurements whose "
            f"average size ranges from {low:.3g} to {high:.4g}; a 64-64 network, Adam, the same "
            f"learning rate for both runs.")
-c1, c2 = st.columns(2)
-lr = c1.select_slider("Learning rate (both runs)", LEARNING_RATES, value=bn_lesson.UNSCALED.lr,
-                      format_func=lambda v: f"{v:g}", key=page_key(PAGE, "lr"))
-epochs = c2.slider("Epochs", 10, 150, bn_lesson.UNSCALED.epochs, step=10,
-                   key=page_key(PAGE, "epochs"))
-configs = lesson.unscaled_configs(bn_lesson.UNSCALED.replace(lr=lr, epochs=epochs))
+configs = lesson.unscaled_configs(unscaled_base(PAGE))
 names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 

@@ -20,6 +20,7 @@ from ..config import Config
 from ..layers import Dropout
 from ..losses import LOSSES, log_softmax
 from ..repeat import mean_and_spread
+from ..settings import widths_text
 
 OVERFITTING = Config(dataset="moons", n_samples=150, noise=0.3, label_noise=0.1,
                      hidden=(128, 128), optimizer="adam", lr=3e-3, batch_size=32, epochs=200)
@@ -43,7 +44,7 @@ def caption(config: Config, data_text: str | None = None) -> str:
     data_text = data_text or (f"{config.n_samples} two-moons points with noise "
                               f"{config.noise:g} ({config.label_noise:.0%} of the training "
                               f"labels flipped)")
-    return (f"{data_text}; a {'-'.join(map(str, config.hidden))} network, {config.optimizer} "
+    return (f"{data_text}; a {widths_text(config.hidden, sep='-')} network, {config.optimizer} "
             f"at lr {config.lr:g}.")
 
 

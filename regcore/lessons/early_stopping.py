@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
+from ..settings import widths_text
 from ..summary import at_end
 
 PATIENCES = (5, 10, 20, 40, 80)
@@ -32,7 +33,7 @@ def caption(config: Config, data_text: str | None = None) -> str:
     the preset's (an uploaded table)."""
     data_text = data_text or (f"{config.n_samples} noisy two-moons points "
                               f"({config.label_noise:.0%} of training labels flipped)")
-    return (f"{data_text}; a {'-'.join(map(str, config.hidden))} network, up to "
+    return (f"{data_text}; a {widths_text(config.hidden, sep='-')} network, up to "
             f"{config.epochs} epochs. The three runs share data, initial weights and batches, "
             f"so the stopped runs follow the full run's curve until they stop.")
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..config import Config
 from ..datasets import Dataset, make_dataset
+from ..settings import widths_text
 from ..summary import summarize
 from ..training import Trainer
 
@@ -47,7 +48,7 @@ def caption(config: Config, data_text: str | None = None) -> str:
     data_text = data_text or (f"{config.n_samples} rows of {config.n_features} inputs, of which "
                               f"only {config.n_informative} tell the two classes apart (the "
                               f"rest is noise)")
-    return (f"{data_text}; hidden layers {'-'.join(map(str, config.hidden))}, {config.epochs} "
+    return (f"{data_text}; hidden layers {widths_text(config.hidden, sep='-')}, {config.epochs} "
             f"epochs; L1 and L2 at the same λ.")
 
 

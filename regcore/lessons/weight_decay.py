@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..compare import Lockstep
 from ..config import Config
+from ..settings import widths_text
 from ..summary import summarize
 
 STRENGTHS = (0.001, 0.003, 0.01, 0.03, 0.1)
@@ -42,7 +43,7 @@ def comparison(strength: float = DEFAULT_STRENGTH, seed: int = 0) -> tuple[Confi
 def caption(configs) -> str:
     """The comparison's setup in words, from its configs (SGD pair first, then Adam pair)."""
     sgd, adam = configs[0], configs[2]
-    return (f"{sgd.n_samples} two-moons points, a {'-'.join(map(str, sgd.hidden))} network, "
+    return (f"{sgd.n_samples} two-moons points, a {widths_text(sgd.hidden, sep='-')} network, "
             f"{sgd.epochs} epochs, all four runs from the same initial weights. Learning rate "
             f"{sgd.lr:g} for SGD, {adam.lr:g} for Adam.")
 
