@@ -16,6 +16,7 @@ import segno
 import streamlit as st
 
 from regcore.lessons.l1_l2 import input_selection
+from regcore.settings import SETTINGS
 from regcore.summary import summarize
 from regcore.training import dataset_for
 
@@ -29,12 +30,15 @@ from .rooms import Experiment, Question, RoomError, Rooms, Unlocked, display_cod
 ROOM_PATH = "Room"             # the room page's address: /Room?room=CODE
 LIVE = "room"                  # the participant's live comparison
 REFRESH_SECONDS = 2.0          # the presenter's room view polls the room this often
-UNLOCKABLE = {  # setting → (label, low, high): what a presenter can let participants vary
-    "dropout": ("dropout rate", 0.0, 0.9),
-    "penalty_strength": ("penalty strength λ", 0.0, 1.0),
-    "weight_decay": ("weight decay", 0.0, 0.1),
-    "lr": ("learning rate", 1e-4, 0.1),
-}
+# What a presenter can let participants vary: setting → (label, low, high), labels from the
+# table of settings. A room's slider is linear, so the log settings get a span a linear slider
+# can serve instead of their full 1e-6 … 10 range.
+UNLOCKABLE = {field: (SETTINGS[field].label, low, high) for field, (low, high) in {
+    "dropout": (SETTINGS["dropout"].low, SETTINGS["dropout"].high),
+    "penalty_strength": (0.0, 1.0),
+    "weight_decay": (0.0, 0.1),
+    "lr": (1e-4, 0.1),
+}.items()}
 CHOICES = {  # measure → (question, the summary column that answers it, lowest or highest wins)
     "lowest_val_loss": ("Which run ends with the lower validation loss?", "final_val_loss", min),
     "largest_gap": ("Which run ends with the larger gap between validation and training loss?",
