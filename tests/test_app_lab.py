@@ -216,6 +216,17 @@ def test_invalid_setting_is_shown_next_to_the_run_and_blocks_training(at):
     assert configs(at)[1].hidden == (128, 128)  # the last valid settings are kept
 
 
+def test_a_hidden_layers_error_describes_the_format_the_field_shows(at):
+    field = open_run(at, "B").text_input(key=keys.run_key("B", "hidden"))
+    assert field.value == "128, 128"
+    field.input("64; 64").run()
+    message = next(e.value for e in at.error if "Run B cannot train" in e.value)
+    assert "separated by commas, such as 64, 64" in message and "'64; 64'" in message
+    assert "64-64" not in message and "'linear'" not in message
+    at.text_input(key=keys.run_key("B", "hidden")).input("64, 32").run()
+    assert configs(at)[1].hidden == (64, 32)  # the format the message asks for is accepted
+
+
 CSV_OK = "a,b,label\n" + "\n".join(f"{i},{i % 3},{i % 2}" for i in range(30))
 CSV_BAD = CSV_OK.replace("4,1,0", "4,x,0")  # row 6 holds a word in a feature column
 

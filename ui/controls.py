@@ -196,8 +196,10 @@ def config_from_widgets(base: Config, values: dict[str, object]) -> Config | str
     if "hidden" in changes:
         try:
             changes["hidden"] = parse_widths(str(changes["hidden"]))
-        except ValueError as error:
-            return f"Hidden layers: {error}"
+        except ValueError:  # its message speaks of links' 64-64; the field shows "64, 64"
+            return (f"Hidden layers: expected widths separated by commas, such as "
+                    f"{widths_text((64, 64))} (empty for a linear model), got "
+                    f"{changes['hidden']!r}")
     try:
         return base.replace(**changes)
     except (ValueError, TypeError) as error:
