@@ -9,12 +9,13 @@ calling `at.run()` until the lab's LiveSession reports done trains deterministic
 """
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regcore import Config
+from regcore import LIMITS, Config
 from ui import keys, lab_settings, upload
 from ui.controls import DEFAULT_PENALTY_STRENGTH
 from ui.presets import PRESETS
@@ -225,6 +226,27 @@ def test_a_hidden_layers_error_describes_the_format_the_field_shows(at):
     assert "64-64" not in message and "'linear'" not in message
     at.text_input(key=keys.run_key("B", "hidden")).input("64, 32").run()
     assert configs(at)[1].hidden == (64, 32)  # the format the message asks for is accepted
+
+
+def test_the_uploader_states_the_csv_cap_it_enforces(at):
+    uploader = at.file_uploader(key=keys.CSV_UPLOAD)
+    assert upload.size_cap() == LIMITS.max_csv_bytes  # 10 MB unless the operator changed it
+    shown_mb = uploader.proto.max_upload_size_mb  # Streamlit shows "10MB per file" (MiB)
+    assert (shown_mb - 1) * 2**20 < LIMITS.max_csv_bytes <= shown_mb * 2**20
+    assert f"{LIMITS.max_csv_bytes / 1e6:g} MB" in uploader.proto.help
+    too_big = b"a,b\n" + b"1,0\n" * (LIMITS.max_csv_bytes // 4)
+    message = upload.accept_csv({}, "big.csv", too_big, Config())
+    assert "big.csv was not loaded" in message and f"{LIMITS.max_csv_bytes} bytes" in message
+
+
+def test_a_lower_server_upload_limit_is_the_cap_the_uploader_states(monkeypatch):
+    monkeypatch.setattr(upload.streamlit_config, "get_option", lambda name: 2)  # 2 MiB
+    assert upload.size_cap() == 2 * 2**20 and upload.uploader_limit_mb() == 2
+
+
+def test_the_server_accepts_every_upload_the_csv_cap_allows():
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 >= LIMITS.max_csv_bytes
 
 
 CSV_OK = "a,b,label\n" + "\n".join(f"{i},{i % 3},{i % 2}" for i in range(30))
