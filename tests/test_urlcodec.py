@@ -124,12 +124,13 @@ def test_names_that_disagree_with_the_run_count_are_ignored():
 def test_a_parameter_of_a_run_the_link_does_not_have_is_named():
     configs, problems = read_lab_query({"names": "B-C", "A.dropout": "0.5"})
     assert [c.dropout for c in configs] == [0.0, 0.0]
-    assert problems == ["parameter 'A.dropout' ignored: the link has 2 run(s), B, C"]
+    assert problems == ["parameter 'A.dropout' ignored: the link has 2 run(s) (B, C)"]
 
 
 def test_names_must_match_the_runs_to_be_written():
-    with pytest.raises(ValueError, match="2 run names"):
-        lab_query([Config(), Config()], ["B"])
+    for names in (["B"], ["B", "B"], ["b", "c"]):
+        with pytest.raises(ValueError, match="2 runs need as many different names"):
+            lab_query([Config(), Config()], names)
 
 
 def test_runs_that_do_not_share_data_have_no_query():

@@ -88,12 +88,12 @@ def _boolean(text: str) -> bool:
 def lab_query(configs: Sequence[Config],
               names: Sequence[str] | None = None) -> dict[str, str]:
     """Query parameters for the lab with these configs, run i named names[i] (default A, B…)."""
-    _check_comparison(configs)
     names = default_names(len(configs)) if names is None else tuple(names)
+    _check_comparison(configs, names)
     first = configs[0]
     query = {RUNS_PARAM: str(len(configs)), "dataset": first.dataset}
     if names != default_names(len(configs)):
-        query[NAMES_PARAM] = format_names(names, len(configs))
+        query[NAMES_PARAM] = "-".join(names)
     for field, value in first.changes().items():
         if field in DATA_FIELDS and field != "dataset":
             query[field] = format_value(field, value)
@@ -112,15 +112,6 @@ def lab_link(configs: Sequence[Config], names: Sequence[str] | None = None) -> s
 def default_names(count: int) -> tuple[str, ...]:
     """The names of `count` runs nobody has removed from: A, B, C…"""
     return RUN_NAMES[:count]
-
-
-def format_names(names: Sequence[str], count: int) -> str:
-    """The text of `count` runs' names in a link: ("B", "C") → "B-C"; ValueError unless they
-    are `count` different names of RUN_NAMES."""
-    text = "-".join(names)
-    if len(names) != count or parse_names(text) != tuple(names):
-        raise ValueError(f"expected {count} run names, got {text!r}")
-    return text
 
 
 def parse_names(text: str) -> tuple[str, ...]:
@@ -222,8 +213,8 @@ def _where(param, n_runs, data_changes, run_changes, problems):
         problems.append(f"unknown parameter {param!r} ignored")
         return None, None
     if name not in run_changes:
-        problems.append(f"parameter {param!r} ignored: the link has {n_runs} run(s), "
-                        f"{', '.join(run_changes)}")
+        problems.append(f"parameter {param!r} ignored: the link has {n_runs} run(s) "
+                        f"({', '.join(run_changes)})")
         return None, None
     return run_changes[name], field
 
@@ -251,9 +242,11 @@ def _apply(config: Config, changes: dict[str, object], prefix: str,
     return config
 
 
-def _check_comparison(configs: Sequence[Config]) -> None:
+def _check_comparison(configs: Sequence[Config], names: tuple[str, ...]) -> None:
     if not 1 <= len(configs) <= MAX_RUNS:
         raise ValueError(f"the lab holds 1 to {MAX_RUNS} runs, got {len(configs)}")
+    if len(set(names) & set(RUN_NAMES[:MAX_RUNS])) != len(names) or len(names) != len(configs):
+        raise ValueError(f"{len(configs)} runs need as many different names, got {names}")
     for field in DATA_FIELDS:
         values = {getattr(config, field) for config in configs}
         if len(values) > 1:
