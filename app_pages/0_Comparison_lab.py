@@ -4,8 +4,7 @@ import streamlit as st
 
 from ui import keys, lab_controls, lab_settings, lab_view, upload
 from ui.live import live_comparison, pause, session_for
-from ui.presets import DESCRIPTIONS, matching_preset
-from ui.theme import RUN_NAMES
+from ui.presets import DESCRIPTIONS
 
 configs = lab_settings.load_settings()
 data_fields, data = lab_controls.sidebar(configs)
@@ -18,12 +17,12 @@ if problems := lab_settings.link_problems(configs):
                + "\n".join(f"- {problem}" for problem in problems))
 
 results = lab_controls.run_tabs(configs, data_fields, lab_settings.presenter())
-names = list(RUN_NAMES[:len(results)])
+names = list(lab_settings.lab_names(st.session_state))
 invalid = [f"Run {n}: {r}" for n, r in zip(names, results) if isinstance(r, str)]
 if not invalid:
     configs = tuple(results)
     lab_settings.keep_settings(configs)
-lab_view.diff_view(configs, names, DESCRIPTIONS[matching_preset(configs)])
+lab_view.diff_view(configs, names, DESCRIPTIONS[lab_settings.lab_preset(configs, names)])
 if invalid:
     st.error("Fix these settings to train:\n" + "\n".join(f"- {p}" for p in invalid))
     pause(keys.LIVE_KEY)

@@ -3,7 +3,7 @@ the room in the link (?room=CODE)."""
 import streamlit as st
 
 from regcore.limits import LIMITS
-from ui import keys
+from ui import keys, lab_settings
 from ui.page import page_setup
 from ui.presets import PRESETS
 from ui.room_view import open_room, participant_room, presenter_room
@@ -20,7 +20,7 @@ elif owned:
     presenter_room(owned)
 else:
     configs = st.session_state.get(keys.LAB_CONFIGS) or next(iter(PRESETS.values()))
-    names = list(RUN_NAMES[:len(configs)])
+    names = list(lab_settings.lab_names(st.session_state) or RUN_NAMES[:len(configs)])
     st.markdown(
         "A room lets a whole audience run the same experiment: you ask a question, everyone "
         "commits a prediction, trains the comparison in their own browser (varying the settings "

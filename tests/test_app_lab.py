@@ -9,15 +9,17 @@ calling `at.run()` until the lab's LiveSession reports done trains deterministic
 """
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regcore import Config
+from regcore import LIMITS, Config
 from ui import keys, lab_settings, upload
 from ui.controls import DEFAULT_PENALTY_STRENGTH
-from ui.presets import PRESETS
+from ui.presets import CUSTOM, PRESETS
+from ui.theme import RUN_COLORS
 from ui.urlcodec import MAX_RUNS, configs_from_query, lab_query
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -53,9 +55,13 @@ def open_run(at: AppTest, name: str) -> AppTest:
 
 
 def set_epochs(at: AppTest, epochs: int) -> AppTest:
-    for name in "ABCD"[:len(configs(at))]:
+    for name in names(at):
         open_run(at, name).number_input(key=keys.run_key(name, "epochs")).set_value(epochs).run()
     return at
+
+
+def names(at: AppTest) -> tuple[str, ...]:
+    return lab_settings.lab_names(at.session_state)
 
 
 def live(at: AppTest):
@@ -113,8 +119,78 @@ def test_add_duplicate_and_remove_runs(at):
     assert at.button(key=keys.ADD_RUN).disabled
     open_run(at, "A").button(key=keys.run_action_key("A", "remove")).click().run()
     assert len(configs(at)) == 3
-    assert configs(at)[0] == PRESETS["Overfitting vs dropout"][1]  # B moved up to A
+    assert names(at) == ("B", "C", "D")  # the others keep their names
+    assert configs(at)[0] == PRESETS["Overfitting vs dropout"][1]
     assert not at.exception
+
+
+def test_add_run_copies_the_last_run(at):
+    open_run(at, "B").select_slider(key=keys.run_key("B", "lr")).set_value(3e-2).run()
+    at.number_input(key=keys.run_key("B", "epochs")).set_value(7).run()
+    at.button(key=keys.ADD_RUN).click().run()
+    assert not at.exception
+    assert configs(at)[2] == configs(at)[1]
+    assert (configs(at)[2].lr, configs(at)[2].epochs, configs(at)[2].dropout) == (3e-2, 7, 0.5)
+    assert names(at) == ("A", "B", "C") and at.session_state[keys.RUN_TAB] == "Run C"
+
+
+def three_runs_without_a(at) -> AppTest:
+    """The default lab with a copy of B added as C and run A removed: runs B and C."""
+    at.button(key=keys.ADD_RUN).click().run()
+    open_run(at, "C").slider(key=keys.run_key("C", "dropout")).set_value(0.2).run()
+    open_run(at, "A").button(key=keys.run_action_key("A", "remove")).click().run()
+    return at
+
+
+def chart_color(at: AppTest, trace_name: str) -> str:
+    """The color of the trace `trace_name` in the lab's first chart (the loss curves)."""
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return next(t["line"]["color"] for t in figure["data"] if t.get("name") == trace_name)
+
+
+def test_removing_run_a_keeps_b_and_c_their_names_and_colors(at):
+    three_runs_without_a(at)
+    assert not at.exception
+    assert names(at) == ("B", "C") and [c.dropout for c in configs(at)] == [0.5, 0.2]
+    assert [t.label for t in at.tabs[:2]] == ["Run B", "Run C"]
+    tab_css = next(e.proto.body for e in at.get("html") if keys.RUNS_CONTAINER in e.proto.body)
+    assert f"[data-key='0'] p {{color: {RUN_COLORS[1]}" in tab_css  # B's red, not A's blue
+    assert list(at.table[0].value.columns) == ["B", "C"]
+    train_to_end(set_epochs(at, 3))
+    assert summary_rows(at) == ["B", "C"]
+    assert live(at).names == ("B", "C")  # the names of the history download
+    assert chart_color(at, "B validation") == RUN_COLORS[1]
+    assert chart_color(at, "C validation") == RUN_COLORS[2]
+    progress = [m.value for m in at.markdown if "● B" in m.value]
+    assert progress and RUN_COLORS[1] in progress[0]
+
+
+def test_a_run_added_after_a_removal_takes_the_first_free_name(at):
+    three_runs_without_a(at)
+    at.button(key=keys.ADD_RUN).click().run()
+    assert names(at) == ("B", "C", "A")
+    assert configs(at)[2] == configs(at)[1]  # a copy of the last run, C
+    assert at.session_state[keys.RUN_TAB] == "Run A"
+
+
+def test_a_link_keeps_the_names_of_the_runs(at):
+    three_runs_without_a(at)
+    query = {key: value[-1] if isinstance(value, list) else value
+             for key, value in at.query_params.items()}
+    assert query["names"] == "B-C" and query["C.dropout"] == "0.2"
+    reopened = lab(**{key.replace(".", "__"): value for key, value in query.items()})
+    assert not reopened.exception and not reopened.warning
+    assert names(reopened) == ("B", "C") and configs(reopened) == configs(at)
+
+
+def test_a_preset_is_recognized_only_under_the_names_its_description_uses(at):
+    open_run(at, "A").button(key=keys.run_action_key("A", "duplicate")).click().run()
+    open_run(at, "A").button(key=keys.run_action_key("A", "remove")).click().run()
+    assert names(at) == ("C", "B")  # the same configs as the default preset, named C and B
+    assert configs(at) == PRESETS["Overfitting vs dropout"]
+    assert at.selectbox(key=keys.PRESET).value == CUSTOM
+    at.selectbox(key=keys.PRESET).set_value("Overfitting vs dropout").run()
+    assert names(at) == ("A", "B")
 
 
 def test_changing_run_b_dropout_leaves_run_a_unchanged(at):
@@ -214,6 +290,38 @@ def test_invalid_setting_is_shown_next_to_the_run_and_blocks_training(at):
     assert any("Run B cannot train" in error.value for error in at.error)
     assert keys.live_key(keys.LIVE_KEY, "train") not in [b.key for b in at.button]
     assert configs(at)[1].hidden == (128, 128)  # the last valid settings are kept
+
+
+def test_a_hidden_layers_error_describes_the_format_the_field_shows(at):
+    field = open_run(at, "B").text_input(key=keys.run_key("B", "hidden"))
+    assert field.value == "128, 128"
+    field.input("64; 64").run()
+    message = next(e.value for e in at.error if "Run B cannot train" in e.value)
+    assert "separated by commas, such as 64, 64" in message and "'64; 64'" in message
+    assert "64-64" not in message and "'linear'" not in message
+    at.text_input(key=keys.run_key("B", "hidden")).input("64, 32").run()
+    assert configs(at)[1].hidden == (64, 32)  # the format the message asks for is accepted
+
+
+def test_the_uploader_states_the_csv_cap_it_enforces(at):
+    uploader = at.file_uploader(key=keys.CSV_UPLOAD)
+    assert upload.size_cap() == LIMITS.max_csv_bytes  # 10 MB unless the operator changed it
+    shown_mb = uploader.proto.max_upload_size_mb  # Streamlit shows "10MB per file" (MiB)
+    assert (shown_mb - 1) * 2**20 < LIMITS.max_csv_bytes <= shown_mb * 2**20
+    assert f"{LIMITS.max_csv_bytes / 1e6:g} MB" in uploader.proto.help
+    too_big = b"a,b\n" + b"1,0\n" * (LIMITS.max_csv_bytes // 4)
+    message = upload.accept_csv({}, "big.csv", too_big, Config())
+    assert "big.csv was not loaded" in message and f"{LIMITS.max_csv_bytes} bytes" in message
+
+
+def test_a_lower_server_upload_limit_is_the_cap_the_uploader_states(monkeypatch):
+    monkeypatch.setattr(upload.streamlit_config, "get_option", lambda name: 2)  # 2 MiB
+    assert upload.size_cap() == 2 * 2**20 and upload.uploader_limit_mb() == 2
+
+
+def test_the_server_accepts_every_upload_the_csv_cap_allows():
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 2**20 >= LIMITS.max_csv_bytes
 
 
 CSV_OK = "a,b,label\n" + "\n".join(f"{i},{i % 3},{i % 2}" for i in range(30))

@@ -51,6 +51,16 @@ def test_a_presenter_opens_a_room_from_the_lab_in_presenter_mode():
     assert server_rooms().summary(code, owner).joined == 0
 
 
+def test_a_room_opened_from_the_lab_keeps_the_names_of_its_runs():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"runs": "2", "names": "B-C", "C.dropout": "0.5"})
+    at.run().toggle(key=keys.PRESENTER).set_value(True).run()
+    at.button(key=keys.OPEN_ROOM).click().run()
+    owner = at.session_state[keys.ROOM_OWNER]
+    summary = server_rooms().summary(at.session_state[keys.ROOM_OWNED], owner)
+    assert summary.experiment.names == ("B", "C")
+
+
 def test_a_participant_predicts_trains_and_the_result_reaches_the_presenter():
     code = open_test_room()
     at = participant(code)

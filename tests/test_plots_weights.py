@@ -68,6 +68,14 @@ def test_histogram_grid_has_a_bar_chart_per_layer_and_run_in_the_run_color(plain
             assert bars.type == "bar" and bars.marker.color == run_color(col)
 
 
+def test_histograms_of_runs_b_and_c_keep_their_colors_without_a(plain, lasso):
+    fig = histogram_figure([plain, lasso], ["B", "C"])
+    assert trace(fig, "B linear1").marker.color == run_color(1)
+    assert trace(fig, "C linear1").marker.color == run_color(2)
+    layers = layer_stats_figure([plain, lasso], ["B", "C"], stat="l2")
+    assert trace(layers, "B linear1").line.color == run_color(1)
+
+
 def test_bar_heights_equal_the_stored_counts_of_the_shown_snapshot(plain, lasso):
     fig = histogram_figure([plain, lasso], ["A", "B"], epoch=7)
     for name, run in (("A", plain), ("B", lasso)):

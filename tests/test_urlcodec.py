@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from regcore import LIMITS, Config
 from ui.presets import PRESETS
-from ui.urlcodec import MAX_RUNS, configs_from_query, lab_link, lab_query, read_lab_query
+from ui.urlcodec import (MAX_RUNS, configs_from_query, lab_link, lab_query, query_names,
+                         read_lab_query)
 
 DATA = Config(dataset="noisy_features", n_samples=300, n_features=12, n_informative=3, seed=7,
               scale=False, label_noise=0.1, val_fraction=0.25)
@@ -92,6 +93,44 @@ def test_fields_valid_only_together_are_both_applied():
 def test_run_count_comes_from_the_run_names_without_runs_param():
     assert len(configs_from_query({"C.dropout": "0.2"})) == 3
     assert len(configs_from_query({})) == 2
+
+
+def test_runs_named_other_than_a_b_carry_their_names_through_a_link():
+    configs = [Config(dropout=0.5), Config(dropout=0.2)]
+    query = lab_query(configs, ["B", "C"])
+    assert query == {"runs": "2", "names": "B-C", "dataset": "moons", "B.dropout": "0.5",
+                     "C.dropout": "0.2"}
+    assert query_names(query) == ("B", "C") and configs_from_query(query) == configs
+    assert "names" not in lab_query(configs, ["A", "B"])  # the default names are not written
+
+
+def test_a_link_without_names_names_its_runs_a_b_c():
+    assert query_names({"runs": "3", "B.dropout": "0.5"}) == ("A", "B", "C")
+
+
+@pytest.mark.parametrize("names", ["B-B", "B-E", "", "A-B-C-D-A"])
+def test_bad_names_are_ignored_with_a_message(names):
+    configs, problems = read_lab_query({"names": names, "runs": "2", "B.dropout": "0.5"})
+    assert [c.dropout for c in configs] == [0.0, 0.5]  # runs A and B
+    assert len(problems) == 1 and "'names'" in problems[0]
+    assert query_names({"names": names, "runs": "2"}) == ("A", "B")
+
+
+def test_names_that_disagree_with_the_run_count_are_ignored():
+    configs, problems = read_lab_query({"names": "B-C", "runs": "3"})
+    assert len(configs) == 3 and len(problems) == 1 and "names 2 run(s)" in problems[0]
+
+
+def test_a_parameter_of_a_run_the_link_does_not_have_is_named():
+    configs, problems = read_lab_query({"names": "B-C", "A.dropout": "0.5"})
+    assert [c.dropout for c in configs] == [0.0, 0.0]
+    assert problems == ["parameter 'A.dropout' ignored: the link has 2 run(s) (B, C)"]
+
+
+def test_names_must_match_the_runs_to_be_written():
+    for names in (["B"], ["B", "B"], ["b", "c"]):
+        with pytest.raises(ValueError, match="2 runs need as many different names"):
+            lab_query([Config(), Config()], names)
 
 
 def test_runs_that_do_not_share_data_have_no_query():

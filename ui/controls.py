@@ -124,10 +124,11 @@ def csv_uploader(key: str, label: str = "CSV file", on_change: Callable | None =
     if on_change is None:
         on_change, args = upload.take_upload, (key,)
     st.file_uploader(label, type=["csv"], key=key, on_change=on_change, args=args,
+                     max_upload_size=upload.uploader_limit_mb(),
                      help=f"A header row, numeric cells, the target in the last column (you "
                           f"can pick another). Up to {LIMITS.max_csv_rows} rows, "
                           f"{LIMITS.max_csv_columns} columns, "
-                          f"{LIMITS.max_csv_bytes // 1_000_000} MB. It stays in your session "
+                          f"{upload.size_cap() / 1e6:g} MB. It stays in your session "
                           f"only, for the lab and the lessons that can use it.")
     problem = upload.upload_error(key)
     if problem:
@@ -196,8 +197,10 @@ def config_from_widgets(base: Config, values: dict[str, object]) -> Config | str
     if "hidden" in changes:
         try:
             changes["hidden"] = parse_widths(str(changes["hidden"]))
-        except ValueError as error:
-            return f"Hidden layers: {error}"
+        except ValueError:  # its message speaks of links' 64-64; the field shows "64, 64"
+            return (f"Hidden layers: expected widths separated by commas, such as "
+                    f"{widths_text((64, 64))} (empty for a linear model), got "
+                    f"{changes['hidden']!r}")
     try:
         return base.replace(**changes)
     except (ValueError, TypeError) as error:

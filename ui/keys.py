@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # --- the lab's settings ------------------------------------------------------------------------
 LAB_CONFIGS = "lab_configs"              # tuple[Config, ...]: the last valid settings of the runs
+LAB_NAMES = "lab_run_names"              # tuple[str, ...]: the names of those runs, in order
 LAB_QUERY_WRITTEN = "lab_query_written"  # dict: the query parameters the lab last wrote
 LAB_QUERY_WARNINGS = "lab_query_warnings"  # (problems, configs): what a link could not set
 PRESENTER = "lab_presenter"              # bool: hide advanced controls

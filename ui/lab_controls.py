@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from . import controls, keys, lab_settings, lab_view, upload
-from .presets import CUSTOM, DESCRIPTIONS, PRESETS, matching_preset
+from .presets import CUSTOM, DESCRIPTIONS, PRESETS
 from .room_view import open_room
-from .theme import RUN_NAMES
 from .urlcodec import MAX_RUNS
 
 ROOM_PAGE = "app_pages/8_Room.py"
@@ -21,7 +20,8 @@ def sidebar(configs) -> tuple[dict, object]:
         st.toggle("Presenter mode", key=keys.PRESENTER,
                   help="For a talk: hides the advanced controls (architecture, learning rate, "
                        "batch size, early-stopping details) and keeps the regularizers.")
-        st.session_state[keys.PRESET] = matching_preset(configs)
+        st.session_state[keys.PRESET] = lab_settings.lab_preset(
+            configs, lab_settings.lab_names(st.session_state))
         st.selectbox("Preset", [*PRESETS, CUSTOM], key=keys.PRESET,
                      on_change=lab_settings.load_preset,
                      help="A ready comparison; choosing one replaces the runs.")
@@ -45,7 +45,7 @@ def _room_button(configs) -> None:
                  help="The audience joins with a code, predicts, trains this comparison and "
                       "sends its results to your screen."):
         if keys.ROOM_OWNED not in st.session_state:
-            open_room(configs, list(RUN_NAMES[:len(configs)]))
+            open_room(configs, list(lab_settings.lab_names(st.session_state)))
         st.switch_page(ROOM_PAGE)
 
 
@@ -78,11 +78,11 @@ def _upload_controls() -> None:
 def run_tabs(configs, data_fields, presenter) -> list:
     """One tab per run; only the open tab draws its controls (the others keep their last
     valid settings). Returns each run's Config, or the message of its problem."""
-    names = RUN_NAMES[:len(configs)]
+    names = lab_settings.lab_names(st.session_state)
     results, selected = [], 0
     with st.expander("Run settings", expanded=True, icon=":material/tune:"), \
             st.container(key=keys.RUNS_CONTAINER):
-        lab_view.run_color_css(keys.RUNS_CONTAINER, len(configs))
+        lab_view.run_color_css(keys.RUNS_CONTAINER, names)
         tabs = st.tabs([lab_settings.run_tab_label(name) for name in names], key=keys.RUN_TAB,
                        on_change="rerun")
         for index, (tab, name, config) in enumerate(zip(tabs, names, configs)):
@@ -97,7 +97,7 @@ def run_tabs(configs, data_fields, presenter) -> list:
             selected = index
             with tab:
                 results.append(_run_controls(name, base, presenter))
-        _run_buttons(selected, len(configs))
+        _run_buttons(selected, names)
     return results
 
 
@@ -108,13 +108,14 @@ def _run_controls(name, base, presenter):
     return result
 
 
-def _run_buttons(index: int, count: int) -> None:
-    """Add a run; duplicate or remove the run whose tab is open."""
-    name = RUN_NAMES[index]
+def _run_buttons(index: int, names) -> None:
+    """Add a run (a copy of the last); duplicate or remove the run whose tab is open."""
+    name, count = names[index], len(names)
     add, duplicate, remove, _ = st.columns([1, 1, 1, 2])
     add.button("Add run", key=keys.ADD_RUN, icon=":material/add:",
                on_click=lab_settings.add_run, disabled=count >= MAX_RUNS, width="stretch",
-               help=f"A new run with default settings; up to {MAX_RUNS} runs.")
+               help=f"A new run with the settings of run {names[-1]}, to change one thing; "
+                    f"up to {MAX_RUNS} runs.")
     duplicate.button(f"Duplicate run {name}", key=keys.run_action_key(name, "duplicate"),
                      icon=":material/content_copy:", on_click=lab_settings.add_run,
                      args=(index,), disabled=count >= MAX_RUNS, width="stretch")

@@ -5,10 +5,13 @@ buttons that change the runs (a preset, add, duplicate, remove).
 Widgets hold their values under the keys of ui.keys. Streamlit forgets a widget's value when
 the widget is not drawn (presenter mode hides some, another page was open), so the lab keeps
 its last valid configs under LAB_CONFIGS and seeds any missing widget value from them.
+
+Runs keep their names (and so their colours): the names live under LAB_NAMES, one per config.
+Removing run A of A, B, C leaves B and C; a run added then takes the first free name, A.
 """
 from __future__ import annotations
 
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 
 import streamlit as st
 
@@ -16,12 +19,12 @@ from regcore import Config
 from regcore.config import DATA_FIELDS
 from regcore.settings import RUN_WIDGETS
 
-from .keys import (CSV_DATA, LAB_CONFIGS, LAB_QUERY_WARNINGS, LAB_QUERY_WRITTEN, PENALTY_SEEN,
-                   PRESENTER, PRESET, RUN_TAB, data_key, run_key)
-from .presets import DEFAULT_PRESET, PRESETS
+from .keys import (CSV_DATA, LAB_CONFIGS, LAB_NAMES, LAB_QUERY_WARNINGS, LAB_QUERY_WRITTEN,
+                   PENALTY_SEEN, PRESENTER, PRESET, RUN_TAB, data_key, run_key)
+from .presets import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset
 from .theme import RUN_NAMES
 from .urlcodec import (IGNORED_PARAMS, MAX_RUNS, PRESENTER_PARAM, VIEW_PARAMS, apply_view_query,
-                       lab_query, read_lab_query, view_query)
+                       default_names, lab_query, query_names, read_lab_query, view_query)
 
 
 def lab_widget_keys(names: Sequence[str]) -> list[str]:
@@ -31,8 +34,22 @@ def lab_widget_keys(names: Sequence[str]) -> list[str]:
                    for field in (*RUN_WIDGETS, PENALTY_SEEN)]
 
 
-def lab_configs(state: MutableMapping) -> tuple[Config, ...] | None:
+def lab_configs(state: Mapping) -> tuple[Config, ...] | None:
     return state.get(LAB_CONFIGS)
+
+
+def lab_names(state: Mapping) -> tuple[str, ...]:
+    """The names of the lab's runs, one per config of LAB_CONFIGS, in order: the names they
+    were given (a run keeps its name when another is removed), or A, B, C… if none were."""
+    count = len(state.get(LAB_CONFIGS) or ())
+    names = tuple(state.get(LAB_NAMES, ()))
+    return names if len(names) == count else default_names(count)
+
+
+def lab_preset(configs: Sequence[Config], names: Sequence[str]) -> str:
+    """The preset the lab holds: the one equal to `configs` if the runs carry its names A, B…
+    (its description speaks of them), else CUSTOM."""
+    return matching_preset(configs) if tuple(names) == default_names(len(configs)) else CUSTOM
 
 
 def same_configs(old: Sequence[Config], new: Sequence[Config]) -> bool:
@@ -41,12 +58,15 @@ def same_configs(old: Sequence[Config], new: Sequence[Config]) -> bool:
 
 
 def replace_lab_configs(state: MutableMapping, configs: Sequence[Config],
-                        names: Sequence[str] = RUN_NAMES[:MAX_RUNS]) -> None:
-    """Make `configs` the lab's settings and forget every settings widget's value (of runs
-    `names`), so the widgets are drawn again from the new configs. Only valid before the
-    widgets are drawn, e.g. in a button callback."""
+                        names: Sequence[str] | None = None) -> None:
+    """Make `configs` the lab's settings, run i named names[i] (None: the runs keep their
+    names if there are as many, else A, B, C…), and forget every settings widget's value, so
+    the widgets are drawn again from the new configs. Only valid before the widgets are drawn,
+    e.g. in a button callback."""
+    names = tuple(lab_names(state) if names is None else names)
     state[LAB_CONFIGS] = tuple(configs)
-    for key in lab_widget_keys(names):
+    state[LAB_NAMES] = names if len(names) == len(configs) else default_names(len(configs))
+    for key in lab_widget_keys(RUN_NAMES[:MAX_RUNS]):
         state.pop(key, None)
 
 
@@ -61,7 +81,7 @@ def load_settings() -> tuple[Config, ...]:
         if set(query) - IGNORED_PARAMS:
             configs, problems = read_lab_query(query)
             configs, problems = _without_missing_csv(configs, problems)
-            replace_lab_configs(st.session_state, configs)
+            replace_lab_configs(st.session_state, configs, query_names(query))
             st.session_state[LAB_QUERY_WARNINGS] = (problems + view_problems, tuple(configs))
         if set(query) - (IGNORED_PARAMS - {PRESENTER_PARAM}):
             st.session_state[PRESENTER] = query.get(PRESENTER_PARAM) in ("1", "true")
@@ -98,7 +118,7 @@ def keep_settings(configs: Sequence[Config]) -> None:
 
 def write_settings(configs: Sequence[Config]) -> None:
     """Put the settings into the URL, touching only the parameters that changed."""
-    wanted = lab_query(configs)
+    wanted = lab_query(configs, lab_names(st.session_state))
     if st.session_state.get(PRESENTER):
         wanted[PRESENTER_PARAM] = "1"
     current = st.query_params.to_dict()
@@ -128,29 +148,29 @@ def load_preset() -> None:
     name = st.session_state[PRESET]
     if name in PRESETS:
         st.session_state.pop(CSV_DATA, None)
-        replace_lab_configs(st.session_state, PRESETS[name])
-        st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[0])
+        names = default_names(len(PRESETS[name]))
+        replace_lab_configs(st.session_state, PRESETS[name], names)
+        st.session_state[RUN_TAB] = run_tab_label(names[0])
 
 
 def add_run(index: int | None = None) -> None:
-    """Insert a copy of run `index` after it, or append a default run on the same data; its
-    tab opens."""
-    configs = list(lab_configs(st.session_state))
-    if index is None:
-        data = {field: getattr(configs[0], field) for field in DATA_FIELDS}
-        configs.append(Config().replace(epochs=configs[0].epochs, **data))
-        index = len(configs) - 2
-    else:
-        configs.insert(index + 1, configs[index])
-    replace_lab_configs(st.session_state, configs)
-    st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[index + 1])
+    """Insert a copy of run `index` (None: of the last run, the user then changes one thing)
+    after it, under the first free name; its tab opens."""
+    configs, names = list(lab_configs(st.session_state)), list(lab_names(st.session_state))
+    index = len(configs) - 1 if index is None else index
+    name = next(free for free in RUN_NAMES[:MAX_RUNS] if free not in names)
+    configs.insert(index + 1, configs[index])
+    names.insert(index + 1, name)
+    replace_lab_configs(st.session_state, configs, names)
+    st.session_state[RUN_TAB] = run_tab_label(name)
 
 
 def remove_run(index: int) -> None:
-    """Remove run `index`; the runs after it move up, the tab before it opens."""
-    configs = list(lab_configs(st.session_state))
-    replace_lab_configs(st.session_state, configs[:index] + configs[index + 1:])
-    st.session_state[RUN_TAB] = run_tab_label(RUN_NAMES[max(index - 1, 0)])
+    """Remove run `index`; the others keep their names and colours, the tab before it opens."""
+    configs, names = list(lab_configs(st.session_state)), list(lab_names(st.session_state))
+    del configs[index], names[index]
+    replace_lab_configs(st.session_state, configs, names)
+    st.session_state[RUN_TAB] = run_tab_label(names[max(index - 1, 0)])
 
 
 

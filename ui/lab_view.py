@@ -16,21 +16,21 @@ from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
 from .kept import kept_or_throttled
 from .live import session_for
-from .theme import FIGURE_HEIGHT, RUN_COLORS
+from .theme import FIGURE_HEIGHT, run_color
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
 PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
 
 
-def run_color_css(container_key: str, count: int) -> None:
+def run_color_css(container_key: str, names) -> None:
     """Color the tab labels (and the selected tab's underline) inside
-    st.container(key=container_key) like the runs."""
+    st.container(key=container_key) like the runs `names`, one tab each."""
     rules = "\n".join(
-        f".st-key-{container_key} [role='tab'][data-key='{i}'] p {{color: {RUN_COLORS[i]}; "
+        f".st-key-{container_key} [role='tab'][data-key='{i}'] p {{color: {run_color(i, name)}; "
         f"font-weight: 700;}}\n"
         f".st-key-{container_key} [role='tab'][data-key='{i}'] .react-aria-SelectionIndicator "
-        f"{{background-color: {RUN_COLORS[i]};}}" for i in range(count))
+        f"{{background-color: {run_color(i, name)};}}" for i, name in enumerate(names))
     st.html(f"<style>{rules}</style>")
 
 
@@ -172,7 +172,7 @@ def diff_view(configs, names, description: str) -> None:
     with left:
         diff = settings_diff(configs, names)
         if len(configs) < 2:
-            st.caption("Add a run to compare it with run A.")
+            st.caption(f"Add a run to compare it with run {names[0]}.")
         elif diff.empty:
             st.caption("All runs have the same settings: change one in a run's tab to compare.")
         else:
@@ -188,7 +188,7 @@ def share_and_keep(configs, names, shown, csv_info: dict | None, training: bool)
     and a script. csv_info: {"name", "target"} of the uploaded CSV the runs train on, if any;
     while `training`, the history is not offered (this part of the page is not redrawn per
     tick)."""
-    link = urlcodec.lab_link(configs)
+    link = urlcodec.lab_link(configs, names)
     base = st.context.url.split("?")[0].rstrip("/") if st.context.url else ""
     st.caption("The address bar always holds the settings of this page; this link opens the "
                "same experiment" + (" (the uploaded CSV is not part of it)." if csv_info else "."))

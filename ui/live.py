@@ -320,7 +320,8 @@ def _progress(session: LiveSession) -> None:
                 STATUS_LABELS[run.status]
             if status == "running" and not session.playing:
                 status = "paused"
-            st.markdown(f"<span style='color:{run_color(index)};font-weight:700'>● {name}</span>"
+            color = run_color(index, name)
+            st.markdown(f"<span style='color:{color};font-weight:700'>● {name}</span>"
                         f" <span style='color:#4b5563'>{status}</span>", unsafe_allow_html=True)
             st.progress(min(run.epoch / config.epochs, 1.0),
                         text=f"epoch {run.epoch} of {config.epochs}")

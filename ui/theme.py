@@ -7,6 +7,10 @@ CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 FIGURE_HEIGHT = 360  # px; fixed so nothing jumps while charts update
 
 
-def run_color(index: int) -> str:
-    """The color of run `index` (0 = A), cycling past D."""
+def run_color(index: int, name: str | None = None) -> str:
+    """The color of the run at position `index` (0 = first) named `name`. A lab run keeps the
+    color of its name wherever it stands (B is red even as the first run); any other run takes
+    the color of its position, cycling past the fourth."""
+    if name in RUN_NAMES:
+        index = RUN_NAMES.index(name)
     return RUN_COLORS[index % len(RUN_COLORS)]

@@ -4,27 +4,48 @@ target or the split settings change.
 
 The upload lives under CSV_DATA (name, content, digest, columns, target) and its current split
 under CSV_DATASET; a refused file's message under CSV_ERROR, with the uploader that got it.
+
+A file may have at most size_cap() bytes; the uploader says so as "N MB per file"
+(uploader_limit_mb), and accept_csv refuses anything larger.
 """
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping, MutableMapping
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
-from regcore import Config, Dataset, load_csv
+from regcore import LIMITS, Config, Dataset, load_csv
 from regcore.csv_data import csv_columns
 
 from .keys import CSV_DATA, CSV_DATASET, CSV_ERROR, CSV_TARGET
 from .lab_settings import lab_configs, replace_lab_configs
 
 
+MIB = 2**20  # Streamlit's upload megabyte
+
+
+def size_cap() -> int:
+    """The largest upload in bytes: LIMITS.max_csv_bytes, or Streamlit's server.maxUploadSize
+    (in MiB) if that is lower, as the server refuses larger requests."""
+    return min(LIMITS.max_csv_bytes, streamlit_config.get_option("server.maxUploadSize") * MIB)
+
+
+def uploader_limit_mb() -> int:
+    """What an uploader shows as "N MB per file" (Streamlit counts whole MiB): the fewest that
+    hold size_cap(), so it refuses no file within the cap (accept_csv refuses the rest)."""
+    return math.ceil(size_cap() / MIB)
+
+
 def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -> str | None:
-    """Parse an upload with regcore.load_csv (target: the last column). On success keep it in
-    `state` as the active data and return None; on a ValueError keep the previous data and
-    return the message."""
+    """Parse an upload with regcore.load_csv (target: the last column; at most size_cap()
+    bytes). On success keep it in `state` as the active data and return None; on a ValueError
+    keep the previous data and return the message."""
     try:
-        data = load_csv(content, val_fraction=base.val_fraction, seed=base.seed, scale=base.scale)
+        data = load_csv(content, val_fraction=base.val_fraction, seed=base.seed, scale=base.scale,
+                        max_bytes=size_cap())
     except ValueError as error:
         return f"{name} was not loaded: {error}"
     columns = csv_columns(content)

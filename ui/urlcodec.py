@@ -4,6 +4,8 @@ query parameters, and back. Pure functions of configs and plain dicts (no Stream
 Settings, compact: "runs" (how many), the data fields once ("dataset" always, the others when
 they differ from Config()), then per run only the fields that differ from Config(), prefixed by
 the run's name:  ?runs=2&dataset=moons&noise=0.3&B.dropout=0.5&B.hidden=128-128
+Runs named other than A, B, C… in order (run A was removed) add their names, in order:
+?runs=2&names=B-C&dataset=moons&C.dropout=0.5
 Values: numbers as Python writes them (1e-05), booleans true/false, hidden widths joined by "-"
 ("linear" for no hidden layer), None as its word in regcore.settings (patience "off").
 Chart options, when not at their defaults: ?chart=Weights&log=1&smooth=0.3&train=0&whatif=20
@@ -23,6 +25,7 @@ from . import keys
 from .theme import RUN_NAMES
 
 RUNS_PARAM = "runs"
+NAMES_PARAM = "names"                    # only when the runs are not named A, B, C… in order
 PRESENTER_PARAM = "presenter"            # written by the page next to the configs
 DEFAULT_RUNS = 2
 MAX_RUNS = min(LIMITS.max_runs, len(RUN_NAMES))  # the lab names its runs A to D
@@ -82,24 +85,50 @@ def _boolean(text: str) -> bool:
 
 
 # --- a comparison ------------------------------------------------------------------------------
-def lab_query(configs: Sequence[Config]) -> dict[str, str]:
-    """Query parameters for the lab with these configs (runs named A, B, ...)."""
-    _check_comparison(configs)
+def lab_query(configs: Sequence[Config],
+              names: Sequence[str] | None = None) -> dict[str, str]:
+    """Query parameters for the lab with these configs, run i named names[i] (default A, B…)."""
+    names = default_names(len(configs)) if names is None else tuple(names)
+    _check_comparison(configs, names)
     first = configs[0]
     query = {RUNS_PARAM: str(len(configs)), "dataset": first.dataset}
+    if names != default_names(len(configs)):
+        query[NAMES_PARAM] = "-".join(names)
     for field, value in first.changes().items():
         if field in DATA_FIELDS and field != "dataset":
             query[field] = format_value(field, value)
-    for name, config in zip(RUN_NAMES, configs):
+    for name, config in zip(names, configs):
         for field, value in config.changes().items():
             if field in RUN_FIELDS:
                 query[f"{name}.{field}"] = format_value(field, value)
     return query
 
 
-def lab_link(configs: Sequence[Config]) -> str:
-    """Relative URL that opens the lab with these configs."""
-    return "/?" + urlencode(lab_query(configs))
+def lab_link(configs: Sequence[Config], names: Sequence[str] | None = None) -> str:
+    """Relative URL that opens the lab with these configs (runs `names`, default A, B…)."""
+    return "/?" + urlencode(lab_query(configs, names))
+
+
+def default_names(count: int) -> tuple[str, ...]:
+    """The names of `count` runs nobody has removed from: A, B, C…"""
+    return RUN_NAMES[:count]
+
+
+def parse_names(text: str) -> tuple[str, ...]:
+    """The run names of a link's "names" ("B-C" → ("B", "C")); ValueError says what was
+    expected."""
+    names = tuple(text.strip().upper().split("-"))
+    allowed = RUN_NAMES[:MAX_RUNS]
+    if not set(names) <= set(allowed) or len(set(names)) != len(names):
+        raise ValueError(f"expected different run names from {allowed[0]} to {allowed[-1]} "
+                         f"joined by '-', such as B-C, got {text!r}")
+    return names
+
+
+def query_names(query: Mapping[str, str | list[str]]) -> tuple[str, ...]:
+    """The names of the runs a link describes, in order (A, B… unless it names them)."""
+    params = {key: _last(value) for key, value in query.items() if key not in IGNORED_PARAMS}
+    return _run_names(params, [])
 
 
 def configs_from_query(query: Mapping[str, str | list[str]]) -> list[Config]:
@@ -115,11 +144,12 @@ def read_lab_query(query: Mapping[str, str | list[str]]) -> tuple[list[Config], 
     and one message per ignored parameter (naming it)."""
     params = {key: _last(value) for key, value in query.items() if key not in IGNORED_PARAMS}
     problems: list[str] = []
-    n_runs = _run_count(params, problems)
+    names = _run_names(params, problems)
+    n_runs = len(names)
     data_changes: dict[str, object] = {}
-    run_changes: dict[str, dict[str, object]] = {name: {} for name in RUN_NAMES[:n_runs]}
+    run_changes: dict[str, dict[str, object]] = {name: {} for name in names}
     for param, text in params.items():
-        if param == RUNS_PARAM:
+        if param in (RUNS_PARAM, NAMES_PARAM):
             continue
         target, field = _where(param, n_runs, data_changes, run_changes, problems)
         if target is None:
@@ -135,6 +165,22 @@ def read_lab_query(query: Mapping[str, str | list[str]]) -> tuple[list[Config], 
 
 def _last(value) -> str:
     return value[-1] if isinstance(value, (list, tuple)) else value
+
+
+def _run_names(params: dict[str, str], problems: list[str]) -> tuple[str, ...]:
+    """The link's run names: its "names" when they are valid (and agree with its "runs"),
+    else A, B… for its run count; a note in `problems` for each parameter left out."""
+    if NAMES_PARAM in params:
+        try:
+            names = parse_names(params[NAMES_PARAM])
+        except ValueError as error:
+            problems.append(f"parameter {NAMES_PARAM!r} ignored: {error}")
+        else:
+            if params.get(RUNS_PARAM, str(len(names))) == str(len(names)):
+                return names
+            problems.append(f"parameter {NAMES_PARAM!r} ignored: it names {len(names)} run(s), "
+                            f"the link has {params[RUNS_PARAM]}")
+    return default_names(_run_count(params, problems))
 
 
 def _run_count(params: dict[str, str], problems: list[str]) -> int:
@@ -167,7 +213,8 @@ def _where(param, n_runs, data_changes, run_changes, problems):
         problems.append(f"unknown parameter {param!r} ignored")
         return None, None
     if name not in run_changes:
-        problems.append(f"parameter {param!r} ignored: the link has {n_runs} run(s)")
+        problems.append(f"parameter {param!r} ignored: the link has {n_runs} run(s) "
+                        f"({', '.join(run_changes)})")
         return None, None
     return run_changes[name], field
 
@@ -195,9 +242,11 @@ def _apply(config: Config, changes: dict[str, object], prefix: str,
     return config
 
 
-def _check_comparison(configs: Sequence[Config]) -> None:
+def _check_comparison(configs: Sequence[Config], names: tuple[str, ...]) -> None:
     if not 1 <= len(configs) <= MAX_RUNS:
         raise ValueError(f"the lab holds 1 to {MAX_RUNS} runs, got {len(configs)}")
+    if len(set(names) & set(RUN_NAMES[:MAX_RUNS])) != len(names) or len(names) != len(configs):
+        raise ValueError(f"{len(configs)} runs need as many different names, got {names}")
     for field in DATA_FIELDS:
         values = {getattr(config, field) for config in configs}
         if len(values) > 1:

@@ -12,7 +12,8 @@ import time
 
 from playwright.sync_api import Page
 
-from .harness import ARTIFACTS_DIR, exception_texts, open_page, save_screenshot, wait_until_idle
+from .harness import (ARTIFACTS_DIR, click_button, exception_texts, open_page, save_screenshot,
+                      wait_until_idle)
 
 FIRST_CHART_LIMIT = 10.0   # seconds; the server sends the first curves ~0.3 s after the click
 FINISH_LIMIT = 30.0        # seconds for the default preset (2 runs × 150 epochs)
@@ -129,4 +130,26 @@ def test_two_default_runs_of_200_epochs_finish_in_seconds(page: Page, app_server
     timings = train_and_time(page, finish_limit=60)
     record_timings("2 runs x 200 epochs, moons 1000 samples, 64-64", timings)
     assert page.get_by_text("epoch 200 of 200").count() == 2
+    assert exception_texts(page) == []
+
+
+RED = "rgb(214, 39, 40)"  # run B's color (ui.theme.RUN_COLORS[1])
+
+
+def test_after_removing_run_a_run_b_stays_red_and_the_uploader_states_10_mb(page: Page,
+                                                                             app_server) -> None:
+    open_page(page, app_server.url + "/?runs=2&dataset=moons&A.epochs=3&B.epochs=3"
+                                     "&B.dropout=0.5")
+    click_button(page, "Remove run A")
+    tab = page.get_by_role("tab", name="Run B")
+    assert page.get_by_role("tab").filter(has_text="Run A").count() == 0
+    assert tab.locator("p").evaluate("(e) => getComputedStyle(e).color") == RED
+    click_button(page, "Train")
+    page.get_by_text(FINISHED).wait_for(timeout=FINISH_LIMIT * 1000)
+    wait_until_idle(page)
+    dot = page.get_by_text("● B", exact=True)
+    assert dot.evaluate("(e) => getComputedStyle(e).color") == RED
+    assert page.locator(".legendtext >> text='B validation'").count() >= 1
+    limit = page.locator("[data-testid='stFileUploaderDropzoneInstructions']").first
+    assert "10MB per file" in limit.text_content()
     assert exception_texts(page) == []

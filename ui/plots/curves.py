@@ -2,8 +2,9 @@
 generalization gap, the training loss in train vs eval mode, and the split of the training
 objective into data loss and penalty.
 
-Run i is drawn in run_color(i); validation solid, training dashed. Non-finite values (a run
-that diverged) are left out of the lines, and long curves are thinned before drawing.
+Run i, named name, is drawn in run_color(i, name); validation solid, training dashed.
+Non-finite values (a run that diverged) are left out of the lines, and long curves are thinned
+before drawing.
 """
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def loss_figure(runs, names, *, log_y: bool = False, smoothing: float = 0.0,
         return message_figure(NO_RUNS, height=height, uirevision="loss")
     parts, marks, drawn = Parts(), Parts(), set()  # marks go on top of every line
     for i, (run, name) in enumerate(zip(runs, names)):
-        color, epochs = run_color(i), run.history["epoch"].to_numpy()
+        color, epochs = run_color(i, name), run.history["epoch"].to_numpy()
         val = smooth(run.history["val_loss"], smoothing)
         _add_split_lines(parts, run, name, color, "loss", smoothing, show_train)
         drawn.add(_mark_best(marks, run, name, color, epochs, val))
@@ -191,7 +192,8 @@ def accuracy_figure(runs, names, *, smoothing: float = 0.0,
     parts = Parts()
     for i, (run, name) in enumerate(zip(runs, names)):
         if task_of(run) != "regression":
-            _add_split_lines(parts, run, name, run_color(i), "acc", smoothing, True, scale=100.0)
+            _add_split_lines(parts, run, name, run_color(i, name), "acc", smoothing, True,
+                             scale=100.0)
     return build(parts, height=height, uirevision="accuracy", x_title="epoch",
                  y_title="accuracy (%)", hovermode="x unified")
 
@@ -206,7 +208,7 @@ def gap_figure(runs, names, *, smoothing: float = 0.0, height: int = FIGURE_HEIG
         x, y = finite_points(run.history["epoch"], smooth(gap, smoothing))
         parts.traces.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x), name=f"{name} gap",
                                  legendgroup=name, hovertemplate=LINE_HOVER,
-                                 line=dict(color=run_color(i), width=2.5)))
+                                 line=dict(color=run_color(i, name), width=2.5)))
     parts.shapes.append(dict(type="line", x0=0, x1=1, y0=0, y1=0, xref="paper", yref="y",
                              line=dict(color=MUTED, width=1.5)))
     parts.annotations.append(dict(text="above 0: worse on unseen data", x=0.01, y=0.99,
@@ -229,7 +231,7 @@ def mode_loss_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
             parts.traces.append(dict(type="scatter", x=x, y=y, mode="lines",
                                      name=f"{name} — {label}", legendgroup=name,
                                      hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>",
-                                     line=dict(color=run_color(i), dash=dash, width=2.5)))
+                                     line=dict(color=run_color(i, name), dash=dash, width=2.5)))
     return build(parts, height=height, uirevision="mode-loss", x_title="epoch",
                  y_title="training loss", hovermode="x unified")
 
@@ -242,7 +244,7 @@ def penalty_split_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figu
         return message_figure(NO_RUNS, height=height, uirevision="penalty")
     grid, parts = Grid(rows=1, cols=len(runs), v_gap=0), Parts()
     for i, (run, name) in enumerate(zip(runs, names)):
-        _add_objective_stack(parts, grid.refs(1, i + 1), run, name, run_color(i))
+        _add_objective_stack(parts, grid.refs(1, i + 1), run, name, run_color(i, name))
         parts.annotations.append(grid.title(1, i + 1, f"{name}: {penalty_label(run.config)}"))
         if getattr(run.config, "weight_decay", 0):
             parts.annotations.append(grid.note(1, i + 1, f"weight decay {run.config.weight_decay:g}"

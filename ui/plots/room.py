@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.plots.style import MUTED, Parts, build, message_figure
-from ui.theme import RUN_COLORS
+from ui.theme import RUN_COLORS, run_color
 
 ROOM_HEIGHT = 380
 ANSWER_COLOR = "#15803d"
@@ -65,7 +65,7 @@ def room_results_figure(results: Sequence[dict], setting: str | None, label: str
         parts.traces.append(dict(
             type="scatter", mode="markers", x=[value if setting else 0], y=[loss],
             name=f"presenter: {name}",
-            marker=dict(symbol="star", size=18, color=RUN_COLORS[index % len(RUN_COLORS)],
+            marker=dict(symbol="star", size=18, color=run_color(index, name),
                         line=dict(color=MUTED, width=1)),
             hovertemplate=f"presenter's {name}: %{{y:.4g}}<extra></extra>"))
     figure = build(parts, height=height, uirevision="room-results",

@@ -82,7 +82,8 @@ def _add_panel(parts, grid, row, col, run, name, layer, epoch, stats: dict):
     refs = grid.refs(row, col)
     parts.traces.append(dict(
         type="bar", x=edges[:-1] + widths / 2, y=counts, width=widths, name=f"{name} {layer}",
-        legendgroup=name, showlegend=False, marker=dict(color=run_color(col - 1), line_width=0),
+        legendgroup=name, showlegend=False,
+        marker=dict(color=run_color(col - 1, name), line_width=0),
         opacity=0.85, hovertemplate=f"{name} {layer}<br>about %{{x:.3g}}: %{{y}} weights<extra></extra>",
         **refs))
     sparsity, l2 = stats.get("sparsity", np.nan), stats.get("l2", np.nan)
@@ -146,7 +147,8 @@ def layer_stats_figure(runs, names, stat: str = "sparsity", *,
             x, y = finite_points(rows["epoch"], rows[stat].to_numpy(float) * factor)
             parts.traces.append(dict(
                 type="scatter", x=x, y=y, mode="lines", name=f"{name} {layer}", legendgroup=name,
-                line=dict(color=run_color(i), dash=LAYER_DASHES[j % len(LAYER_DASHES)], width=2.5),
+                line=dict(color=run_color(i, name), dash=LAYER_DASHES[j % len(LAYER_DASHES)],
+                          width=2.5),
                 hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>"))
     return build(parts, height=height, uirevision=f"layers-{stat}", x_title="epoch",
                  y_title=title, hovermode="x unified")

@@ -1,0 +1,15 @@
+"""Run colors: a lab run keeps the color of its name wherever it stands; other runs are
+colored by position."""
+from ui.theme import RUN_COLORS, RUN_NAMES, run_color
+
+
+def test_a_lab_run_keeps_the_color_of_its_name_at_any_position():
+    assert run_color(0, "B") == RUN_COLORS[1] == run_color(1, "B")
+    assert [run_color(i, name) for i, name in enumerate(("B", "C", "A"))] == \
+        [RUN_COLORS[1], RUN_COLORS[2], RUN_COLORS[0]]
+
+
+def test_runs_with_other_names_take_the_color_of_their_position():
+    lesson_names = ("no penalty", "L1", "L2")
+    assert [run_color(i, name) for i, name in enumerate(lesson_names)] == list(RUN_COLORS[:3])
+    assert run_color(len(RUN_NAMES)) == RUN_COLORS[0]  # cycling past the fourth
