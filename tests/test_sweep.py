@@ -205,3 +205,11 @@ def test_without_a_test_split_a_sweep_has_no_test_loss_per_cell_and_no_note():
                             "final_test_loss": [np.nan, np.nan]})
     assert "test_loss" not in aggregate(results, ["dropout"], "gap").columns
     assert held_out_note(results, 0) == ""
+
+
+def test_a_sweep_cell_whose_batch_exceeds_the_training_rows_says_it_trained_full_batch():
+    base = Config(dataset="moons", n_samples=100, hidden=(8,), epochs=2)
+    results = sweep(base, {"batch_size": [32, 5000]}, seeds=1, workers=1)
+    messages = dict(zip(results["batch_size"], results["message"]))
+    assert "larger than the 70 training rows" in messages[5000] and "full batch" in messages[5000]
+    assert "full batch" not in messages[32]
