@@ -66,7 +66,7 @@ if sweep_job.results() is not None:
         left.link_button("Open in the lab", lab_link([swept.config(point)]), type="primary",
                          icon=":material/science:")
         right.markdown(f"**{describe(swept.points[point])}**")
-        if note := held_out_note(results, point): st.caption(note)  # noqa: E701 (held out)
+        if note := held_out_note(results, point): st.caption(note)
         st.dataframe(results[results["point"] == point], hide_index=True)
     st.download_button("Download results (CSV)", results.to_csv(index=False), "sweep.csv",
                        "text/csv", key=key("download"), on_click="ignore",
