@@ -26,10 +26,12 @@ st.markdown(
     "(an epoch only counts as better if it beats the best by more than `min_delta`). "
     "**Restore best** then puts back the weights of epoch $e^{*}$, so the extra `patience` "
     "epochs do not change the weights you keep. Too little patience stops on a noisy plateau "
-    "before the real minimum; too much only costs time. One caution: the validation set both "
-    "chose $e^{*}$ and reports its loss, so that loss is optimistic — the lowest of many noisy "
-    "measurements. An honest estimate of the chosen model needs data that took no part in the "
-    "choice, a held-out test set.")
+    "before the real minimum; too much costs epochs, and without restore best the weights "
+    "you keep drift past the minimum. One caution: the validation set both chose $e^{*}$ and "
+    "reports its loss, so that loss is optimistic — the lowest of many noisy measurements. "
+    "An honest estimate of the chosen model needs data that took no part in the choice: this "
+    "experiment holds out a test set, which no choice looks at, and what to notice reports "
+    "what the epochs after the best cost on it.")
 
 # --- the experiment -------------------------------------------------------------------------
 st.header("Experiment: an overfitting network, with and without early stopping")
@@ -69,7 +71,10 @@ def draw(runs, names):
         shown = table.rename(columns={"best_epoch": "best", "stopped_epoch": "stops",
                                       "epochs_saved": "saved",
                                       "val_loss_restored": "kept (restore)",
-                                      "val_loss_last": "kept (last)"})
+                                      "val_loss_last": "kept (last)",
+                                      "test_loss_restored": "test loss (restore)"})
+        if shown["test loss (restore)"].isna().all():  # no held-out test split
+            shown = shown.drop(columns="test loss (restore)")
         st.dataframe(shown.set_index("patience").style.format(precision=4, na_rep="never"),
                      width="stretch")
         notice_box([lesson.table_sentence(table)], title="From the table")

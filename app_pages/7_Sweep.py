@@ -6,7 +6,7 @@ ui.sweep_job), so the progress bar moves and Cancel reaches the workers at once.
 import streamlit as st
 
 from regcore import LIMITS
-from regcore.sweep import describe, idle_keys, plan_sweep
+from regcore.sweep import describe, idle_keys, plan_sweep, held_out_note
 from ui import sweep_job
 from ui.lesson import MAX_SEEDS
 from ui.page import page_setup
@@ -66,6 +66,7 @@ if sweep_job.results() is not None:
         left.link_button("Open in the lab", lab_link([swept.config(point)]), type="primary",
                          icon=":material/science:")
         right.markdown(f"**{describe(swept.points[point])}**")
+        if note := held_out_note(results, point): st.caption(note)
         st.dataframe(results[results["point"] == point], hide_index=True)
     st.download_button("Download results (CSV)", results.to_csv(index=False), "sweep.csv",
                        "text/csv", key=key("download"), on_click="ignore",

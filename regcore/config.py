@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 
 from .checks import check_range, is_integer
-from .datasets import DATASETS, MIN_SAMPLES, REGRESSION
+from .datasets import (DATASETS, DEFAULT_SAMPLES, MIN_SAMPLES, REGRESSION, default_samples,
+                       rows_available, samples_carry_over)
 from .layers import ACTIVATIONS, INITS
 from .limits import LIMITS
 from .optimizers import OPTIMIZERS
@@ -22,16 +23,19 @@ from .penalties import PENALTIES
 NORMS = ("none", "batch", "layer")
 MONITORS = ("val_loss", "val_acc")
 MAX_SEED = 2**32 - 1
+MAX_TEST_FRACTION = 0.4
+MIN_TRAIN_FRACTION = 0.1  # val_fraction + test_fraction leave at least this share for training
 
 
 @dataclass(frozen=True)
 class Config:
     # data (shared by the runs of a comparison)
     dataset: str = "moons"
-    n_samples: int = 1000
+    n_samples: int | None = None  # None: the set's default (all rows of a real set, else 1000)
     noise: float = 0.2
     label_noise: float = 0.0
     val_fraction: float = 0.3
+    test_fraction: float = 0.0    # held-out test rows (0: none); no choice in training sees them
     scale: bool = True
     n_features: int = 50          # the noisy_features set only
     n_informative: int = 5        # the noisy_features set only
@@ -63,6 +67,7 @@ class Config:
 
     def __post_init__(self):
         object.__setattr__(self, "hidden", _as_widths(self.hidden))
+        object.__setattr__(self, "n_samples", _samples(self.dataset, self.n_samples))
         for check in _CHECKS:
             check(self)
 
@@ -93,15 +98,23 @@ class Config:
         return cls.from_dict(data)
 
     def replace(self, **changes) -> "Config":
-        """A copy with some fields changed (validated again)."""
+        """A copy with some fields changed (validated again). Another data set without a
+        sample count keeps this one's count only between generated sets; to or from a real
+        set it takes the new set's default (`regcore.datasets.samples_carry_over`)."""
+        new_dataset = changes.get("dataset", self.dataset)
+        if "n_samples" not in changes and not samples_carry_over(self.dataset, new_dataset):
+            changes["n_samples"] = None
         return dataclasses.replace(self, **changes)
 
     def changes(self) -> dict:
         """The fields that differ from the defaults, in field order:
-        Config(dropout=0.5).changes() == {"dropout": 0.5}; Config().replace(**c.changes()) == c."""
-        default = _default()
+        Config(dropout=0.5).changes() == {"dropout": 0.5}; Config().replace(**c.changes()) == c.
+        The sample count is compared with the default of this config's data set (all rows of
+        a real set): Config(dataset="wine").changes() == {"dataset": "wine"}."""
+        default = _default_for(self.dataset)
         return {name: getattr(self, name) for name in FIELDS
-                if getattr(self, name) != getattr(default, name)}
+                if getattr(self, name) != getattr(default if name != "dataset" else _default(),
+                                                  name)}
 
     @property
     def task(self) -> str:
@@ -110,14 +123,19 @@ class Config:
 
 FIELDS = tuple(field.name for field in dataclasses.fields(Config))
 # the data fields are shared by the runs of a comparison; the run fields are each run's own
-DATA_FIELDS = ("dataset", "n_samples", "noise", "label_noise", "val_fraction", "scale",
-               "n_features", "n_informative", "seed")
+DATA_FIELDS = ("dataset", "n_samples", "noise", "label_noise", "val_fraction", "test_fraction",
+               "scale", "n_features", "n_informative", "seed")
 RUN_FIELDS = tuple(name for name in FIELDS if name not in DATA_FIELDS)
 
 
 @functools.cache
 def _default() -> Config:
     return Config()
+
+
+@functools.cache
+def _default_for(dataset: str) -> Config:
+    return Config(dataset=dataset)
 
 
 def _as_widths(hidden) -> tuple[int, ...]:
@@ -131,6 +149,18 @@ def _as_widths(hidden) -> tuple[int, ...]:
             raise ValueError(f"hidden widths must be integers in [1, {LIMITS.max_width}], "
                              f"got {width!r}")
     return tuple(int(w) for w in widths)
+
+
+def _samples(dataset, n_samples):
+    """The sample count a config keeps: the set's default for None; for a real set at most
+    its rows (a count above them, say from an old link, meant all of them)."""
+    known = isinstance(dataset, str) and dataset in DATASETS
+    if n_samples is None:
+        return default_samples(dataset) if known else DEFAULT_SAMPLES
+    available = rows_available(dataset) if known else None
+    if available is not None and is_integer(n_samples) and n_samples > available:
+        return available
+    return n_samples
 
 
 def _integer(name, low, high=None):
@@ -171,6 +201,14 @@ def _optional_integer(name, low):
     return check
 
 
+def _room_to_train(config):
+    held_out = config.val_fraction + config.test_fraction
+    if held_out > 1 - MIN_TRAIN_FRACTION + 1e-9:
+        raise ValueError(f"val_fraction + test_fraction must be at most {1 - MIN_TRAIN_FRACTION:g} "
+                         f"(training keeps at least {MIN_TRAIN_FRACTION:.0%} of the rows), got "
+                         f"{config.val_fraction:g} + {config.test_fraction:g}")
+
+
 def _informative_within_features(config):
     if config.n_informative > config.n_features:
         raise ValueError(f"n_informative must be at most n_features ({config.n_features}), "
@@ -183,6 +221,8 @@ _CHECKS = (
     _real("noise", 0, 5),
     _real("label_noise", 0, 0.5, high_open=True),
     _real("val_fraction", 0.05, 0.9),
+    _real("test_fraction", 0, MAX_TEST_FRACTION),
+    _room_to_train,
     _flag("scale"),
     _integer("n_features", 2, LIMITS.max_csv_columns),
     _integer("n_informative", 1, LIMITS.max_csv_columns),

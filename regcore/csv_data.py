@@ -23,6 +23,7 @@ MAX_CLASSES = 20  # an integral target with at most this many distinct values ho
 MAX_MAGNITUDE = 1e30  # unscaled, larger numbers overflow the float32 arithmetic of training
 SHOWN_CHARS = 20  # offending values are quoted up to this length
 SHOWN_COLUMNS = 20  # an unknown target lists at most this many column names
+TEST_STREAM = 0x7E57  # mixed into the seed: the test rows' draw is not the split's
 
 
 def load_csv(
@@ -30,6 +31,7 @@ def load_csv(
     target: str | int | None = None,
     *,
     val_fraction: float = 0.3,
+    test_fraction: float = 0.0,
     seed: int = 0,
     scale: bool = True,
     max_rows: int | None = None,
@@ -47,6 +49,8 @@ def load_csv(
         ("setosa", ...), makes a classification task (labels 0..k-1 in sorted order of value,
         class_names the values); other numbers make a regression task.
     max_rows, max_columns, max_bytes: caps on data rows, columns and file size; default LIMITS.
+    test_fraction: share of rows held out as a test split (0: none), carved out before the
+        validation rows by a generator of its own, derived from `seed` (as in `make_dataset`).
     Rows whose cells are all blank are skipped, as a spreadsheet shows them empty.
     """
     check_range("seed", seed, 0, math.inf, integer=True, high_open=True)
@@ -58,9 +62,10 @@ def load_csv(
                                   LIMITS.max_csv_rows if max_rows is None else max_rows)
     task, y, class_names = _encode_target(labels, header[column], rows)
     parts = split_and_scale(X, y, task=task, val_fraction=val_fraction, rng=np.random.default_rng(seed),
-                            scale=scale)
+                            scale=scale, test_fraction=test_fraction,
+                            test_rng=np.random.default_rng([seed, TEST_STREAM]))
     feature_names = header[:column] + header[column + 1:]
-    return Dataset(*parts, task=task, feature_names=feature_names, class_names=class_names)
+    return Dataset(**parts, task=task, feature_names=feature_names, class_names=class_names)
 
 
 def csv_columns(source) -> list[str]:

@@ -42,7 +42,8 @@ def configs_from_json(text: str) -> dict[str, Config]:
 def reproduction_script(configs: Sequence[Config], names: Sequence[str], *,
                         csv_path: str = "data.csv", csv_target: str | None = None) -> str:
     """A Python script that trains `configs` side by side (same split, same initial weights)
-    and prints each run's outcome. With dataset "custom" the script reads the CSV at `csv_path`
+    and prints each run's outcome (with a held-out test split, also the test loss of the
+    model each run ends with). With dataset "custom" the script reads the CSV at `csv_path`
     (target column `csv_target`, default the last) with the runs' split settings."""
     _check_names(configs, names)
     lines = [
@@ -58,16 +59,22 @@ def reproduction_script(configs: Sequence[Config], names: Sequence[str], *,
         first = configs[0]
         lines += ["", "# The uploaded CSV, split and scaled as in the app.",
                   f"data = regcore.load_csv({csv_path!r}, target={csv_target!r}, "
-                  f"val_fraction={first.val_fraction!r}, seed={first.seed!r}, "
+                  f"val_fraction={first.val_fraction!r}, "
+                  f"test_fraction={first.test_fraction!r}, seed={first.seed!r}, "
                   f"scale={first.scale!r})"]
         data_argument = ", data"
+    with_test = bool(configs) and configs[0].test_fraction > 0
+    test_head, test_cell = ("  test loss (held out)", "  {summary['final_test_loss']!r}") \
+        if with_test else ("", "")
     lines += [
         f"runs = regcore.train_side_by_side(list(configs.values()){data_argument})",
         "",
-        'print("run  status         epochs  best epoch  final val_loss")',
+        f'print("run  status         epochs  best epoch  final val_loss{test_head}")',
         "for name, run in zip(configs, runs):",
+        *(["    summary = regcore.summarize(run)  # of the model the run ends with"]
+          if with_test else []),
         '    print(f"{name:<4} {run.status:<14} {run.stopped_epoch:>6}  {run.best_epoch!s:>10}  '
-        '{run.final(\'val_loss\')!r}")',
+        f'{{run.final(\'val_loss\')!r}}{test_cell}")',
         "",
     ]
     return "\n".join(lines)

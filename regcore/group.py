@@ -41,7 +41,8 @@ def structure(trainer: Trainer) -> tuple:
     """What the runs of one group must share. "momentum" with momentum 0 is plain SGD."""
     config, data = trainer.config, trainer.data
     kind = "sgd" if config.optimizer == "momentum" and config.momentum == 0 else config.optimizer
-    return (data.task, trainer.X_train.shape, trainer.X_val.shape, n_outputs(data),
+    test_shape = None if trainer.X_test is None else trainer.X_test.shape
+    return (data.task, trainer.X_train.shape, trainer.X_val.shape, test_shape, n_outputs(data),
             config.hidden, config.activation, config.norm, config.batch_size, kind,
             trainer.dtype)
 
@@ -166,6 +167,8 @@ class Group:
             lambda name: np.stack([getattr(m, name) for m in members]))
         self.X_train, self.y_train = pick("X_train"), pick("y_train")
         self.X_val, self.y_val = pick("X_val"), pick("y_val")
+        has_test = members[0].X_test is not None  # shared by a group (its structure)
+        self.X_test, self.y_test = (pick("X_test"), pick("y_test")) if has_test else (None, None)
 
     def _release(self, ended: list[Trainer]) -> None:
         """Move ended runs out to buffers of their own and restack the others."""
@@ -189,6 +192,7 @@ class Group:
             minibatch_loss = self._train_one_epoch()
             train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
             val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
+            test_loss, test_acc = self._test_loss_and_accuracy()
             penalty = self.penalty.value(self.params["weights"])
         share = (time.perf_counter() - started) / len(self.members)
         reports = self._weight_reports()
@@ -196,6 +200,7 @@ class Group:
             member.end_epoch({"minibatch_loss": minibatch_loss[r],
                               "train_loss": float(train_loss[r]), "val_loss": float(val_loss[r]),
                               "train_acc": float(train_acc[r]), "val_acc": float(val_acc[r]),
+                              "test_loss": float(test_loss[r]), "test_acc": float(test_acc[r]),
                               "penalty": float(penalty[r])}, share, reports[r])
         for member in self.members:
             member.optimizer.t = self.optimizer.t
@@ -291,6 +296,13 @@ class Group:
         else:
             np.add(weight_grads, as_dtype_of(weights, self.decay) * weights, out=weight_grads,
                    where=self.decay != 0)
+
+    def _test_loss_and_accuracy(self) -> tuple[np.ndarray, np.ndarray]:
+        """Loss and accuracy on the held-out test rows, (R,) each; NaN without a test split."""
+        if self.X_test is None:
+            nan = np.full(len(self.members), np.nan)
+            return nan, nan
+        return self._loss_and_accuracy(self.X_test, self.y_test)
 
     def _loss_and_accuracy(self, X, y) -> tuple[np.ndarray, np.ndarray]:
         """Eval-mode data loss and accuracy (NaN for regression) of every member, (R,) each."""

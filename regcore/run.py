@@ -12,7 +12,7 @@ from .early_stopping import would_stop
 from .model import Model
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "penalty", "objective", "train_acc",
-                   "val_acc", "minibatch_loss", "time")
+                   "val_acc", "minibatch_loss", "time", "test_loss", "test_acc")
 
 
 @dataclass
@@ -20,6 +20,8 @@ class Run:
     """history: one row per epoch with HISTORY_COLUMNS. train_loss/val_loss are data losses in
     eval mode (comparable); minibatch_loss is the train-mode mean over the epoch's batches;
     penalty is the penalty term R(w); objective = train_loss + penalty; time in seconds.
+    test_loss/test_acc: on the held-out test rows (config.test_fraction > 0), eval mode; NaN
+    in every row when the run has no test split. Training never reads them.
 
     layer_stats: one row per (epoch, layer) from epoch 0 (the initial weights): sparsity
     (share of exact zeros), l1, l2 (norms) and max_abs of the layer's weights.

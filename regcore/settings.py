@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .config import MAX_SEED, MONITORS, NORMS
+from .config import MAX_SEED, MAX_TEST_FRACTION, MONITORS, NORMS
 from .datasets import DATASETS, MIN_SAMPLES
 from .layers import ACTIVATIONS
 from .limits import LIMITS
@@ -110,8 +110,8 @@ DATA_SETTINGS: dict[str, Setting] = {
     "dataset": Setting("dataset", "choice", choices=DATASET_LABELS, help=_DATASET_HELP),
     "n_samples": Setting(
         "samples", "number", MIN_SAMPLES, LIMITS.max_samples, step=100,
-        help=f"Rows before the split, {MIN_SAMPLES} to {LIMITS.max_samples}. The real sets have "
-             "a fixed size: asking for fewer draws a random subset."),
+        help=f"Rows before the split, {MIN_SAMPLES} to {LIMITS.max_samples}. A real set starts "
+             "with all its rows; asking for fewer draws a random subset."),
     "noise": Setting("noise", "slider", 0.0, 1.0, 0.05,
                      help="How far the 2-D points scatter from their shapes."),
     "label_noise": Setting("label noise", "slider", 0.0, 0.45, 0.05,
@@ -119,6 +119,12 @@ DATA_SETTINGS: dict[str, Setting] = {
                                 "labels stay clean)."),
     "val_fraction": Setting("validation fraction", "slider", 0.05, 0.9, 0.05,
                             help="Share of rows held out to measure generalization.", advanced=True),
+    "test_fraction": Setting(
+        "held-out test fraction", "slider", 0.0, MAX_TEST_FRACTION, 0.05,
+        help="Share of rows set aside before the training/validation split (0: none). "
+             "Validation chooses (early stopping, restore best, a sweep's best cell); the test "
+             "rows choose nothing, so their loss is an honest estimate of the model kept.",
+        advanced=True),
     "scale": Setting("standardize features", "switch",
                      help="Subtract the mean and divide by the std of the training rows."),
     "n_features": Setting("features", "number", 2, LIMITS.max_csv_columns),

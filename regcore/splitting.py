@@ -1,4 +1,4 @@
-"""Splitting and preparing rows: stratified train/validation split, standardization fitted on the
+"""Splitting and preparing rows: stratified train/validation (and held-out test) split, standardization fitted on the
 training part only, label noise. Shared by `make_dataset` and `load_csv`."""
 
 import numpy as np
@@ -7,21 +7,45 @@ from .checks import check_range
 
 
 def split_and_scale(
-    X: np.ndarray, y: np.ndarray, *, task: str, val_fraction: float, rng: np.random.Generator, scale: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Split rows into (X_train, y_train, X_val, y_val), then standardize if `scale`.
+    X: np.ndarray, y: np.ndarray, *, task: str, val_fraction: float, rng: np.random.Generator,
+    scale: bool, test_fraction: float = 0.0, test_rng: np.random.Generator | None = None,
+) -> dict[str, np.ndarray | None]:
+    """Split rows into training, validation and (optionally) held-out test rows, then
+    standardize if `scale`. Returns {"X_train", "y_train", "X_val", "y_val", "X_test", "y_test"}
+    (the test arrays None when test_fraction is 0), the keyword arguments of `Dataset`.
 
-    X: (n, d), y: (n,). Classification splits are stratified. Standardization uses the training rows'
-    statistics only; a regression target y is standardized the same way.
+    X: (n, d), y: (n,). With test_fraction > 0 the test rows, about test_fraction·n of them,
+    are carved out first, drawn by `test_rng` alone, so they do not depend on val_fraction;
+    the validation rows, about val_fraction·n, are then drawn by `rng` from the rest. With
+    test_fraction 0 the split is the one `rng` has always given. Classification splits are
+    stratified. Standardization uses the training rows' statistics only; a regression target
+    y is standardized the same way.
     """
     check_range("val_fraction", val_fraction, 0.05, 0.9)
-    train, val = split_indices(y, val_fraction, rng, stratify=task == "classification")
-    X_train, X_val, y_train, y_val = X[train], X[val], y[train], y[val]
+    check_range("test_fraction", test_fraction, 0.0, round(0.9 - val_fraction, 9))
+    stratify = task == "classification"
+    rest, test = np.arange(len(y)), None
+    if test_fraction > 0:
+        if test_rng is None:
+            raise ValueError("a test split needs its own random generator (test_rng)")
+        rest, test = split_indices(y, test_fraction, test_rng, stratify=stratify)
+    train, val = split_indices(y[rest], val_fraction / (1 - test_fraction), rng, stratify=stratify)
+    parts = {"train": rest[train], "val": rest[val], "test": test}
+    X_parts = {name: None if rows is None else X[rows] for name, rows in parts.items()}
+    y_parts = {name: None if rows is None else y[rows] for name, rows in parts.items()}
     if scale:
-        X_train, X_val = standardize(X_train, X_val)
+        X_parts = standardize_parts(X_parts)
         if task == "regression":
-            y_train, y_val = standardize(y_train, y_val)
-    return X_train, y_train, X_val, y_val
+            y_parts = standardize_parts(y_parts)
+    return {f"{axis}_{name}": arrays[name] for name in parts
+            for axis, arrays in (("X", X_parts), ("y", y_parts))}
+
+
+def standardize_parts(parts: dict[str, np.ndarray | None]) -> dict[str, np.ndarray | None]:
+    """`standardize` each part (None stays None) with the statistics of parts["train"]."""
+    names = [name for name, part in parts.items() if part is not None and name != "train"]
+    scaled = standardize(parts["train"], *(parts[name] for name in names))
+    return {**parts, "train": scaled[0], **dict(zip(names, scaled[1:]))}
 
 
 def split_indices(
@@ -54,11 +78,12 @@ def _class_quotas(counts: np.ndarray, fraction: float) -> np.ndarray:
     return np.clip(quotas, np.minimum(1, counts - 1), counts - 1)
 
 
-def standardize(train: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(x - mean) / std per column, both statistics from `train`; constant columns are only centred."""
+def standardize(train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(x - mean) / std per column of `train` and of each of `others`, both statistics from
+    `train` alone; constant columns are only centred."""
     mean, std = train.mean(axis=0), train.std(axis=0)
     std = np.where(std > 0, std, 1.0)
-    return (train - mean) / std, (val - mean) / std
+    return tuple((part - mean) / std for part in (train, *others))
 
 
 def flip_labels(y: np.ndarray, fraction: float, n_classes: int, rng: np.random.Generator) -> np.ndarray:

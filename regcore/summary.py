@@ -3,7 +3,8 @@
 A row describes one model: the one the run ends with. With early stopping and restore_best
 that is the model of the best epoch, so its losses, accuracies and gap are read at that
 epoch (`end_epoch`), the same weights its sparsity and norm are measured on. Besides it, the
-row keeps how far the run went (`stopped_epoch`) and the lowest validation loss it reached.
+row keeps how far the run went (`stopped_epoch`) and the lowest validation loss it reached,
+and, with a held-out test split, the test loss and accuracy of that same model.
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from .run import Run
 
 SUMMARY_COLUMNS = ("status", "collapsed", "epochs_trained", "best_epoch", "stopped_epoch",
                    "end_epoch", "best_val_loss", "final_val_loss", "final_train_loss", "gap",
-                   "final_val_acc", "final_train_acc", "sparsity", "weight_norm", "time")
+                   "final_val_acc", "final_train_acc", "final_test_loss", "final_test_acc",
+                   "sparsity", "weight_norm", "time")
 CONSTANT_OUTPUT_SPREAD = 1e-3  # regression outputs this many target std's wide count as constant
 
 
@@ -26,6 +28,8 @@ def summarize(run: Run) -> dict:
 
     end_epoch: the epoch whose weights the run ends with (`end_epoch(run)`); final_* and
     gap = final_val_loss − final_train_loss (both eval mode) are read at that epoch.
+    final_test_loss, final_test_acc: on the held-out test rows, of the same model (NaN
+    without a test split); they report, nothing was chosen on them.
     best_val_loss: the lowest validation loss of any epoch. sparsity: share of exact zeros
     among all weights; weight_norm: ‖w‖₂ over all weights (of the model the run ends with).
     collapsed: the model gives the same output for every validation input (`is_collapsed`).
@@ -45,6 +49,8 @@ def summarize(run: Run) -> dict:
         "gap": end["val_loss"] - end["train_loss"],
         "final_val_acc": end["val_acc"],
         "final_train_acc": end["train_acc"],
+        "final_test_loss": end.get("test_loss", math.nan),
+        "final_test_acc": end.get("test_acc", math.nan),
         "sparsity": float(np.mean(weights == 0)) if weights.size else math.nan,
         "weight_norm": float(np.sqrt(np.sum(weights * weights))),  # no BLAS threads to spin up
         "time": run.elapsed,

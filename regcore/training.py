@@ -4,7 +4,9 @@
 The arithmetic of an epoch happens in a `regcore.group.Group`, which trains runs of one
 structure as stacked arrays; a Trainer stepped by itself is a group of one. Per epoch:
 shuffle, minibatch steps (forward in train mode, loss, backward, smooth penalty gradient,
-optimizer step, L1 proximal step), then evaluation in eval mode on both splits; the Trainer
+optimizer step, L1 proximal step), then evaluation in eval mode on the training and
+validation rows, and on the held-out test rows when the data has them (recorded as test_loss
+and test_acc, NaN without a test split; nothing reads them to decide anything); the Trainer
 then records the epoch, watches for divergence and early stopping and keeps weight
 statistics and, every few epochs, weight histograms.
 All randomness comes from generators spawned from `config.seed`: one for the initial
@@ -12,6 +14,7 @@ weights, one for shuffling, one for dropout masks.
 """
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from contextlib import contextmanager
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .config import Config
+from .config import DATA_FIELDS, Config
 from .datasets import Dataset, make_dataset
 from .early_stopping import EarlyStopping
 from .limits import LIMITS
@@ -62,9 +65,22 @@ def dataset_for(config: Config) -> Dataset:
     if config.dataset == "custom":
         raise ValueError("dataset 'custom' needs the data passed in: train(config, data=...)")
     return make_dataset(config.dataset, config.n_samples, config.noise, config.seed,
-                        val_fraction=config.val_fraction, scale=config.scale,
+                        val_fraction=config.val_fraction, test_fraction=config.test_fraction,
+                        scale=config.scale,
                         label_noise=config.label_noise, n_features=config.n_features,
                         n_informative=config.n_informative)
+
+
+@functools.lru_cache(maxsize=64)
+def _split_sizes(data_fields: tuple) -> tuple[int, int, int]:
+    data = dataset_for(Config(**dict(zip(DATA_FIELDS, data_fields))))
+    return data.n_train, data.n_val, data.n_test
+
+
+def split_sizes(config: Config) -> tuple[int, int, int]:
+    """(training, validation, held-out test) rows of the data `config` describes, counted on
+    its split (built once per data settings; test 0 without a test split)."""
+    return _split_sizes(tuple(getattr(config, name) for name in DATA_FIELDS))
 
 
 def build_for(config: Config, data: Dataset, init_rng, dropout_rng, dtype=DTYPE) -> Model:
@@ -107,6 +123,9 @@ class Trainer:
                                                 self.data.task, self.dtype)
         self.X_val, self.y_val = _as_arrays(self.data.X_val, self.data.y_val, self.data.task,
                                             self.dtype)
+        self.X_test, self.y_test = (None, None) if self.data.X_test is None else _as_arrays(
+            self.data.X_test, self.data.y_test, self.data.task, self.dtype)
+        self.batch_note = full_batch_note(config.batch_size, len(self.X_train))
         self.stopper = _stopper(config)
         self.edges = _layer_edges(self.model, config.init)
         self.snapshot_every = config.snapshot_every or snapshot_interval(
@@ -151,7 +170,8 @@ class Trainer:
 
     def end_epoch(self, numbers: dict, seconds: float, weights: WeightReport | None = None) -> None:
         """Record an epoch the group has trained: `numbers` holds minibatch_loss, train_loss,
-        train_acc, val_loss, val_acc and penalty; `seconds` is this run's share of the time;
+        train_acc, val_loss, val_acc, penalty and, with a test split, test_loss and test_acc
+        (NaN without); `seconds` is this run's share of the time;
         `weights`, if given, the statistics and histograms of the epoch's weights."""
         self.epoch += 1
         self.elapsed += seconds
@@ -160,7 +180,9 @@ class Trainer:
                   "val_loss": numbers["val_loss"], "penalty": penalty,
                   "objective": numbers["train_loss"] + penalty,
                   "train_acc": numbers["train_acc"], "val_acc": numbers["val_acc"],
-                  "minibatch_loss": numbers["minibatch_loss"], "time": self.elapsed}
+                  "minibatch_loss": numbers["minibatch_loss"], "time": self.elapsed,
+                  "test_loss": numbers.get("test_loss", math.nan),
+                  "test_acc": numbers.get("test_acc", math.nan)}
         self.records.append(record)
         self._after_epoch(record, weights or WeightReport())
 
@@ -185,6 +207,8 @@ class Trainer:
         self._record_weights(self.epoch, weights)
         if self.done:
             self._restore_best()
+            if self.batch_note:
+                self.message += f"; {self.batch_note}"
 
     def _divergence(self, record: dict) -> str:
         """Why this epoch counts as diverged ("" if it does not): a loss that is NaN or inf,
@@ -233,6 +257,15 @@ class Trainer:
     def run(self) -> Run:
         """The run so far (a snapshot of the trainer's records)."""
         return Run.from_records(self)
+
+
+def full_batch_note(batch_size: int, n_train: int) -> str:
+    """What a run says when its batch size exceeds its training rows ("" otherwise): it
+    trains full batch, every step on all n_train rows."""
+    if batch_size <= n_train:
+        return ""
+    return (f"batch size {batch_size} is larger than the {n_train} training rows, so every "
+            f"step uses all {n_train} (full batch)")
 
 
 def _check_task(config: Config, data: Dataset) -> None:

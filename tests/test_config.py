@@ -94,3 +94,36 @@ def test_changes_name_only_the_fields_that_differ_from_the_defaults():
     assert config.changes() == {"hidden": (8,), "dropout": 0.5, "patience": 10}
     assert Config().changes() == {}
     assert Config().replace(**config.changes()) == config
+
+
+# --- sample counts of real sets; the held-out test split --------------------------------------
+def test_a_real_set_defaults_to_all_its_rows_and_a_larger_count_means_all_of_them():
+    assert Config(dataset="digits").n_samples == 1797
+    assert Config(dataset="breast_cancer", n_samples=1000).n_samples == 569
+    assert Config(dataset="wine", n_samples=100).n_samples == 100
+    assert Config().n_samples == 1000
+
+
+def test_switching_to_or_from_a_real_set_does_not_carry_the_sample_count_over():
+    small_moons = Config(dataset="moons", n_samples=200)
+    assert small_moons.replace(dataset="digits").n_samples == 1797
+    assert small_moons.replace(dataset="circles").n_samples == 200
+    assert Config(dataset="digits").replace(dataset="moons").n_samples == 1000
+    assert small_moons.replace(dataset="digits", n_samples=300).n_samples == 300
+
+
+def test_changes_name_a_real_sets_count_only_when_it_is_not_all_its_rows():
+    assert Config(dataset="wine").changes() == {"dataset": "wine"}
+    fewer = Config(dataset="digits", n_samples=1000)
+    assert fewer.changes() == {"dataset": "digits", "n_samples": 1000}
+    assert Config().replace(**fewer.changes()) == fewer
+
+
+def test_test_fraction_is_off_by_default_and_validated():
+    assert Config().test_fraction == 0.0
+    assert Config(test_fraction=0.4).test_fraction == 0.4
+    with pytest.raises(ValueError, match="test_fraction must be a number in \\[0, 0.4\\]"):
+        Config(test_fraction=0.5)
+    with pytest.raises(ValueError, match="val_fraction \\+ test_fraction must be at most 0.9"):
+        Config(val_fraction=0.6, test_fraction=0.4)
+    assert "test_fraction" in Config.from_json(Config(test_fraction=0.2).to_json()).to_dict()

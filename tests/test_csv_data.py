@@ -254,3 +254,13 @@ def test_csv_columns_reads_the_header_as_load_csv_does():
     assert csv_columns(b"\n\n a , b,label\n1,2,0\n") == ["a", "b", "label"]
     with pytest.raises(ValueError, match="appears twice"):
         csv_columns(b"a,a\n1,2\n")
+
+
+def test_a_csv_can_hold_out_a_test_split_fixed_by_the_seed():
+    rows = "\n".join(f"{i},{i % 3},{i % 2}" for i in range(40))
+    text = f"a,b,label\n{rows}\n".encode()
+    data = load_csv(text, test_fraction=0.25, seed=4, scale=False)
+    assert (data.n_train, data.n_val, data.n_test) == (18, 12, 10)
+    again = load_csv(text, test_fraction=0.25, val_fraction=0.5, seed=4, scale=False)
+    assert np.array_equal(np.sort(data.X_test[:, 0]), np.sort(again.X_test[:, 0]))
+    assert load_csv(text, seed=4).X_test is None

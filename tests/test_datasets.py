@@ -230,3 +230,64 @@ def test_sample_cap_comes_from_limits_and_says_how_to_raise_it(monkeypatch):
 def test_name_lists_agree_with_the_descriptions():
     assert set(TWO_D + REGRESSION) <= set(DATASETS)
     assert all(isinstance(text, str) and text for text in DATASETS.values())
+
+
+# --- real sets use their rows; a held-out test split ------------------------------------------
+@pytest.mark.parametrize("name", datasets.REAL)
+def test_a_real_set_without_a_sample_count_uses_all_its_rows(name):
+    assert datasets.rows_available(name) == REAL_ROWS[name]
+    data = make_dataset(name)
+    assert data.n_train + data.n_val == REAL_ROWS[name]
+
+
+def test_a_generated_set_without_a_sample_count_has_the_default_count():
+    data = make_dataset("moons")
+    assert data.n_train + data.n_val == datasets.DEFAULT_SAMPLES
+
+
+def test_test_split_holds_out_its_share_of_rows_and_every_row_lands_in_one_part():
+    data = make_dataset("moons", n_samples=200, test_fraction=0.2, scale=False)
+    assert (data.n_train, data.n_val, data.n_test) == (100, 60, 40)
+    every = np.vstack([data.X_train, data.X_val, data.X_test])
+    assert len(np.unique(every, axis=0)) == 200
+    plain = make_dataset("moons", n_samples=200, scale=False)
+    assert np.array_equal(sorted_rows(every), sorted_rows(all_rows(plain)))
+
+
+def test_test_rows_are_fixed_by_the_seed_whatever_the_validation_fraction():
+    first = make_dataset("moons", n_samples=200, test_fraction=0.2, val_fraction=0.3, scale=False)
+    second = make_dataset("moons", n_samples=200, test_fraction=0.2, val_fraction=0.5, scale=False)
+    assert np.array_equal(first.X_test, second.X_test)
+    other_seed = make_dataset("moons", n_samples=200, test_fraction=0.2, seed=1, scale=False)
+    assert not np.array_equal(np.sort(first.X_test, axis=0), np.sort(other_seed.X_test, axis=0))
+
+
+def test_without_a_test_split_the_train_and_validation_rows_are_as_before():
+    """test_fraction 0 leaves the split of a seed unchanged (same rows, same order)."""
+    data = make_dataset("moons", n_samples=100, seed=3)
+    assert data.X_test is None and data.y_test is None and data.n_test == 0
+    X, y = datasets._generate("moons", 100, 0.2, 50, 5, np.random.default_rng(
+        np.random.SeedSequence([3, datasets.DATA_STREAM]).spawn(3)[0]))[:2]
+    split_rng = np.random.default_rng(np.random.SeedSequence([3, datasets.DATA_STREAM]).spawn(3)[1])
+    train, val = datasets.split_indices(y, 0.3, split_rng, stratify=True)
+    mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    assert np.allclose(data.X_train, (X[train] - mean) / std)
+    assert np.allclose(data.X_val, (X[val] - mean) / std)
+
+
+def test_test_rows_are_standardized_with_training_statistics_and_keep_clean_labels():
+    raw = make_dataset("moons", n_samples=200, test_fraction=0.25, scale=False, label_noise=0.3)
+    scaled = make_dataset("moons", n_samples=200, test_fraction=0.25, label_noise=0.3)
+    mean, std = raw.X_train.mean(axis=0), raw.X_train.std(axis=0)
+    assert np.allclose(scaled.X_test, (raw.X_test - mean) / std)
+    clean = make_dataset("moons", n_samples=200, test_fraction=0.25, scale=False)
+    assert np.array_equal(raw.y_test, clean.y_test)
+    assert not np.array_equal(raw.y_train, clean.y_train)
+
+
+def test_dataset_needs_both_test_arrays_or_neither():
+    with pytest.raises(ValueError, match="X_test and y_test"):
+        Dataset(np.zeros((4, 2)), [0, 1, 0, 1], np.zeros((2, 2)), [0, 1], X_test=np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="X_train has 2 features but X_test has 3"):
+        Dataset(np.zeros((4, 2)), [0, 1, 0, 1], np.zeros((2, 2)), [0, 1],
+                X_test=np.zeros((2, 3)), y_test=[0, 1])

@@ -70,3 +70,20 @@ def test_script_for_an_uploaded_csv_reads_that_file(tmp_path):
                             cwd=tmp_path, env={"PYTHONPATH": str(REPO)}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "completed" in result.stdout
+
+
+def test_history_csv_carries_the_test_columns_empty_without_a_test_split():
+    runs = train_side_by_side([Config(n_samples=100, epochs=2, hidden=(8,), test_fraction=0.2)])
+    table = pd.read_csv(io.StringIO(history_csv(runs, ["A"])))
+    assert table[["test_loss", "test_acc"]].notna().all().all()
+    plain = train_side_by_side([Config(n_samples=100, epochs=2, hidden=(8,))])
+    assert pd.read_csv(io.StringIO(history_csv(plain, ["A"])))["test_loss"].isna().all()
+
+
+def test_configs_json_and_the_script_keep_the_test_split():
+    config = Config(n_samples=100, epochs=2, hidden=(8,), test_fraction=0.2)
+    assert configs_from_json(configs_json([config], ["A"]))["A"].test_fraction == 0.2
+    script = reproduction_script([config], ["A"])
+    assert "test_fraction=0.2" in script and "test loss (held out)" in script
+    custom = reproduction_script([Config(dataset="custom", test_fraction=0.2)], ["A"])
+    assert "test_fraction=0.2" in custom.split("load_csv(")[1]

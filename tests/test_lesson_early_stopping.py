@@ -10,6 +10,7 @@ from regcore.lessons import early_stopping
 from regcore.lessons.early_stopping import (EarlyStoppingOutcome, patience_table, sentences,
                                             validation_loss)
 from regcore.repeat import mean_and_spread, over_seeds
+from regcore.training import split_sizes
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +27,12 @@ def test_early_stopping_stops_patience_epochs_after_the_best(runs):
 
 
 def assert_overfits(history):
-    """Validation loss ends above its minimum while the training loss keeps falling."""
+    """Validation loss ends above its minimum while the training loss keeps falling, and the
+    rise lasts longer than three times the default patience."""
     best = history["val_loss"].idxmin()
     assert history["val_loss"].iloc[-1] > history["val_loss"].min() + 0.05
     assert history["train_loss"].iloc[-1] < history["train_loss"].iloc[best]
-    assert best < len(history) // 2
+    assert best < len(history) - 3 * early_stopping.DEFAULT_PATIENCE
 
 
 def test_preset_overfits(runs):
@@ -133,3 +135,46 @@ def test_table_sentence_names_every_patience_that_ties_for_the_lowest_loss():
                           "val_loss_restored": [0.45, 0.40, 0.382, 0.382, 0.382]})
     said = early_stopping.table_sentence(table)
     assert said.startswith("Patience 20, 40 and 80 all keep the lowest validation loss")
+
+
+# --- the held-out test split ------------------------------------------------------------------
+def test_the_preset_holds_out_a_test_split_and_its_caption_counts_the_rows(runs):
+    config = early_stopping.overfitting_config()
+    n_train, n_val, n_test = split_sizes(config)
+    assert config.test_fraction > 0 and runs[0].data.n_test == n_test > 0
+    assert runs[0].history["test_loss"].notna().all()
+    assert (f"{n_train} to train, {n_val} to validate, {n_test} held out"
+            in early_stopping.caption(config))
+
+
+def test_outcome_reads_the_test_losses_of_the_models_each_run_ends_with(runs):
+    result = early_stopping.outcome(runs)
+    full, restored, kept_last = runs
+    history = full.history.set_index("epoch")
+    assert result.test_at_best == history.at[result.best_epoch, "test_loss"]
+    assert result.final_test == history["test_loss"].iloc[-1]
+    assert result.restored_test == restored.history.set_index("epoch").at[
+        restored.best_epoch, "test_loss"]
+    assert result.last_test == kept_last.history["test_loss"].iloc[-1]
+
+
+def test_the_lesson_says_extra_epochs_cost_quality_only_when_the_test_rows_measured_it(runs):
+    result = early_stopping.outcome(runs)
+    said = " ".join(sentences(result))
+    assert ("cost quality, not only time" in said) == (result.final_test > result.test_at_best)
+    assert f"{result.test_at_best:.3f}" in said and f"{result.final_test:.3f}" in said
+    better = replace(result, final_test=result.test_at_best - 0.05)
+    assert "did not cost quality here" in " ".join(sentences(better))
+
+
+def test_without_a_test_split_the_lesson_claims_nothing_about_held_out_data():
+    configs = [c.replace(epochs=30, test_fraction=0.0) for c in early_stopping.comparison(5)]
+    said = sentences(early_stopping.outcome(train_side_by_side(configs)))
+    assert len(said) == 3 and not any("test" in sentence for sentence in said)
+
+
+def test_patience_table_reports_the_test_loss_of_the_restored_weights(runs):
+    table = patience_table(runs[0])
+    history = runs[0].history.set_index("epoch")
+    for _, row in table.iterrows():
+        assert row["test_loss_restored"] == history.at[row["best_epoch"], "test_loss"]

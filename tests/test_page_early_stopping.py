@@ -22,6 +22,8 @@ def test_early_stopping_page_trains_its_preset_and_tables_each_patience():
     table = early_stopping.patience_table(runs[0], sorted({*early_stopping.PATIENCES, 7}))
     assert early_stopping.table_sentence(table) in shown_sentences(at)
     assert 7 in at.dataframe[0].value.index
+    assert "test loss (restore)" in at.dataframe[0].value.columns
+    assert "held-out test rows, which chose nothing" in shown_sentences(at)
 
 def test_early_stopping_page_waits_for_train_after_a_new_patience():
     at = open_page("2_Early_stopping.py")

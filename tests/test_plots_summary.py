@@ -9,7 +9,7 @@ import pytest
 import regcore
 from regcore import Config, summary_table
 from ui.plots.summary import (BEST_STYLE, COLLAPSED, COLUMNS, FLAG_STYLE, SAME_STYLE,
-                              cell_styles, summary_frame, summary_html)
+                              TEST_COLUMNS, cell_styles, summary_frame, summary_html)
 
 BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
 
@@ -31,9 +31,10 @@ def diverged():
 def test_summary_frame_holds_the_numbers_of_summary_table(runs):
     frame, table = summary_frame(runs, "ABC"), summary_table(runs, "ABC")
     assert list(frame.index) == ["A", "B", "C"] and frame.index.name == "run"
-    assert list(frame.columns) == list(COLUMNS.values())
+    assert list(frame.columns) == [shown for source, shown in COLUMNS.items()
+                                   if source not in TEST_COLUMNS]
     for source, shown in COLUMNS.items():
-        if source == "status":
+        if source == "status" or source in TEST_COLUMNS:
             continue
         factor = 100.0 if source in ("final_val_acc", "sparsity") else 1.0
         np.testing.assert_allclose(frame[shown].astype(float), table[source].astype(float) * factor)
@@ -108,3 +109,16 @@ def test_highlighting_survives_nan_columns(diverged):
     frame = summary_frame([diverged, diverged], "AB")
     assert frame["val acc (%)"].isna().all()
     assert summary_html(frame)
+
+
+def test_with_a_test_split_the_table_reports_the_held_out_numbers_unranked():
+    config = BASE.replace(test_fraction=0.2)
+    runs = regcore.train_side_by_side([config, config.replace(dropout=0.3)])
+    frame, table = summary_frame(runs, "AB"), summary_table(runs, "AB")
+    np.testing.assert_allclose(frame["test loss (held out)"], table["final_test_loss"])
+    np.testing.assert_allclose(frame["test acc (%) (held out)"], table["final_test_acc"] * 100)
+    styles = cell_styles(frame)
+    for name in ("test loss (held out)", "test acc (%) (held out)"):
+        column = list(frame.columns).index(name)
+        assert all(styles.get((row, column)) != BEST_STYLE for row in range(2))
+    assert "test loss (held out)" in summary_html(frame)

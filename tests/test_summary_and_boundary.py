@@ -160,3 +160,19 @@ def test_grid_rows_run_along_y_and_columns_along_x(blobs):
 def test_a_resolution_below_two_is_refused(blobs, resolution):
     with pytest.raises(ValueError, match="resolution"):
         decision_grid(blobs.model, ((0.0, 1.0), (0.0, 1.0)), resolution=resolution)
+
+
+def test_summary_reports_the_test_numbers_of_the_model_the_run_ends_with():
+    config = Config(dataset="moons", n_samples=200, noise=0.4, label_noise=0.2, hidden=(64, 64),
+                    epochs=80, patience=5, restore_best=True, test_fraction=0.25)
+    run = regcore.train(config)
+    summary = summarize(run)
+    end = run.history.set_index("epoch").loc[summary["end_epoch"]]
+    assert summary["end_epoch"] == run.best_epoch != run.stopped_epoch
+    assert summary["final_test_loss"] == end["test_loss"]
+    assert summary["final_test_acc"] == end["test_acc"]
+
+
+def test_summary_test_numbers_are_nan_without_a_test_split():
+    summary = summarize(regcore.train(Config(n_samples=100, epochs=2, hidden=(8,))))
+    assert math.isnan(summary["final_test_loss"]) and math.isnan(summary["final_test_acc"])

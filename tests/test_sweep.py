@@ -6,7 +6,8 @@ import pytest
 from regcore import Config, summarize, train
 from regcore.summary import SUMMARY_COLUMNS
 from regcore.sweep import (AXES, aggregate, axis_values, idle_keys, linear_spaced, log_spaced,
-                           plan_sweep, progress_text, results_frame, sweep, time_left)
+                           plan_sweep, progress_text, results_frame, sweep, held_out_note,
+                           time_left)
 
 BASE = Config(dataset="moons", n_samples=120, hidden=(8,), epochs=3)
 
@@ -183,3 +184,32 @@ def test_regcore_sweep_is_the_sweep_function_and_the_package_keeps_its_names():
     from regcore.sweep import sweep as from_subpackage
     assert regcore.sweep is from_subpackage is job.sweep
     assert callable(aggregate)
+
+
+# --- the held-out test split -------------------------------------------------------------------
+def test_a_sweep_with_a_test_split_carries_the_test_loss_per_run_and_per_cell():
+    base = Config(dataset="moons", n_samples=100, hidden=(8,), epochs=2, test_fraction=0.2)
+    results = sweep(base, {"dropout": [0.0, 0.3]}, seeds=2, workers=1)
+    assert results["final_test_loss"].notna().all()
+    table = aggregate(results, ["dropout"], "final_val_loss")
+    expected = results.groupby("dropout", sort=False)["final_test_loss"].mean()
+    assert table["test_loss"].tolist() == pytest.approx(expected.tolist())
+    note = held_out_note(results, 0)
+    mean = results.loc[results["point"] == 0, "final_test_loss"].mean()
+    assert note.startswith(f"Held-out test loss of this configuration: {mean:.4g} ± ")
+    assert "(2 seeds)" in note
+
+
+def test_without_a_test_split_a_sweep_has_no_test_loss_per_cell_and_no_note():
+    results = pd.DataFrame({"point": [0, 0], "dropout": [0.0, 0.0], "gap": [1.0, 2.0],
+                            "final_test_loss": [np.nan, np.nan]})
+    assert "test_loss" not in aggregate(results, ["dropout"], "gap").columns
+    assert held_out_note(results, 0) == ""
+
+
+def test_a_sweep_cell_whose_batch_exceeds_the_training_rows_says_it_trained_full_batch():
+    base = Config(dataset="moons", n_samples=100, hidden=(8,), epochs=2)
+    results = sweep(base, {"batch_size": [32, 5000]}, seeds=1, workers=1)
+    messages = dict(zip(results["batch_size"], results["message"]))
+    assert "larger than the 70 training rows" in messages[5000] and "full batch" in messages[5000]
+    assert "full batch" not in messages[32]

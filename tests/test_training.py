@@ -231,3 +231,54 @@ def test_the_initial_loss_is_computed_on_one_blas_thread(monkeypatch):
     with BLAS.limit(limits=2, user_api="blas"):
         Group([Trainer(Config(dataset="moons", n_samples=100, epochs=1))])
     assert threads == [{1}]
+
+
+# --- the held-out test split -----------------------------------------------------------------
+def test_test_loss_and_accuracy_are_recorded_every_epoch_on_the_test_rows():
+    config = small(test_fraction=0.2, epochs=3)
+    trainer = Trainer(config)
+    while not trainer.done:
+        trainer.step_epoch()
+    run = trainer.run()
+    assert run.history[["test_loss", "test_acc"]].notna().all().all()
+    out = run.model.predict_output(trainer.X_test)
+    expected_acc = float(np.mean(out.argmax(axis=1) == trainer.y_test))
+    assert run.history["test_acc"].iloc[-1] == pytest.approx(expected_acc)
+    log_p = out - np.log(np.exp(out).sum(axis=1, keepdims=True))
+    expected_loss = -np.mean(log_p[np.arange(len(out)), trainer.y_test])
+    assert run.history["test_loss"].iloc[-1] == pytest.approx(expected_loss, rel=1e-4)
+
+
+def test_without_a_test_split_the_test_columns_are_nan():
+    run = train(small(epochs=2))
+    assert run.history[["test_loss", "test_acc"]].isna().all().all()
+
+
+def test_the_test_split_changes_no_choice_of_training():
+    """Early stopping and restore-best look at validation only: a run with its test rows
+    replaced by other rows stops, restores and ends with the same weights."""
+    config = small(test_fraction=0.2, epochs=60, patience=3, hidden=(32, 32), label_noise=0.2)
+    data = regcore.make_dataset("moons", 200, test_fraction=0.2, label_noise=0.2)
+    other = Dataset(data.X_train, data.y_train, data.X_val, data.y_val,
+                    X_test=-data.X_test, y_test=1 - data.y_test)
+    first, second = train(config, data), train(config, other)
+    assert first.best_epoch == second.best_epoch and first.stopped_epoch == second.stopped_epoch
+    assert np.array_equal(first.model.weights, second.model.weights)
+    assert not np.allclose(first.history["test_loss"], second.history["test_loss"])
+
+
+def test_a_run_with_a_test_split_gives_the_same_numbers_alone_and_in_a_group():
+    configs = [small(test_fraction=0.2, epochs=3), small(test_fraction=0.2, epochs=3, dropout=0.3)]
+    alone = [train(config) for config in configs]
+    together = regcore.train_side_by_side(configs)
+    for one, other in zip(alone, together):
+        assert np.array_equal(one.history["test_loss"], other.history["test_loss"])
+
+
+def test_a_batch_larger_than_the_training_rows_trains_full_batch_and_says_so():
+    config = small(n_samples=100, batch_size=5000, epochs=2)
+    run = train(config)
+    full = train(config.replace(batch_size=70))
+    assert np.array_equal(run.history["train_loss"], full.history["train_loss"])
+    assert "batch size 5000 is larger than the 70 training rows" in run.message
+    assert "full batch" in run.message and "full batch" not in full.message

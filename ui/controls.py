@@ -17,8 +17,9 @@ import streamlit as st
 
 from regcore import DATASETS, LIMITS, Config, Dataset
 from regcore.config import DATA_FIELDS, RUN_FIELDS
-from regcore.datasets import REGRESSION, TWO_D
+from regcore.datasets import REGRESSION, TWO_D, rows_available
 from regcore.settings import RUN_WIDGETS, SETTINGS, parse_widths, widths_text
+from regcore.training import full_batch_note, split_sizes
 
 from . import keys, upload
 
@@ -37,11 +38,15 @@ def seed(key: str, value) -> None:
 DEFAULT_PENALTY_STRENGTH = 1e-3   # λ a newly picked penalty starts with
 
 
-def setting_widget(field: str, key: str, disabled: bool = False):
+def setting_widget(field: str, key: str, disabled: bool = False, *, high=None,
+                   on_change: Callable | None = None, args: tuple = ()):
     """Draw the widget of `field` under `key` as the table describes it; returns its value.
-    A slider or number's range also covers the current value (a link may hold any valid one)."""
+    A slider or number's range also covers the current value (a link may hold any valid one);
+    `high` narrows the table's upper end (a real set's rows); `on_change` runs when the user
+    changes the value."""
     setting, value = SETTINGS[field], st.session_state[key]
-    common = dict(key=key, help=setting.help or None, disabled=disabled)
+    common = dict(key=key, help=setting.help or None, disabled=disabled, on_change=on_change,
+                  args=args)
     if setting.kind == "choice":
         return st.selectbox(setting.title, list(setting.choices), format_func=setting.choices.get,
                             **common)
@@ -52,7 +57,7 @@ def setting_widget(field: str, key: str, disabled: bool = False):
         return st.slider(setting.title, min(setting.low, value), max(setting.high, value),
                          step=setting.step, **common)
     if setting.kind == "number":
-        return st.number_input(setting.title, setting.low, max(setting.high, value),
+        return st.number_input(setting.title, setting.low, max(high or setting.high, value),
                                step=setting.step, format=setting.number_format, **common)
     if setting.kind == "widths":
         return st.text_input(setting.title, **common)
@@ -76,9 +81,13 @@ def widget_value(field: str, config: Config):
 def data_controls(base: Config, presenter: bool) -> dict[str, object]:
     """The data widgets for the built-in sets; returns the Config data fields they set."""
     seed_data(base)
-    dataset = _data_widget("dataset")
+    dataset_key = keys.data_key("dataset")
+    dataset = setting_widget("dataset", dataset_key, on_change=_samples_for_new_set,
+                             args=(st.session_state[dataset_key],))
     st.caption(DATASETS[dataset])
-    values = {"dataset": dataset, "n_samples": _data_widget("n_samples"),
+    values = {"dataset": dataset,
+              "n_samples": setting_widget("n_samples", keys.data_key("n_samples"),
+                                          high=rows_available(dataset)),
               "noise": _data_widget("noise", disabled=dataset not in TWO_D)}
     if dataset in REGRESSION:  # a regression target has no labels to flip
         st.session_state[keys.data_key("label_noise")] = 0.0
@@ -86,8 +95,45 @@ def data_controls(base: Config, presenter: bool) -> dict[str, object]:
     if dataset == "noisy_features":
         values["n_features"] = _data_widget("n_features")
         values["n_informative"] = _data_widget("n_informative")
-    values.update(split_controls(presenter))
+    values.update(split_controls(presenter, test_split=True))
+    rows_caption(base, values)
     return values
+
+
+def _samples_for_new_set(previous: str) -> None:
+    """Callback of the data set widget (`previous`: the set it showed): a newly picked set
+    gets the sample count Config gives it (all rows of a real set) unless the count carries
+    over (between generated sets, see Config.replace)."""
+    state = st.session_state
+    samples = keys.data_key("n_samples")
+    try:
+        before = Config(dataset=previous, n_samples=state[samples])
+    except (ValueError, TypeError):
+        before = Config(dataset=previous)
+    state[samples] = before.replace(dataset=state[keys.data_key("dataset")]).n_samples
+
+
+def rows_caption(base: Config, values: dict[str, object]) -> None:
+    """The rows the data settings give, counted on their split: training, validation and
+    test (when on), and for a real set how many of its rows that is."""
+    try:
+        st.caption(rows_text(base.replace(**values)))
+    except (ValueError, TypeError):
+        pass  # the run tabs say what is wrong with the data settings
+
+
+def rows_text(config: Config) -> str:
+    """"Rows used: 398 training, 171 validation (all 569 rows of the set)"."""
+    n_train, n_val, n_test = split_sizes(config)
+    parts = [f"{n_train} training", f"{n_val} validation"] + \
+        ([f"{n_test} held-out test"] if n_test else [])
+    text = "Rows used: " + ", ".join(parts)
+    available = rows_available(config.dataset)
+    if available is not None:
+        used = n_train + n_val + n_test
+        text += f" (all {available} rows of the set)" if used == available else \
+            f" ({used} of the set's {available} rows)"
+    return text
 
 
 def _data_widget(field: str, disabled: bool = False):
@@ -101,11 +147,16 @@ def seed_data(base: Config) -> None:
         seed(keys.data_key(field), Config().dataset if value == "custom" else value)
 
 
-def split_controls(presenter: bool) -> dict[str, object]:
-    """Validation fraction, scaling and seed: shared by built-in sets and an uploaded CSV
-    (presenter mode hides the advanced ones)."""
-    values = {field: _data_widget(field) for field in ("val_fraction", "scale", "seed")
+def split_controls(presenter: bool, test_split: bool = False) -> dict[str, object]:
+    """Validation fraction, held-out test fraction (if `test_split`, else none), scaling and
+    seed: shared by built-in sets and an uploaded CSV (presenter mode hides the advanced
+    ones)."""
+    fields = ("val_fraction", "test_fraction", "scale", "seed") if test_split else \
+        ("val_fraction", "scale", "seed")
+    values = {field: _data_widget(field) for field in fields
               if not (presenter and SETTINGS[field].advanced)}
+    if not test_split:
+        values["test_fraction"] = 0.0
     if not presenter:
         st.button("New sample", key=keys.NEW_SAMPLE, on_click=_new_seed, width="stretch",
                   icon=":material/casino:", help="Draw a new random seed: new data, new split, "
@@ -153,7 +204,31 @@ def run_controls(name: str, base: Config, presenter: bool) -> Config | str:
                                                disabled=not _enabled(field, key))
                 if field == "penalty_strength" and _enabled(field, key) and not values[field]:
                     st.caption("λ = 0: no penalty is applied.")
+                if field == "batch_size":
+                    _full_batch_caption(base, values[field])
     return config_from_widgets(base, values)
+
+
+def _full_batch_caption(base: Config, batch_size) -> None:
+    """Under the batch size: that a batch larger than the training rows trains full batch
+    (the engine's own words, regcore.training.full_batch_note)."""
+    n_train = training_rows(base)
+    if n_train is not None and isinstance(batch_size, int):
+        note = full_batch_note(batch_size, n_train)
+        if note:
+            st.caption(note[:1].upper() + note[1:] + ".")
+
+
+def training_rows(config: Config) -> int | None:
+    """The training rows of the lab's data: the uploaded CSV's split, or the split the data
+    settings give; None when they cannot be built."""
+    if config.dataset == "custom":
+        parsed = st.session_state.get(keys.CSV_DATASET)
+        return parsed[1].n_train if parsed else None
+    try:
+        return split_sizes(config)[0]
+    except ValueError:
+        return None
 
 
 def _strength_for_a_new_penalty(key) -> None:
@@ -221,7 +296,10 @@ def settings_diff(configs, names) -> pd.DataFrame:
 
 # --- data in words ---------------------------------------------------------------------------
 def describe(data: Dataset) -> str:
-    """"210 training and 90 validation rows, 4 features, 2 classes"."""
+    """"210 training and 90 validation rows, 4 features, 2 classes" (and the held-out test
+    rows when the data has them)."""
     kind = f"{data.n_classes} classes" if data.task == "classification" else "regression"
-    return (f"{data.n_train} training and {data.n_val} validation rows, "
+    rows = f"{data.n_train} training and {data.n_val} validation" if not data.n_test else \
+        f"{data.n_train} training, {data.n_val} validation and {data.n_test} held-out test"
+    return (f"{rows} rows, "
             f"{data.n_features} features, {kind}")

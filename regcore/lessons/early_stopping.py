@@ -3,12 +3,16 @@
 
 The preset is built to overfit: 150 noisy two-moons points with 10% wrong labels and a
 128-128 network, so within a few hundred epochs the training loss keeps falling while the
-validation loss turns up. Three runs share data, initial weights and shuffles, so the two
-early-stopped runs follow the full run's curve exactly until they stop.
+validation loss turns up. A fifth of the rows are held out as a test split: validation
+chooses the epoch, the test rows choose nothing, so they measure what the epochs after the
+best cost. Three runs share data, initial weights and shuffles, so the two early-stopped runs
+follow the full run's curve exactly until they stop.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import math
 
 import numpy as np
 import pandas as pd
@@ -16,23 +20,30 @@ import pandas as pd
 from ..config import Config
 from ..settings import widths_text
 from ..summary import at_end
+from ..training import split_sizes
 
 PATIENCES = (5, 10, 20, 40, 80)
 DEFAULT_PATIENCE = 20
 RUN_NAMES = ("no early stopping", "stop + restore best", "stop, keep last")
+TEST_FRACTION = 0.2  # rows held out as a test split that no choice looks at
 
 
 def overfitting_config(seed: int = 0) -> Config:
     """Small noisy data and a big network trained long enough to overfit."""
     return Config(dataset="moons", n_samples=150, noise=0.4, label_noise=0.1,
-                  hidden=(128, 128), optimizer="adam", lr=1e-3, epochs=300, seed=seed)
+                  test_fraction=TEST_FRACTION, hidden=(128, 128), optimizer="adam", lr=1e-3,
+                  epochs=300, seed=seed)
 
 
 def caption(config: Config, data_text: str | None = None) -> str:
-    """The comparison's setup in words, from its config; `data_text` names other data than
-    the preset's (an uploaded table)."""
-    data_text = data_text or (f"{config.n_samples} noisy two-moons points "
-                              f"({config.label_noise:.0%} of training labels flipped)")
+    """The comparison's setup in words, from its config (rows counted on its split);
+    `data_text` names other data than the preset's (an uploaded table)."""
+    if data_text is None:
+        n_train, n_val, n_test = split_sizes(config)
+        held_out = f", {n_test} held out as a test set that no choice looks at" if n_test else ""
+        data_text = (f"{config.n_samples} noisy two-moons points "
+                     f"({config.label_noise:.0%} of training labels flipped): {n_train} to "
+                     f"train, {n_val} to validate{held_out}")
     return (f"{data_text}; a {widths_text(config.hidden, sep='-')} network, up to "
             f"{config.epochs} epochs. The three runs share data, initial weights and batches, "
             f"so the stopped runs follow the full run's curve until they stop.")
@@ -54,7 +65,9 @@ def validation_loss(run) -> float:
 def patience_table(run, patiences=PATIENCES) -> pd.DataFrame:
     """What early stopping with each patience would have done on `run`'s validation curve:
     columns patience, best_epoch, stopped_epoch (NaN: ran to the end), epochs_saved,
-    val_loss_restored (at the best epoch seen), val_loss_last (where it stopped)."""
+    val_loss_restored (at the best epoch seen), val_loss_last (where it stopped), and
+    test_loss_restored: the held-out test loss of the restored weights (NaN without a test
+    split)."""
     history = run.history.set_index("epoch")
     last_epoch = int(history.index.max())
     rows = []
@@ -65,7 +78,9 @@ def patience_table(run, patiences=PATIENCES) -> pd.DataFrame:
                      "stopped_epoch": np.nan if stopped is None else stopped,
                      "epochs_saved": last_epoch - end,
                      "val_loss_restored": np.nan if best is None else history.at[best, "val_loss"],
-                     "val_loss_last": history.at[end, "val_loss"]})
+                     "val_loss_last": history.at[end, "val_loss"],
+                     "test_loss_restored": np.nan if best is None else
+                     history.at[best, "test_loss"]})
     return pd.DataFrame(rows)
 
 
@@ -84,6 +99,12 @@ class EarlyStoppingOutcome:
     kept_epoch: int | None       # the best epoch the early-stopped runs saw
     restored_val: float          # validation loss the restore-best run ends with
     last_val: float              # validation loss the keep-last run ends with
+    # on the held-out test rows (NaN without a test split): they took part in no choice
+    n_test: int = 0
+    test_at_best: float = math.nan   # the full run's test loss at its best epoch
+    final_test: float = math.nan     # ... and at its last epoch
+    restored_test: float = math.nan  # test loss of the weights the restore-best run ends with
+    last_test: float = math.nan      # ... and the keep-last run
 
 
 def outcome(runs) -> EarlyStoppingOutcome:
@@ -97,12 +118,19 @@ def outcome(runs) -> EarlyStoppingOutcome:
         best_val=float(best_row["val_loss"]), final_val=full.final("val_loss"),
         train_at_best=float(best_row["train_loss"]), final_train=full.final("train_loss"),
         patience=restored.config.patience, stopped_epoch=stopped, kept_epoch=restored.best_epoch,
-        restored_val=validation_loss(restored), last_val=validation_loss(kept_last))
+        restored_val=validation_loss(restored), last_val=validation_loss(kept_last),
+        n_test=full.data.n_test if full.data is not None else 0,
+        test_at_best=float(best_row["test_loss"]), final_test=full.final("test_loss"),
+        restored_test=at_end(restored, "test_loss"), last_test=at_end(kept_last, "test_loss"))
 
 
 def sentences(result: EarlyStoppingOutcome) -> list[str]:
-    """What the runs show, in words computed from their numbers."""
-    return [_overfit_sentence(result), _stop_sentence(result), _restore_sentence(result)]
+    """What the runs show, in words computed from their numbers; with a held-out test split
+    also what the epochs after the best cost on it."""
+    said = [_overfit_sentence(result), _stop_sentence(result), _restore_sentence(result)]
+    if result.n_test and math.isfinite(result.test_at_best) and math.isfinite(result.final_test):
+        said += [_extra_epochs_sentence(result), _held_out_sentence(result)]
+    return said
 
 
 def _overfit_sentence(r: EarlyStoppingOutcome) -> str:
@@ -138,6 +166,34 @@ def _restore_sentence(r: EarlyStoppingOutcome) -> str:
                 f"keeping the last weights ends at {r.last_val:.3f} ({difference:.3f} worse).")
     return (f"Here restoring the best weights did not help: it ends at {r.restored_val:.3f}, "
             f"keeping the last ones at {r.last_val:.3f}.")
+
+
+def _extra_epochs_sentence(r: EarlyStoppingOutcome) -> str:
+    """What the full run's epochs after its best cost on the test rows, as measured."""
+    extra = r.epochs - r.best_epoch
+    change = r.final_test - r.test_at_best
+    measured = (f"the full run's test loss went from {r.test_at_best:.3f} at its best "
+                f"epoch ({r.best_epoch}) to {r.final_test:.3f} at epoch {r.epochs}")
+    if change > 0:
+        return (f"On the {r.n_test} held-out test rows, which chose nothing, the {extra} epochs "
+                f"after the best cost quality, not only time: {measured} ({change:+.3f}).")
+    return (f"On the {r.n_test} held-out test rows, which chose nothing, the {extra} epochs "
+            f"after the best did not cost quality here: {measured} ({change:+.3f}).")
+
+
+def _held_out_sentence(r: EarlyStoppingOutcome) -> str:
+    """The test loss of the weights each early-stopped run ends with, and how the validation
+    loss that chose the best epoch compares with the test loss there."""
+    kept = (f"The early-stopped runs end with test loss {r.restored_test:.3f} (restore best) "
+            f"and {r.last_test:.3f} (keep last). ")
+    gap = r.test_at_best - r.best_val
+    if gap > 0:
+        return kept + (f"At the chosen epoch the test loss is {gap:.3f} above the validation "
+                       f"loss ({r.best_val:.3f}) that chose it: a validation number that did "
+                       f"the choosing reads optimistic.")
+    return kept + (f"At the chosen epoch the test loss ({r.test_at_best:.3f}) is not above the "
+                   f"validation loss that chose it ({r.best_val:.3f}): here the choice did "
+                   f"not flatter the validation number.")
 
 
 def table_sentence(table: pd.DataFrame) -> str:

@@ -25,7 +25,7 @@ from .grid import SweepPlan, describe, idle_keys, plan_sweep
 from .job import SweepJob, iter_sweep, start_sweep, sweep
 from .progress import format_duration, progress_text, time_left
 from .ranges import AXES, LOG_SCALE, Axis, axis_values, linear_spaced, log_spaced
-from .results import aggregate, results_frame
+from .results import aggregate, results_frame, held_out_note
 from .worker import run_config
 
 __all__ = [
@@ -34,5 +34,5 @@ __all__ = [
     "iter_sweep", "linear_spaced", "log_spaced", "max_local_workers", "plan_sweep",
     "prepare_workers", "progress_text",
     "results_frame", "run_config", "scheduler_from_environment", "start_sweep", "sweep",
-    "time_left",
+    "held_out_note", "time_left",
 ]

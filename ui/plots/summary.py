@@ -25,11 +25,14 @@ COLUMNS = {  # summary_table column → display name
     "final_train_loss": "train loss",
     "gap": "gap (val − train)",
     "best_val_loss": "lowest val loss",
+    "final_test_loss": "test loss (held out)",
+    "final_test_acc": "test acc (%) (held out)",
     "sparsity": "sparsity (%)",
     "weight_norm": "weight norm",
     "time": "time (s)",
 }
-PERCENT_COLUMNS = ("final_val_acc", "sparsity")
+PERCENT_COLUMNS = ("final_val_acc", "final_test_acc", "sparsity")
+TEST_COLUMNS = ("final_test_loss", "final_test_acc")  # shown only when a run has a test split
 LOWER_IS_BETTER = ("val loss", "lowest val loss")
 HIGHER_IS_BETTER = ("val acc (%)",)
 COLLAPSED = "collapsed: constant output"
@@ -37,7 +40,8 @@ UNRANKED = ("diverged", "failed", COLLAPSED)  # statuses whose numbers are not r
 FORMATS = {
     "trained to epoch": "{:.0f}", "weights of epoch": "{:.0f}", "val loss": "{:.4g}",
     "val acc (%)": "{:.1f}", "train loss": "{:.4g}", "gap (val − train)": "{:+.3g}",
-    "lowest val loss": "{:.4g}", "sparsity (%)": "{:.1f}", "weight norm": "{:.3g}",
+    "lowest val loss": "{:.4g}", "test loss (held out)": "{:.4g}",
+    "test acc (%) (held out)": "{:.1f}", "sparsity (%)": "{:.1f}", "weight norm": "{:.3g}",
     "time (s)": "{:.1f}",
 }
 BEST_STYLE = "font-weight: bold; background-color: #e3f1e3"
@@ -50,20 +54,26 @@ TABLE_CSS = (".reglab-summary {border-collapse: collapse; font-size: 0.95rem; wi
              ".reglab-summary thead th {color: #4b5563; font-weight: 600;}")
 LEGEND = ("**Summary** of the model each run ends with (after restore-best) — lowest "
           "validation loss and highest validation accuracy in bold, runs that diverged or "
-          "collapsed to a constant output flagged in red and not ranked, equal columns greyed")
+          "collapsed to a constant output flagged in red and not ranked, equal columns greyed; "
+          "with a held-out test split, its loss and accuracy are reported, not ranked: they "
+          "chose nothing")
 
 
 def summary_frame(runs, names) -> pd.DataFrame:
     """One row per run (index "run" = the run names), the COLUMNS of regcore.summary_table
     renamed for display; status in words (a collapsed run says so), accuracies and sparsity
-    in %, epochs integer columns that hold <NA> where a run has none."""
+    in %, epochs integer columns that hold <NA> where a run has none. The held-out test
+    columns only when some run has a test split."""
     table = summary_table(runs, names)
-    frame = table[list(COLUMNS)].copy()
+    shown = [column for column in COLUMNS if column not in TEST_COLUMNS
+             or table[column].notna().any()]
+    frame = table[shown].copy()
     frame["status"] = frame["status"].str.replace("_", " ").where(~table["collapsed"], COLLAPSED)
     for column in ("stopped_epoch", "end_epoch"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     for column in PERCENT_COLUMNS:
-        frame[column] = frame[column].astype(float) * 100.0
+        if column in frame:
+            frame[column] = frame[column].astype(float) * 100.0
     return frame.rename(columns=COLUMNS)
 
 
