@@ -337,10 +337,20 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
     assert live(at).playback.recording.lockstep.data.n_features == 2
 
 
+def test_an_uploaded_csv_gets_a_held_out_test_split_like_the_built_in_sets(at):
+    at.file_uploader(key=keys.CSV_UPLOAD).upload("mine.csv", CSV_OK.encode(), "text/csv").run()
+    at.slider(key=keys.data_key("test_fraction")).set_value(0.2).run()
+    assert not at.exception
+    assert {config.test_fraction for config in configs(at)} == {0.2}
+    data = upload.csv_dataset(at.session_state, upload.csv_split(at.session_state))[0]
+    assert data.n_test == 6 and data.n_train + data.n_val + data.n_test == 30
+    assert any("6 held-out test" in caption.value for caption in at.caption)
+
+
 def test_the_chosen_target_survives_a_visit_to_another_page():
     state = {}
     upload.accept_csv(state, "mine.csv", CSV_OK.encode(), Config())
-    upload.csv_dataset(state, "b", 0.3, 0, True)  # "b" chosen as the target
+    upload.csv_dataset(state, upload.csv_split(state)._replace(target="b"))  # "b" chosen
     del state[keys.CSV_TARGET]  # Streamlit forgets a widget's value while another page is open
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in state.items():

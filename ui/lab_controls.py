@@ -56,9 +56,10 @@ def _csv_data_controls(base, presenter) -> tuple[dict, object]:
     info["target"] = st.selectbox("Target column", info["columns"], key=keys.CSV_TARGET,
                                   help="The column to predict; the others are the features.")
     controls.seed_data(base)
-    fields = {"dataset": "custom", **controls.split_controls(presenter)}
-    split = [fields.get(name, getattr(base, name)) for name in ("val_fraction", "seed", "scale")]
-    data, problem = upload.csv_dataset(st.session_state, info["target"], *split)
+    fields = {"dataset": "custom", **controls.split_controls(presenter, test_split=True)}
+    split = upload.CsvSplit(info["target"], *(fields.get(name, getattr(base, name)) for name in
+                                              ("val_fraction", "test_fraction", "seed", "scale")))
+    data, problem = upload.csv_dataset(st.session_state, split)
     if problem:
         st.error(problem)
     st.caption(controls.describe(data))

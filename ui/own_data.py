@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from regcore import Config, Dataset, load_csv
+from regcore import Config, Dataset
 
 from . import keys, upload
 from .controls import csv_uploader, describe, seed
@@ -26,20 +26,19 @@ class OwnData:
     name: str
     content: bytes
     digest: str                           # of the content, taken once at upload
-    split: tuple[str, float, int, bool]   # target, val_fraction, seed, scale
+    split: upload.CsvSplit
     data: Dataset
 
     def configs(self, configs: Sequence[Config]) -> list[Config]:
         """The lesson's configs on this table: its split settings, no flipped labels."""
-        _, val_fraction, seed_, scale = self.split
-        return [config.replace(dataset="custom", val_fraction=val_fraction, seed=seed_,
-                               scale=scale, label_noise=0.0) for config in configs]
+        split = self.split
+        return [config.replace(dataset="custom", val_fraction=split.val_fraction,
+                               test_fraction=split.test_fraction, seed=split.seed,
+                               scale=split.scale, label_noise=0.0) for config in configs]
 
     def for_seed(self, seed_: int) -> Dataset:
         """The same table split by `seed_`, for repeating a comparison over seeds."""
-        target, val_fraction, _, scale = self.split
-        return load_csv(self.content, target=target, val_fraction=val_fraction, seed=seed_,
-                        scale=scale)
+        return self.split.load(self.content, seed=seed_)
 
     @property
     def identity(self) -> tuple:
@@ -117,8 +116,7 @@ def _split_for(target: str) -> tuple[Dataset, str]:
     """The upload split with `target` (the lab's split settings otherwise), and the problem
     if that target does not work."""
     state = st.session_state
-    _, *settings = upload.csv_split(state)
-    data, problem = upload.csv_dataset(state, target, *settings)
+    data, problem = upload.csv_dataset(state, upload.csv_split(state)._replace(target=target))
     if not problem:
         state[keys.CSV_DATA]["target"] = target
         if state.get(keys.CSV_TARGET, target) != target:

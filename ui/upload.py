@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping, MutableMapping
+from typing import NamedTuple
 
 import streamlit as st
 from streamlit import config as streamlit_config
@@ -25,6 +26,22 @@ from .lab_settings import lab_configs, replace_lab_configs
 
 
 MIB = 2**20  # Streamlit's upload megabyte
+
+
+class CsvSplit(NamedTuple):
+    """How an upload is split: the target column and the split settings of regcore.load_csv."""
+
+    target: str
+    val_fraction: float
+    test_fraction: float
+    seed: int
+    scale: bool
+
+    def load(self, content: bytes, seed: int | None = None) -> Dataset:
+        """`content` parsed and split this way (with another `seed` if given)."""
+        return load_csv(content, target=self.target, val_fraction=self.val_fraction,
+                        test_fraction=self.test_fraction,
+                        seed=self.seed if seed is None else seed, scale=self.scale)
 
 
 def size_cap() -> int:
@@ -44,15 +61,16 @@ def accept_csv(state: MutableMapping, name: str, content: bytes, base: Config) -
     bytes). On success keep it in `state` as the active data and return None; on a ValueError
     keep the previous data and return the message."""
     try:
-        data = load_csv(content, val_fraction=base.val_fraction, seed=base.seed, scale=base.scale,
-                        max_bytes=size_cap())
+        data = load_csv(content, val_fraction=base.val_fraction, test_fraction=base.test_fraction,
+                        seed=base.seed, scale=base.scale, max_bytes=size_cap())
     except ValueError as error:
         return f"{name} was not loaded: {error}"
     columns = csv_columns(content)
     state[CSV_DATA] = {"name": name, "content": content, "columns": columns,
                        "digest": hashlib.blake2b(content, digest_size=16).hexdigest()}
     state[CSV_TARGET] = columns[-1]
-    state[CSV_DATASET] = ((columns[-1], base.val_fraction, base.seed, base.scale), data)
+    state[CSV_DATASET] = (CsvSplit(columns[-1], base.val_fraction, base.test_fraction,
+                                   base.seed, base.scale), data)
     return None
 
 
@@ -94,23 +112,20 @@ def use_builtin() -> None:
     replace_lab_configs(st.session_state, configs)
 
 
-def csv_split(state: Mapping) -> tuple[str, float, int, bool]:
-    """(target, val_fraction, seed, scale) of the active upload's split."""
+def csv_split(state: Mapping) -> CsvSplit:
+    """How the active upload is split now."""
     return state[CSV_DATASET][0]
 
 
-def csv_dataset(state: MutableMapping, target: str, val_fraction: float, seed_: int,
-                scale: bool) -> tuple[Dataset, str]:
-    """The active upload split with these settings (parsed again only when they change), and
-    an error message if they do not work (the previous split is kept then)."""
+def csv_dataset(state: MutableMapping, wanted: CsvSplit) -> tuple[Dataset, str]:
+    """The active upload split as `wanted` (parsed again only when that changes), and an
+    error message if it does not work (the previous split is kept then)."""
     settings, data = state[CSV_DATASET]
-    wanted = (target, val_fraction, seed_, scale)
     if settings == wanted:
         return data, ""
     try:
-        data = load_csv(state[CSV_DATA]["content"], target=target, val_fraction=val_fraction,
-                        seed=seed_, scale=scale)
+        data = wanted.load(state[CSV_DATA]["content"])
     except ValueError as error:
-        return data, f"Target {target!r} does not work: {error}"
+        return data, f"Target {wanted.target!r} does not work: {error}"
     state[CSV_DATASET] = (wanted, data)
     return data, ""
