@@ -47,6 +47,8 @@ CHOICES = {  # measure → (question, the summary column that answers it, lowest
     "most_zeros": ("Which run ends with more weights exactly at zero?", "sparsity", max),
 }
 MAX_LOSS_ANSWER = 2.0
+PREDICTION = keys.page_key(ROOM_PATH, "prediction")   # a participant's answer and its button
+COMMIT = keys.page_key(ROOM_PATH, "commit")
 
 
 @st.cache_resource(show_spinner=False)
@@ -340,10 +342,11 @@ def participant_room(code: str) -> None:
 def answer_form(code: str, question: Question) -> None:
     with st.form(keys.ROOM_ANSWER):
         if question.is_choice:
-            answer = st.radio("Your prediction", question.choices, index=None)
+            answer = st.radio("Your prediction", question.choices, index=None, key=PREDICTION)
         else:
-            answer = st.number_input("Your prediction", question.low, question.high, value=None)
-        if st.form_submit_button("Commit my prediction", type="primary"):
+            answer = st.number_input("Your prediction", question.low, question.high, value=None,
+                                     key=PREDICTION)
+        if st.form_submit_button("Commit my prediction", type="primary", key=COMMIT):
             try:
                 if answer is None:
                     raise RoomError("choose an answer first")
