@@ -1,6 +1,7 @@
 """The workshop room page through AppTest: a presenter opens a room from the lab, participants
 join by the link's code, predict, train and post; what reaches the presenter, and what a
 participant can never do."""
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -140,3 +141,46 @@ def test_a_room_never_opens_on_uploaded_data():
     at.run().button(key=keys.OPEN_ROOM).click().run()
     assert not at.exception and keys.ROOM_OWNED not in at.session_state
     assert "never receive your uploaded data" in at.error[0].value
+
+
+SMALL_LAB = {"runs": "2", "dataset": "moons", "n_samples": "150", "A.epochs": "8",
+             "B.epochs": "8", "B.dropout": "0.5"}
+
+
+def trained_lab() -> AppTest:
+    """The lab in presenter mode after training a small comparison to the end."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in SMALL_LAB.items():
+        at.query_params[name] = value
+    at.run().toggle(key=keys.PRESENTER).set_value(True).run()
+    at.button(key=live_key(keys.LIVE_KEY, "train")).click().run()
+    for _ in range(30):
+        if at.session_state[live_key(keys.LIVE_KEY)].done:
+            return at.run()
+        at.run()
+    raise AssertionError("training did not end")
+
+
+def star_names(at: AppTest) -> list[str]:
+    """The runs drawn as the presenter's stars in the room's results chart."""
+    traces = json.loads(at.get("plotly_chart")[1].proto.spec)["data"]
+    return sorted(t["name"].removeprefix("presenter: ") for t in traces
+                  if t["name"].startswith("presenter: "))
+
+
+def test_the_presenters_finished_lab_runs_of_the_rooms_comparison_are_drawn_as_stars():
+    at = trained_lab()
+    at.button(key=keys.OPEN_ROOM).click().run()
+    assert not at.exception
+    assert star_names(at) == ["A", "B"]
+    assert not any("not this room's comparison" in c.value for c in at.caption)
+
+
+def test_lab_runs_of_another_comparison_are_not_drawn_and_the_room_says_so():
+    at = trained_lab()
+    at.session_state[keys.ROOM_OWNER] = OWNER
+    at.session_state[keys.ROOM_OWNED] = open_test_room()  # BASE, not the lab's comparison
+    at.switch_page("app_pages/8_Room.py").run()
+    assert not at.exception
+    assert star_names(at) == []
+    assert any("not this room's comparison" in c.value for c in at.caption)

@@ -231,28 +231,40 @@ def room_board(code: str) -> None:
         st.plotly_chart(predictions_figure(question, summary.answers, summary.answer),
                         key=keys.ROOM_PREDICTIONS)
     setting = summary.experiment.unlocked[0] if summary.experiment.unlocked else None
+    runs, why_not = lab_runs(summary.experiment)
     with right:
         st.plotly_chart(room_results_figure(
             summary.results, setting.field if setting else None,
-            UNLOCKABLE[setting.field][0] if setting else "", presenter_points(summary, setting),
+            UNLOCKABLE[setting.field][0] if setting else "",
+            presenter_points(summary.experiment, runs, setting),
             (setting.low, setting.high) if setting else None),
             key=keys.ROOM_RESULTS)
+        if why_not:
+            st.caption(why_not)
     reveal_bar(code, summary)
 
 
-def presenter_points(summary, setting) -> list[tuple[str, float | None, float]]:
+def presenter_points(experiment: Experiment, runs,
+                     setting) -> list[tuple[str, float | None, float]]:
     """The presenter's own trained runs of this experiment (from the lab), as chart points."""
-    runs = lab_runs(summary.experiment)
     return [(name, getattr(run.config, setting.field) if setting else None,
-             summarize(run)["final_val_loss"]) for name, run in zip(summary.experiment.names, runs)]
+             summarize(run)["final_val_loss"]) for name, run in zip(experiment.names, runs)]
 
 
-def lab_runs(experiment: Experiment) -> list:
-    """The lab's runs if they are this experiment's and have finished training, else []."""
+def lab_runs(experiment: Experiment) -> tuple[list, str | None]:
+    """The lab's runs if they are this experiment's and have finished training; else no runs
+    and why the chart shows none of the presenter's."""
     session = session_for(keys.LIVE_KEY)
-    if session is None or not session.runs or session.playing or not session.done:
-        return []
-    return session.runs if tuple(r.config for r in session.runs) == experiment.configs else []
+    if session is None or not session.runs:
+        return [], "Train this comparison in the lab to mark your own runs here as stars."
+    trained = [run.config.to_dict() for run in session.runs]
+    if trained != [config.to_dict() for config in experiment.configs]:
+        return [], ("Your runs in the lab are not this room's comparison (their settings "
+                    "differ), so they are not drawn here: train the room's comparison in the "
+                    "lab to mark them as stars.")
+    if session.playing or not session.done:
+        return [], "Your runs appear here as stars when their training in the lab ends."
+    return session.runs, None
 
 
 def reveal_bar(code: str, summary) -> None:
@@ -285,7 +297,8 @@ def room_measured_text(summary, measured) -> str:
 def reveal_answer(code: str, summary, measured) -> None:
     """Reveal the answer the presenter's runs give, else the room's most measured one."""
     question = summary.experiment.question
-    answer = measured_answer(question, lab_runs(summary.experiment), summary.experiment.names)
+    runs, _ = lab_runs(summary.experiment)
+    answer = measured_answer(question, runs, summary.experiment.names)
     if answer is None and measured:
         values = pd.Series(measured)
         answer = (question.choices[int(values.mode().iloc[0])] if question.is_choice
