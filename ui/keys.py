@@ -43,6 +43,7 @@ VIEW_BOUNDARY_AT = "view_boundary_at"
 ROOM_OWNER = "room_owner_token"          # str: secret that makes this session a room's presenter
 ROOM_PARTICIPANT = "room_participant_token"  # str: secret of this session as a participant
 ROOM_OWNED = "room_owned_code"           # str: code of the room this session opened
+ROOM_SOURCE = "room_source"              # str: key of the live comparison the room came from
 ROOM_MESSAGE = "room_message"            # str: why the last room action was refused
 ROOM_POSTED = "room_posted"              # (code, settings): the last result posted
 ROOM_SETUP = "room_setup"

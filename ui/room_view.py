@@ -15,19 +15,19 @@ import pandas as pd
 import segno
 import streamlit as st
 
-from regcore.lessons.l1_l2 import input_selection
 from regcore.settings import SETTINGS
 from regcore.summary import summarize
-from regcore.training import dataset_for
 
 from . import keys
 from .controls import settings_diff
 from .live import live_comparison, session_for
 from .plots.curves import loss_figure
 from .plots.room import predictions_figure, room_results_figure
+from .room_questions import measured_answer, ready_questions
 from .rooms import Experiment, Question, RoomError, Rooms, Unlocked, display_code
 
 ROOM_PATH = "Room"             # the room page's address: /Room?room=CODE
+ROOM_PAGE = "app_pages/8_Room.py"
 LIVE = "room"                  # the participant's live comparison
 REFRESH_SECONDS = 2.0          # the presenter's room view polls the room this often
 # What a presenter can let participants vary: setting → (label, low, high), labels from the
@@ -39,14 +39,6 @@ UNLOCKABLE = {field: (SETTINGS[field].label, low, high) for field, (low, high) i
     "weight_decay": (0.0, 0.1),
     "lr": (1e-4, 0.1),
 }.items()}
-CHOICES = {  # measure → (question, the summary column that answers it, lowest or highest wins)
-    "lowest_val_loss": ("Which run ends with the lower validation loss?", "final_val_loss", min),
-    "largest_gap": ("Which run ends with the larger gap between validation and training loss?",
-                    "gap", max),
-    "smallest_norm": ("Which run ends with the smaller weights (‖w‖₂)?", "weight_norm", min),
-    "most_zeros": ("Which run ends with more weights exactly at zero?", "sparsity", max),
-}
-MAX_LOSS_ANSWER = 2.0
 PREDICTION = keys.page_key(ROOM_PATH, "prediction")   # a participant's answer and its button
 COMMIT = keys.page_key(ROOM_PATH, "commit")
 
@@ -57,62 +49,70 @@ def server_rooms() -> Rooms:
     return Rooms()
 
 
-def ready_questions(configs, names) -> dict[str, Question]:
-    """The ready questions for a comparison: which run wins (2–4 runs), the validation loss
-    of the last run, and with an L1 run on many inputs, how many inputs it keeps. Keys are
-    the questions' measures: "name" or "name:run index"."""
-    questions = {measure: Question(text, tuple(names), measure=measure)
-                 for measure, (text, _, _) in CHOICES.items()} if 2 <= len(names) <= 4 else {}
-    last = len(names) - 1
-    questions[f"val_loss:{last}"] = Question(
-        f"What validation loss will run {names[last]} end with?", low=0.0, high=MAX_LOSS_ANSWER,
-        measure=f"val_loss:{last}")
-    sparse = [i for i, c in enumerate(configs) if c.penalty in ("l1", "elasticnet")
-              and c.penalty_strength > 0]
-    inputs = dataset_for(configs[0]).n_features
-    if sparse and inputs > 2:
-        questions[f"inputs_kept:{sparse[0]}"] = Question(
-            f"How many of the {inputs} inputs will run {names[sparse[0]]} keep (some weight "
-            f"not exactly zero)?", low=0, high=inputs, measure=f"inputs_kept:{sparse[0]}")
-    return questions
-
-
-def measured_answer(question: Question, runs, names) -> str | float | None:
-    """The answer a comparison's runs give to a ready question (None for other questions)."""
-    if not question.measure or len(runs) != len(names) or not runs:
-        return None
-    if question.measure in CHOICES:
-        _, column, pick = CHOICES[question.measure]
-        values = [summarize(run)[column] for run in runs]
-        finite = [(v, name) for v, name in zip(values, names) if np.isfinite(v)]
-        return pick(finite)[1] if finite else None
-    kind, run = question.measure.split(":")
-    if kind == "val_loss":
-        return summarize(runs[int(run)])["final_val_loss"]
-    return float(len(input_selection(runs[int(run)]).kept))
-
-
 def token(key: str) -> str:
     """This session's secret of the kind `key` (made once per session)."""
     return st.session_state.setdefault(key, secrets.token_urlsafe(24))
 
 
 # --- the presenter -----------------------------------------------------------------------------
-def open_room(configs, names) -> None:
-    """Open a room with the comparison `configs` (runs `names`) and its first ready question
-    (a button callback; a refusal is kept for the page to show)."""
+def room_button(configs, names, first: str | None = None, live: str = keys.LIVE_KEY) -> None:
+    """Presenter mode: open a workshop room with this comparison (`open_room`), move the room
+    this session has open to it, or go back to the room already holding it; then show the
+    room page. A refusal is shown under the button."""
+    current = owned_experiment()
+    same = current is not None and current.names == tuple(names) and \
+        [c.to_dict() for c in current.configs] == [c.to_dict() for c in configs]
+    label = ("Show my workshop room" if same else "Open a workshop room" if current is None
+             else "Move my workshop room to this experiment")
+    if st.button(label, key=keys.OPEN_ROOM, icon=":material/groups:", width="stretch",
+                 help="The audience joins with a code, predicts, trains this comparison and "
+                      "sends its results to your screen."):
+        if same or open_room(configs, names, first, live):
+            st.switch_page(ROOM_PAGE)
+        st.error(st.session_state[keys.ROOM_MESSAGE])
+
+
+def open_room(configs, names, first: str | None = None, live: str = keys.LIVE_KEY) -> bool:
+    """Open a room with the comparison `configs` (runs `names`) asking its ready question
+    whose measure starts with `first` (else the first one); a room this session has open
+    takes the new experiment instead (its answers and results are dropped). `live`: the key
+    of the live comparison that trains these runs on the presenter's screen (its runs are the
+    stars of the room's chart). A button callback too: a refusal is kept for the page to show
+    and False returned."""
     if configs[0].dataset == "custom":
         st.session_state[keys.ROOM_MESSAGE] = (
             "A room needs one of the built-in data sets: participants never receive your "
             "uploaded data.")
-        return
-    questions = ready_questions(configs, names)
+        return False
+    questions = ready_questions(configs, names, first)
     experiment = Experiment(tuple(configs), tuple(names), next(iter(questions.values())),
                             default_unlocked(configs))
+    rooms, owner = server_rooms(), token(keys.ROOM_OWNER)
     try:
-        st.session_state[keys.ROOM_OWNED] = server_rooms().open(token(keys.ROOM_OWNER), experiment)
+        if owned_experiment() is None:
+            st.session_state[keys.ROOM_OWNED] = rooms.open(owner, experiment)
+        else:
+            rooms.change(st.session_state[keys.ROOM_OWNED], owner, experiment)
     except RoomError as error:
         st.session_state[keys.ROOM_MESSAGE] = str(error)
+        return False
+    st.session_state[keys.ROOM_SOURCE] = live
+    st.session_state[keys.ROOM_MESSAGE] = ""
+    return True
+
+
+def owned_experiment() -> Experiment | None:
+    """The experiment of the room this session opened while the room is open (None once it
+    is closed; an expired room is forgotten)."""
+    code = st.session_state.get(keys.ROOM_OWNED)
+    if code is None:
+        return None
+    try:
+        summary = server_rooms().summary(code, token(keys.ROOM_OWNER))
+    except RoomError:
+        del st.session_state[keys.ROOM_OWNED]
+        return None
+    return None if summary.closed else summary.experiment
 
 
 def default_unlocked(configs) -> tuple[Unlocked, ...]:
@@ -132,6 +132,12 @@ def join_link(code: str) -> str:
 def presenter_room(code: str) -> None:
     """The room as the presenter sees it on the projector."""
     owner = token(keys.ROOM_OWNER)
+    try:
+        summary = server_rooms().summary(code, owner)
+    except RoomError as error:
+        del st.session_state[keys.ROOM_OWNED]
+        st.error(f"{error}. Open a new room from the lab or a lesson in presenter mode.")
+        return
     link = join_link(code)
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
@@ -141,7 +147,6 @@ def presenter_room(code: str) -> None:
         st.code(link, language=None, wrap_lines=True)
     with right:
         st.image(qr_png(link), width=220)
-    summary = server_rooms().summary(code, owner)
     with st.expander("Question and what participants may vary", expanded=not summary.joined):
         setup_form(code, summary.experiment)
     st.fragment(run_every=REFRESH_SECONDS)(room_board)(code)
@@ -252,18 +257,20 @@ def presenter_points(experiment: Experiment, runs,
 
 
 def lab_runs(experiment: Experiment) -> tuple[list, str | None]:
-    """The lab's runs if they are this experiment's and have finished training; else no runs
-    and why the chart shows none of the presenter's."""
-    session = session_for(keys.LIVE_KEY)
+    """The presenter's runs (of the lab, or of the lesson that opened the room) if they are
+    this experiment's and have finished training; else no runs and why the chart shows none
+    of the presenter's."""
+    session = session_for(st.session_state.get(keys.ROOM_SOURCE, keys.LIVE_KEY))
     if session is None or not session.runs:
-        return [], "Train this comparison in the lab to mark your own runs here as stars."
+        return [], ("Train this comparison on the page that opened the room to mark your own "
+                    "runs here as stars.")
     trained = [run.config.to_dict() for run in session.runs]
     if trained != [config.to_dict() for config in experiment.configs]:
-        return [], ("Your runs in the lab are not this room's comparison (their settings "
-                    "differ), so they are not drawn here: train the room's comparison in the "
-                    "lab to mark them as stars.")
+        return [], ("Your own runs (on the page that opened the room) are not this room's "
+                    "comparison — their settings differ — so they are not drawn here: train "
+                    "the room's comparison there to mark them as stars.")
     if session.playing or not session.done:
-        return [], "Your runs appear here as stars when their training in the lab ends."
+        return [], "Your own runs appear here as stars when their training ends."
     return session.runs, None
 
 
