@@ -171,13 +171,14 @@ def test_lab_runs_of_another_comparison_are_not_drawn_and_the_room_says_so():
     assert any("not this room's comparison" in c.value for c in at.caption)
 
 
-LESSONS = {  # lesson page → (its live comparison's key, the measure its room asks first)
-    "1_L1_and_L2.py": ("sparsity", "inputs_kept:1"),
-    "2_Early_stopping.py": ("early_stopping", "stopped_epoch:1"),
-    "3_Weight_decay_vs_L2.py": ("weight_decay", "smallest_norm"),
-    "4_Dropout.py": ("dropout", "largest_gap"),
-    "5_Batch_normalization.py": ("batch_norm", "epochs_to_target:1"),
-    "6_Layer_normalization.py": ("layer_norm", "epochs_to_target:1"),
+LESSONS = {  # lesson page → (its live comparison's key, the measure its room asks first,
+    #              the setting participants may vary: (field, run) of the run that uses it)
+    "1_L1_and_L2.py": ("sparsity", "inputs_kept:1", [("penalty_strength", 1)]),  # L1's λ
+    "2_Early_stopping.py": ("early_stopping", "stopped_epoch:1", []),
+    "3_Weight_decay_vs_L2.py": ("weight_decay", "smallest_norm", [("penalty_strength", 2)]),
+    "4_Dropout.py": ("dropout", "largest_gap", [("dropout", 2)]),
+    "5_Batch_normalization.py": ("batch_norm", "epochs_to_target:1", []),
+    "6_Layer_normalization.py": ("layer_norm", "epochs_to_target:1", []),
 }
 
 
@@ -189,7 +190,7 @@ def lesson_in_presenter_mode(page: str) -> AppTest:
 
 @pytest.mark.parametrize("page", LESSONS)
 def test_a_presenter_opens_a_room_from_each_lesson_with_its_comparison_and_question(page):
-    live, measure = LESSONS[page]
+    live, measure, unlocked = LESSONS[page]
     at = lesson_in_presenter_mode(page)
     assert not at.exception
     lesson_configs = at.session_state[live_key(live)].configs
@@ -199,6 +200,7 @@ def test_a_presenter_opens_a_room_from_each_lesson_with_its_comparison_and_quest
     experiment = server_rooms().summary(code, at.session_state[keys.ROOM_OWNER]).experiment
     assert experiment.configs == lesson_configs
     assert experiment.question.measure == measure
+    assert [(u.field, u.run) for u in experiment.unlocked] == unlocked
     assert f"?room={code}" in at.code[0].value  # the room page, with its join link
     assert at.session_state[keys.ROOM_SOURCE] == live
 

@@ -84,9 +84,9 @@ def open_room(configs, names, first: str | None = None, live: str = keys.LIVE_KE
             "A room needs one of the built-in data sets: participants never receive your "
             "uploaded data.")
         return False
-    questions = ready_questions(configs, names, first)
-    experiment = Experiment(tuple(configs), tuple(names), next(iter(questions.values())),
-                            default_unlocked(configs))
+    question = next(iter(ready_questions(configs, names, first).values()))
+    experiment = Experiment(tuple(configs), tuple(names), question,
+                            default_unlocked(configs, question))
     rooms, owner = server_rooms(), token(keys.ROOM_OWNER)
     try:
         if owned_experiment() is None:
@@ -115,13 +115,24 @@ def owned_experiment() -> Experiment | None:
     return None if summary.closed else summary.experiment
 
 
-def default_unlocked(configs) -> tuple[Unlocked, ...]:
-    """The first unlockable setting that differs between the runs, of the last run: what the
-    comparison is about, for participants to vary."""
+def default_unlocked(configs, question: Question) -> tuple[Unlocked, ...]:
+    """The first unlockable setting that differs between the runs — what the comparison is
+    about, for participants to vary — of the run the question asks about if it uses the
+    setting, else of the last run that uses it (a value above 0)."""
+    asked = question_run(question)
     for field, (_, low, high) in UNLOCKABLE.items():
-        if len({getattr(config, field) for config in configs}) > 1:
-            return (Unlocked(field, len(configs) - 1, low, high),)
+        values = [getattr(config, field) for config in configs]
+        if len(set(values)) > 1:
+            using = [index for index, value in enumerate(values) if value > 0]
+            run = asked if asked in using else using[-1]
+            return (Unlocked(field, run, low, high),)
     return ()
+
+
+def question_run(question: Question) -> int | None:
+    """The run a ready number question asks about ("kind:run index"), if any."""
+    _, _, run = (question.measure or "").partition(":")
+    return int(run) if run else None
 
 
 def join_link(code: str) -> str:
