@@ -11,6 +11,7 @@ LAB_CONFIGS = "lab_configs"              # tuple[Config, ...]: the last valid se
 LAB_QUERY_WRITTEN = "lab_query_written"  # dict: the query parameters the lab last wrote
 LAB_QUERY_WARNINGS = "lab_query_warnings"  # (problems, configs): what a link could not set
 PRESENTER = "lab_presenter"              # bool: hide advanced controls
+PRESENTER_KEPT = "lab_presenter_kept"    # bool: PRESENTER, kept while other pages are open
 PRESET = "lab_preset"                    # str: name of the preset shown in the selector
 ADD_RUN = "lab_add_run"
 RUNS_CONTAINER = "lab_runs"              # holds the run tabs (colored like the runs)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from .keys import PRESENTER, page_key
+from .keys import PRESENTER_KEPT, page_key
 from .kept import forget, keep, kept
 from .room_view import room_button
 
@@ -50,20 +50,11 @@ def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]
     return kept(results_key, made_for)
 
 
-def presenter_mode() -> bool:
-    """Whether the lab's presenter mode is on. Streamlit forgets a widget's value at the end
-    of a run that does not draw the widget (the lab's toggle, here); storing it back keeps
-    presenter mode on across the lessons and back in the lab."""
-    on = bool(st.session_state.get(PRESENTER, False))
-    st.session_state[PRESENTER] = on
-    return on
-
-
 def room_control(page: str, configs: Sequence, names: Sequence[str],
                  first: str | None = None) -> None:
-    """In presenter mode, "Open a workshop room" with this lesson's comparison (trained live
+    """In presenter mode (as the lab last had it), "Open a workshop room" with this lesson's comparison (trained live
     under the key `page`), asking first its ready question whose measure starts with `first`
     (ui.room_questions); nothing otherwise (nor without runs)."""
-    if presenter_mode() and configs:
+    if st.session_state.get(PRESENTER_KEPT) and configs:
         with st.columns([1, 3])[0]:
             room_button(configs, list(names), first=first, live=page)
