@@ -229,3 +229,12 @@ def test_a_lesson_moves_the_presenters_open_room_to_its_experiment_under_the_sam
     assert at.session_state[keys.ROOM_OWNED] == code
     experiment = server_rooms().summary(code, OWNER).experiment
     assert experiment.configs == at.session_state[live_key("dropout")].configs
+
+
+def test_a_presenter_whose_room_has_expired_is_told_so_and_may_open_another():
+    at = presenter("ABCDEFGHJKMNPQ")  # a well-formed code of no room (as after expiry)
+    assert not at.exception
+    assert "no room with this code" in at.error[0].value
+    assert keys.ROOM_OWNED not in at.session_state
+    at.run()
+    assert keys.OPEN_ROOM in [b.key for b in at.button]
