@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from regcore import Config
 from ui import keys
 from ui.room_questions import ready_questions
-from ui.room_view import server_rooms
+from ui.room_view import COMMIT, PREDICTION, server_rooms
 from ui.rooms import Experiment, Unlocked
 from ui.keys import live_key
 
@@ -238,3 +238,18 @@ def test_a_presenter_whose_room_has_expired_is_told_so_and_may_open_another():
     assert keys.ROOM_OWNED not in at.session_state
     at.run()
     assert keys.OPEN_ROOM in [b.key for b in at.button]
+
+
+def test_a_participant_answers_a_number_question_and_posts_what_their_runs_measured():
+    configs = (BASE.replace(epochs=30), BASE.replace(epochs=30, patience=2))
+    question = ready_questions(configs, NAMES, first="stopped_epoch")["stopped_epoch:1"]
+    code = server_rooms().open(OWNER, Experiment(configs, NAMES, question))
+    at = participant(code)
+    at.number_input(key=PREDICTION).set_value(12)
+    at.button(key=COMMIT).click().run()
+    assert server_rooms().summary(code, OWNER).answers == (12.0,)
+    train_to_end(at)
+    assert not at.exception
+    runs = at.session_state[live_key("room")].runs
+    posted = server_rooms().summary(code, OWNER).results
+    assert [r["measured"] for r in posted] == [float(runs[1].stopped_epoch)]
