@@ -71,11 +71,16 @@ async def run_workshop(server: Server, participants: int, timeout: float = 300.0
         await warm_up(server, timeout)
     presenter, code = await open_workshop(server, timeout)
     room = [Visitor(server.url, f"room={code}", page=ROOM_PATH) for _ in range(participants)]
-    slider = lambda index: {SLIDER: ("double_array_value",  # noqa: E731
-                                     [setting_value(index, participants)])}
-    result, clicked = await measured(
-        server, "room", room, lambda visitor, index: join_and_predict(visitor, index, timeout),
-        lambda visitor, index: visitor.press(TRAIN, slider(index)), timeout, done_text=POSTED)
+
+    async def join(visitor: Visitor, index: int) -> None:
+        await join_and_predict(visitor, index, timeout)
+
+    async def train(visitor: Visitor, index: int) -> None:  # the slider moved, then Train
+        value = setting_value(index, participants)
+        await visitor.press(TRAIN, {SLIDER: ("double_array_value", [value])})
+
+    result, clicked = await measured(server, "room", room, join, train, timeout,
+                                     done_text=POSTED)
     # The board refreshes every REFRESH_SECONDS: give it two refreshes to count the last posts.
     shown = lambda: all_counted(presenter.record, participants, clicked)  # noqa: E731
     await until(lambda: shown() is not None, 2 * REFRESH_SECONDS + 1)
