@@ -4,7 +4,7 @@ import streamlit as st
 
 from regcore.lessons import l1_l2 as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds, room_control
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -79,6 +79,7 @@ def draw(runs, names):
         st.caption("What to notice appears when training ends.")
 
 
+room_control(PAGE, configs, names, first="inputs_kept")
 live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):

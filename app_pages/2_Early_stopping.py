@@ -3,7 +3,7 @@ import streamlit as st
 
 from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds, room_control
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -80,6 +80,7 @@ def draw(runs, names):
         notice_box([lesson.table_sentence(table)], title="From the table")
 
 
+room_control(PAGE, configs, names, first="stopped_epoch")
 live_comparison(PAGE, configs, own.data, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from regcore.lessons import weight_decay as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds, room_control
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
@@ -76,6 +76,7 @@ def draw(runs, names):
         notice_box([lesson.decay_sentence(trace)], title="The reason, measured")
 
 
+room_control(PAGE, configs, names, first="smallest_norm")
 live_comparison(PAGE, configs, None, draw, names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):

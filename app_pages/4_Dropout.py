@@ -5,7 +5,7 @@ import streamlit as st
 from regcore import grid_bounds
 from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds, room_control
 from ui.live import live_comparison, session_for
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -88,6 +88,7 @@ def draw(runs, names):
             final=finished))
 
 
+room_control(PAGE, configs, names, first="largest_gap")
 if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
     shown = None

@@ -4,7 +4,7 @@ import streamlit as st
 from regcore.lessons import batch_norm as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds, room_control
 from ui.live import live_comparison, session_for
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
@@ -59,6 +59,7 @@ configs = lesson.norm_configs("batch", unscaled_base(PAGE))
 names = [lesson.norm_name(c.norm) for c in configs]
 
 
+room_control(PAGE, configs, names, first="epochs_to_target")
 shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):

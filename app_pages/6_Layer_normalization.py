@@ -5,7 +5,7 @@ from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
 from regcore.repeat import over_seeds
 from regcore.training import dataset_for
-from ui.lesson import notice_box, repeat_over_seeds, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds, seeds_control, room_control
 from ui.live import live_comparison
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
@@ -46,6 +46,7 @@ configs = lesson.unscaled_configs(unscaled_base(PAGE))
 names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 
+room_control(PAGE, configs, names, first="epochs_to_target")
 live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):

@@ -25,7 +25,8 @@ else:
         "A room lets a whole audience run the same experiment: you ask a question, everyone "
         "commits a prediction, trains the comparison in their own browser (varying the settings "
         "you unlock), and the room's predictions and results appear here together. The room "
-        f"takes the lab's current comparison ({', '.join(names)}); it is forgotten after "
+        f"takes the lab's current comparison ({', '.join(names)}); in presenter mode every "
+        f"lesson opens one with its own. A room is forgotten after "
         f"{LIMITS.room_idle_minutes // 60} hours without activity.")
     st.button("Open a room", key=keys.OPEN_ROOM, type="primary", icon=":material/groups:",
               on_click=open_room, args=(configs, names))

@@ -1,6 +1,6 @@
 """Load benchmark: a room of visitors on one `streamlit run app.py`, all pressing Train at once.
 
-    python -m benchmarks.load --sessions 1 8 30 [--modes distinct same] [--json out.json]
+    python -m benchmarks.load --sessions 1 8 30 [--modes distinct same room] [--json out.json]
         [--server-cores 0] [--client-cores 1] [--option runner.postScriptGC=false]
         [--script app.py] [--timeout 300]
     (from the repository root)
@@ -12,6 +12,8 @@ first chart and to the finish (median and slowest visitor), chart updates per se
 training, the server's CPU seconds per visitor, its peak memory, exceptions, and this
 process's own CPU share to show the visitors were not the bottleneck.
 Visitors speak Streamlit's websocket protocol as the browser does (benchmarks.visitor).
+Mode "room" is a workshop room instead (benchmarks.workshop): a presenter opens a room, the N
+visitors join by its link, predict, train and post; its rows add the posts the room received.
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ import time
 
 from .room import MODES, RoomResult, run_room
 from .server import add_server_options, served
+from .workshop import run_workshop
 
+WORKSHOP = "room"  # the mode of a workshop room
 COLUMNS = (  # (heading, summary key, format)
     ("mode", "mode", "{}"), ("N", "visitors", "{}"), ("done", "finished", "{}"),
     ("1st chart med/max s", ("first_chart_median_s", "first_chart_max_s"), "{:.2f} / {:.2f}"),
@@ -37,6 +41,7 @@ COLUMNS = (  # (heading, summary key, format)
     ("server CPU s/visitor", "server_cpu_per_visitor_s", "{:.2f}"),
     ("load CPU s/visitor", "load_cpu_per_visitor_s", "{:.2f}"),
     ("peak MB", "peak_mb", "{:.0f}"), ("exceptions", "exceptions", "{}"),
+    ("posts", "posts", "{}"), ("all posts shown s", "all_posts_shown_s", "{:.1f}"),
     ("server core", "server_core_share", "{:.0%}"), ("clients CPU", "client_cpu_share", "{:.0%}"),
 )
 
@@ -52,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     for mode in args.modes:
         for visitors in args.sessions:
             with served(args.script, cores=args.server_cores, options=options) as server:
-                room = asyncio.run(run_room(server, visitors, mode, timeout=args.timeout))
+                room = asyncio.run(run_workshop(server, visitors, timeout=args.timeout)
+                                   if mode == WORKSHOP else
+                                   run_room(server, visitors, mode, timeout=args.timeout))
             rooms.append(room)
             print(table([room], heading=len(rooms) == 1), flush=True)
             for problem in sorted(set(room.server_errors) | _visitor_problems(room)):
@@ -78,7 +85,8 @@ def table(rooms: list[RoomResult], heading: bool = True) -> str:
 
 
 def _visitor_problems(room: RoomResult) -> set[str]:
-    return {problem for result in room.results for problem in result.exceptions + result.errors}
+    return {problem for result in room.results for problem in result.exceptions + result.errors
+            } | set(room.presenter_exceptions + room.presenter_errors)
 
 
 def _cell(summary: dict, key, form: str) -> str:
@@ -100,7 +108,8 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 8, 30],
                         help="numbers of visitors, one room each")
-    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--modes", nargs="+", choices=[*MODES, WORKSHOP], default=list(MODES),
+                        help=f"lab modes, or {WORKSHOP!r}: a workshop room")
     add_server_options(parser, timeout=300.0)
     return parser
 

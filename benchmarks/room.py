@@ -35,7 +35,7 @@ import os
 import re
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
 from ui.keys import LIVE_KEY, live_key
@@ -81,6 +81,11 @@ class RoomResult:
     peak_mb: float
     rss_before_mb: float
     server_errors: list[str]   # the last line of every traceback in the server's log
+    # A workshop room (benchmarks.workshop): what the presenter's view showed.
+    posts: int | None = None                 # results the room counted
+    all_posts_shown: float | None = None     # seconds after the click it counted every one
+    presenter_exceptions: list[str] = field(default_factory=list)
+    presenter_errors: list[str] = field(default_factory=list)    # failures of its client
 
     @property
     def all_finished(self) -> bool:
@@ -88,13 +93,16 @@ class RoomResult:
 
     @property
     def ok(self) -> bool:
-        """Every visitor finished, no exception, no failure of a client."""
+        """Every visitor finished, no exception, no failure of a client; in a workshop room,
+        the presenter's view counted every visitor's result."""
         return self.all_finished and not self.exceptions and \
-            not any(result.errors for result in self.results)
+            not any(result.errors for result in self.results) and \
+            not self.presenter_errors and self.posts in (None, self.visitors)
 
     @property
     def exceptions(self) -> int:
-        return sum(len(result.exceptions) for result in self.results) + len(self.server_errors)
+        return sum(len(result.exceptions) for result in self.results) + \
+            len(self.server_errors) + len(self.presenter_exceptions)
 
     def summary(self) -> dict:
         """Medians and extremes over the visitors, with the room's own figures."""
@@ -118,6 +126,9 @@ class RoomResult:
             "megabytes_per_visitor": _median([r.megabytes for r in self.results]),
             "exceptions": self.exceptions, "server_errors": self.server_errors,
             "client_errors": sum(len(result.errors) for result in self.results),
+            "posts": self.posts, "all_posts_shown_s": self.all_posts_shown,
+            "presenter_exceptions": self.presenter_exceptions,
+            "presenter_errors": self.presenter_errors,
         }
 
     def as_dict(self) -> dict:
@@ -139,7 +150,7 @@ async def warm_up(server: Server, timeout: float) -> None:
     await visitor.open(timeout)
     clicked = time.monotonic()
     await visitor.press(TRAIN)
-    await _until(lambda: finish_time(visitor.record, clicked) is not None, timeout)
+    await until(lambda: finish_time(visitor.record, clicked) is not None, timeout)
     await visitor.close()
 
 
@@ -149,27 +160,40 @@ async def run_room(server: Server, visitors: int, mode: str, timeout: float = 30
     if warm:
         await warm_up(server, timeout)
     room = [Visitor(server.url, query_string(mode, index)) for index in range(visitors)]
+    result, _ = await measured(server, mode, room, lambda visitor, _: visitor.open(timeout),
+                               lambda visitor, _: visitor.press(TRAIN), timeout)
+    return result
+
+
+async def measured(server: Server, mode: str, room: list[Visitor], load, press,
+                   timeout: float, done_text: str = FINISHED) -> tuple[RoomResult, float]:
+    """Load every visitor (`await load(visitor, index)`, its server CPU counted as the page
+    load), then press in all at once (`await press(visitor, index)`) and wait until every
+    visitor's page says `done_text` in a full run; the visitors leave. Returns the room's
+    figures and the moment of the click."""
     cpu_before_load = proc.cpu_seconds(server.pid)
-    await asyncio.gather(*(visitor.open(timeout) for visitor in room))
+    await asyncio.gather(*(load(visitor, index) for index, visitor in enumerate(room)))
     rss_before = proc.rss_mb(server.pid)
     cpu_at_click, client_at_click = proc.cpu_seconds(server.pid), _own_cpu()
     clicked = time.monotonic()
-    await asyncio.gather(*(visitor.press(TRAIN) for visitor in room))
-    done = lambda: all(finish_time(v.record, clicked) is not None for v in room)  # noqa: E731
-    await _until(done, timeout)
+    await asyncio.gather(*(press(visitor, index) for index, visitor in enumerate(room)))
+    done = lambda: all(finish_time(v.record, clicked, done_text) is not None  # noqa: E731
+                       for v in room)
+    await until(done, timeout)
     stopped = time.monotonic()
     span = stopped - clicked
     train_cpu = proc.cpu_seconds(server.pid) - cpu_at_click
     client_cpu = _own_cpu() - client_at_click
-    results = [visitor_result(visitor.record, clicked, stopped) for visitor in room]
+    results = [visitor_result(visitor.record, clicked, stopped, done_text) for visitor in room]
     await asyncio.gather(*(visitor.close() for visitor in room))
+    visitors = len(room)
     return RoomResult(
         mode=mode, visitors=visitors, results=results,
         load_cpu_per_visitor=(cpu_at_click - cpu_before_load) / visitors,
         train_cpu_per_visitor=train_cpu / visitors, span=span,
         server_core_share=train_cpu / span, client_cpu_share=client_cpu / span,
         peak_mb=proc.peak_rss_mb(server.pid), rss_before_mb=rss_before,
-        server_errors=server_errors(server.log_text()))
+        server_errors=server_errors(server.log_text())), clicked
 
 
 def server_errors(log: str) -> list[str]:
@@ -185,18 +209,19 @@ def server_errors(log: str) -> list[str]:
     return errors
 
 
-def finish_time(record: Record, clicked: float) -> float | None:
-    """When the first full-page run after `clicked` that says FINISHED ended, if it did."""
+def finish_time(record: Record, clicked: float, done_text: str = FINISHED) -> float | None:
+    """When the first full-page run after `clicked` that says `done_text` ended, if it did."""
     for run in record.runs:
         if run.started >= clicked and not run.fragments and run.finished is not None \
-                and any(FINISHED in text for text in run.texts):
+                and any(done_text in text for text in run.texts):
             return run.finished
     return None
 
 
-def visitor_result(record: Record, clicked: float, stopped: float) -> VisitorResult:
+def visitor_result(record: Record, clicked: float, stopped: float,
+                   done_text: str = FINISHED) -> VisitorResult:
     """The visitor's figures from the click to its finish (or to `stopped`, unfinished)."""
-    finished = finish_time(record, clicked)
+    finished = finish_time(record, clicked, done_text)
     end = finished if finished is not None else stopped
     runs = [run for run in record.runs if clicked <= run.started <= end]
     charts = [time_ for run in runs for time_ in run.charts]
@@ -223,7 +248,8 @@ def _progress(runs) -> tuple[list[int], list[int]]:
     return [], []
 
 
-async def _until(condition, timeout: float) -> None:
+async def until(condition, timeout: float) -> None:
+    """Wait until `condition()` holds or `timeout` seconds have passed."""
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         await asyncio.sleep(SAMPLE_SECONDS)

@@ -5,12 +5,14 @@ What it does, as the browser's frontend does it:
 - opens the page: GETs `/` and the health and host-config endpoints (not the scripts and styles
   the page loads, which a browser caches), connects the websocket and sends a `rerun_script`
   BackMsg with the URL's query string;
-- remembers the page's script hash (NewSession) and the query string the app writes
-  (PageInfo), and sends them with every later rerun;
+- remembers the page's script hash (the page st.navigation ran, else NewSession's) and the
+  query string the app writes (PageInfo), and sends them with every later rerun;
 - keeps the ForwardMsg cache: a message marked cacheable is kept under its hash, its hash is
   listed in `cached_message_hashes` of every rerun, a `ref_hash` message is replaced by the
   cached one, and a message unused for `maxCachedMessageAge` runs is dropped;
-- presses a button: a `rerun_script` whose widget states hold the button's trigger;
+- presses a button: a `rerun_script` whose widget states hold the button's trigger, and the
+  values of the widgets changed with it (a form's fields on its submit button, a slider moved
+  before the press);
 - reruns fragments on the timers the server asks for: an AutoRerun message starts a timer
   sending `rerun_script` with the fragment's id every `interval` seconds, whether or not the
   previous run has finished; StopAutoRerun or a full run of the page stops it.
@@ -18,7 +20,8 @@ Unlike a browser it sends no widget values of its own (the server keeps every wi
 value the script gave it) and never renders anything.
 
 It records when things arrive, for the load benchmark: every chart (Plotly element), the text
-of every element, exceptions and the end of every script run, each with its time.
+of every text element, code block and metric ("label: value"), exceptions and the end of every
+script run, each with its time.
 """
 from __future__ import annotations
 
@@ -60,11 +63,13 @@ class Record:
 
 
 class Visitor:
-    """A browser tab on `url` (http://host:port) opened with `query_string`."""
+    """A browser tab on `url` (http://host:port) opened with `query_string` on the page whose
+    address is `page` ("" for the app's default page, "Room" for /Room)."""
 
-    def __init__(self, url: str, query_string: str = ""):
+    def __init__(self, url: str, query_string: str = "", page: str = ""):
         self.url = url
         self.query_string = query_string
+        self.page = page
         self.record = Record()
         self.widget_ids: dict[str, str] = {}     # element id suffix (user key) -> widget id
         self._page_hash = ""
@@ -89,11 +94,16 @@ class Visitor:
         await self._rerun()
         await self.wait_for_full_run(timeout)
 
-    async def press(self, key: str) -> None:
-        """Click the button whose user key is `key`, as the browser does."""
+    async def press(self, key: str, values: dict[str, tuple[str, object]] | None = None) -> None:
+        """Click the button whose user key is `key`, as the browser does, sending with it the
+        `values` of other widgets: user key → (WidgetState field, value), e.g.
+        {"choice": ("string_value", "B"), "rate": ("double_array_value", [0.3])}."""
         widget = self.widget_id(key)
         self._run_ended.clear()
         msg = self._rerun_msg()
+        for other, (kind, value) in (values or {}).items():
+            _set_state(msg.rerun_script.widget_states.widgets.add(), self.widget_id(other),
+                       kind, value)
         state = msg.rerun_script.widget_states.widgets.add()
         state.id, state.trigger_value = widget, True
         await self._send(msg)
@@ -124,6 +134,7 @@ class Visitor:
         rerun = msg.rerun_script
         rerun.query_string = self.query_string
         rerun.page_script_hash = self._page_hash
+        rerun.page_name = self.page
         rerun.cached_message_hashes.extend(self._cache)
         rerun.widget_states.SetInParent()
         if fragment_id:
@@ -188,6 +199,8 @@ class Visitor:
             self._auto_rerun(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
         elif kind == "stop_auto_rerun":
             self._stop_timers(msg.stop_auto_rerun.fragment_ids)
+        elif kind == "navigation":
+            self._page_hash = msg.navigation.page_script_hash  # the page st.navigation runs
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "script_finished":
@@ -197,7 +210,7 @@ class Visitor:
         fragments = list(msg.metadata.run.fragment_ids)
         if not fragments:
             self._stop_timers(list(self._timers))  # a full run registers its timers anew
-        self._page_hash = msg.new_session.page_script_hash
+        self._page_hash = self._page_hash or msg.new_session.page_script_hash
         self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
         self.record.runs.append(ScriptRun(fragments=tuple(fragments), started=now))
 
@@ -211,6 +224,10 @@ class Visitor:
         elif kind in ("markdown", "progress"):
             run.texts.append(element.markdown.body if kind == "markdown" else
                              element.progress.text)
+        elif kind == "code":
+            run.texts.append(element.code.code_text)
+        elif kind == "metric":
+            run.texts.append(f"{element.metric.label}: {element.metric.body}")
         widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
         if isinstance(widget_id, str) and widget_id:
             self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
@@ -242,6 +259,15 @@ class Visitor:
                 continue
             if self._run_count - last_used > self._max_age:
                 del self._cache[hash_]
+
+
+def _set_state(state, widget_id: str, kind: str, value) -> None:
+    """Fill a WidgetState: `kind` names its value field (an *_array_value takes a list)."""
+    state.id = widget_id
+    if kind.endswith("_array_value"):
+        getattr(state, kind).data.extend(value)
+    else:
+        setattr(state, kind, value)
 
 
 def _get_page(url: str) -> None:

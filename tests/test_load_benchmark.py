@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks.room import run_room
 from benchmarks.server import served
+from benchmarks.workshop import run_workshop
 
 pytestmark = pytest.mark.slow
 
@@ -33,3 +34,15 @@ def test_three_visitors_all_finish_without_exception():
     assert room.server_errors == []
     assert room.all_finished, [result.finish for result in room.results]
     assert all(result.updates >= 1 for result in room.results)
+
+
+def test_a_workshop_room_of_three_gets_every_post_without_exception():
+    with served() as server:
+        room = in_own_event_loop(run_workshop(server, participants=3, timeout=60, warm=False))
+    assert [result.errors for result in room.results] == [[], [], []]
+    assert [result.exceptions for result in room.results] == [[], [], []]
+    assert room.server_errors == [] and room.presenter_exceptions == []
+    assert room.presenter_errors == []
+    assert room.all_finished, [result.finish for result in room.results]
+    assert room.posts == 3 and room.all_posts_shown is not None
+    assert room.ok

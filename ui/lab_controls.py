@@ -7,10 +7,8 @@ import streamlit as st
 
 from . import controls, keys, lab_settings, lab_view, upload
 from .presets import CUSTOM, DESCRIPTIONS, PRESETS
-from .room_view import open_room
+from .room_view import room_button
 from .urlcodec import MAX_RUNS
-
-ROOM_PAGE = "app_pages/8_Room.py"
 
 
 # --- the sidebar -------------------------------------------------------------------------------
@@ -28,25 +26,13 @@ def sidebar(configs) -> tuple[dict, object]:
         st.caption(DESCRIPTIONS[st.session_state[keys.PRESET]])
         presenter = lab_settings.presenter()
         if presenter:
-            _room_button(configs)
+            room_button(configs, list(lab_settings.lab_names(st.session_state)))
         st.subheader("Data", divider="gray", anchor=False)
         if upload.current() is not None:
             return _csv_data_controls(configs[0], presenter)
         fields = controls.data_controls(configs[0], presenter)
         _upload_controls()
         return fields, None
-
-
-def _room_button(configs) -> None:
-    """Presenter mode: open a workshop room with this comparison (or go back to the open one)."""
-    label = "Show my workshop room" if keys.ROOM_OWNED in st.session_state else \
-        "Open a workshop room"
-    if st.button(label, key=keys.OPEN_ROOM, icon=":material/groups:", width="stretch",
-                 help="The audience joins with a code, predicts, trains this comparison and "
-                      "sends its results to your screen."):
-        if keys.ROOM_OWNED not in st.session_state:
-            open_room(configs, list(lab_settings.lab_names(st.session_state)))
-        st.switch_page(ROOM_PAGE)
 
 
 def _csv_data_controls(base, presenter) -> tuple[dict, object]:

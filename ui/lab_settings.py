@@ -20,7 +20,7 @@ from regcore.config import DATA_FIELDS
 from regcore.settings import RUN_WIDGETS
 
 from .keys import (CSV_DATA, LAB_CONFIGS, LAB_NAMES, LAB_QUERY_WARNINGS, LAB_QUERY_WRITTEN,
-                   PENALTY_SEEN, PRESENTER, PRESET, RUN_TAB, data_key, run_key)
+                   PENALTY_SEEN, PRESENTER, PRESENTER_KEPT, PRESET, RUN_TAB, data_key, run_key)
 from .presets import CUSTOM, DEFAULT_PRESET, PRESETS, matching_preset
 from .theme import RUN_NAMES
 from .urlcodec import (IGNORED_PARAMS, MAX_RUNS, PRESENTER_PARAM, VIEW_PARAMS, apply_view_query,
@@ -85,14 +85,16 @@ def load_settings() -> tuple[Config, ...]:
             st.session_state[LAB_QUERY_WARNINGS] = (problems + view_problems, tuple(configs))
         if set(query) - (IGNORED_PARAMS - {PRESENTER_PARAM}):
             st.session_state[PRESENTER] = query.get(PRESENTER_PARAM) in ("1", "true")
-    st.session_state.setdefault(PRESENTER, False)
+    st.session_state.setdefault(PRESENTER, st.session_state.get(PRESENTER_KEPT, False))
     if lab_configs(st.session_state) is None:
         replace_lab_configs(st.session_state, PRESETS[DEFAULT_PRESET])
     return lab_configs(st.session_state)
 
 
 def presenter() -> bool:
-    """Whether presenter mode is on (load_settings has read it from the link or the session)."""
+    """Whether presenter mode is on (load_settings has read it from the link or the session).
+    Kept under PRESENTER_KEPT too: Streamlit forgets the toggle's value on pages without it."""
+    st.session_state[PRESENTER_KEPT] = st.session_state[PRESENTER]
     return st.session_state[PRESENTER]
 
 

@@ -1,5 +1,5 @@
-"""Building blocks every lesson page shares: the "what to notice" box and repeating a
-comparison over seeds."""
+"""Building blocks every lesson page shares: the "what to notice" box, repeating a
+comparison over seeds, and in presenter mode a workshop room with the lesson's comparison."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from .keys import page_key
+from .keys import PRESENTER_KEPT, page_key
 from .kept import forget, keep, kept
+from .room_view import room_button
 
 MAX_SEEDS = 5
 
@@ -47,3 +48,13 @@ def repeat_over_seeds(page: str, configs: Sequence, compute: Callable[[list[int]
                 forget(results_key)
                 st.error(f"Could not repeat the comparison: {error}")
     return kept(results_key, made_for)
+
+
+def room_control(page: str, configs: Sequence, names: Sequence[str],
+                 first: str | None = None) -> None:
+    """In presenter mode (as the lab last had it), "Open a workshop room" with this lesson's comparison (trained live
+    under the key `page`), asking first its ready question whose measure starts with `first`
+    (ui.room_questions); nothing otherwise (nor without runs)."""
+    if st.session_state.get(PRESENTER_KEPT) and configs:
+        with st.columns([1, 3])[0]:
+            room_button(configs, list(names), first=first, live=page)

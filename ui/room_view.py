@@ -15,19 +15,19 @@ import pandas as pd
 import segno
 import streamlit as st
 
-from regcore.lessons.l1_l2 import input_selection
 from regcore.settings import SETTINGS
 from regcore.summary import summarize
-from regcore.training import dataset_for
 
 from . import keys
 from .controls import settings_diff
 from .live import live_comparison, session_for
 from .plots.curves import loss_figure
 from .plots.room import predictions_figure, room_results_figure
+from .room_questions import measured_answer, ready_questions
 from .rooms import Experiment, Question, RoomError, Rooms, Unlocked, display_code
 
 ROOM_PATH = "Room"             # the room page's address: /Room?room=CODE
+ROOM_PAGE = "app_pages/8_Room.py"
 LIVE = "room"                  # the participant's live comparison
 REFRESH_SECONDS = 2.0          # the presenter's room view polls the room this often
 # What a presenter can let participants vary: setting → (label, low, high), labels from the
@@ -39,14 +39,8 @@ UNLOCKABLE = {field: (SETTINGS[field].label, low, high) for field, (low, high) i
     "weight_decay": (0.0, 0.1),
     "lr": (1e-4, 0.1),
 }.items()}
-CHOICES = {  # measure → (question, the summary column that answers it, lowest or highest wins)
-    "lowest_val_loss": ("Which run ends with the lower validation loss?", "final_val_loss", min),
-    "largest_gap": ("Which run ends with the larger gap between validation and training loss?",
-                    "gap", max),
-    "smallest_norm": ("Which run ends with the smaller weights (‖w‖₂)?", "weight_norm", min),
-    "most_zeros": ("Which run ends with more weights exactly at zero?", "sparsity", max),
-}
-MAX_LOSS_ANSWER = 2.0
+PREDICTION = keys.page_key(ROOM_PATH, "prediction")   # a participant's answer and its button
+COMMIT = keys.page_key(ROOM_PATH, "commit")
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,71 +49,90 @@ def server_rooms() -> Rooms:
     return Rooms()
 
 
-def ready_questions(configs, names) -> dict[str, Question]:
-    """The ready questions for a comparison: which run wins (2–4 runs), the validation loss
-    of the last run, and with an L1 run on many inputs, how many inputs it keeps. Keys are
-    the questions' measures: "name" or "name:run index"."""
-    questions = {measure: Question(text, tuple(names), measure=measure)
-                 for measure, (text, _, _) in CHOICES.items()} if 2 <= len(names) <= 4 else {}
-    last = len(names) - 1
-    questions[f"val_loss:{last}"] = Question(
-        f"What validation loss will run {names[last]} end with?", low=0.0, high=MAX_LOSS_ANSWER,
-        measure=f"val_loss:{last}")
-    sparse = [i for i, c in enumerate(configs) if c.penalty in ("l1", "elasticnet")
-              and c.penalty_strength > 0]
-    inputs = dataset_for(configs[0]).n_features
-    if sparse and inputs > 2:
-        questions[f"inputs_kept:{sparse[0]}"] = Question(
-            f"How many of the {inputs} inputs will run {names[sparse[0]]} keep (some weight "
-            f"not exactly zero)?", low=0, high=inputs, measure=f"inputs_kept:{sparse[0]}")
-    return questions
-
-
-def measured_answer(question: Question, runs, names) -> str | float | None:
-    """The answer a comparison's runs give to a ready question (None for other questions)."""
-    if not question.measure or len(runs) != len(names) or not runs:
-        return None
-    if question.measure in CHOICES:
-        _, column, pick = CHOICES[question.measure]
-        values = [summarize(run)[column] for run in runs]
-        finite = [(v, name) for v, name in zip(values, names) if np.isfinite(v)]
-        return pick(finite)[1] if finite else None
-    kind, run = question.measure.split(":")
-    if kind == "val_loss":
-        return summarize(runs[int(run)])["final_val_loss"]
-    return float(len(input_selection(runs[int(run)]).kept))
-
-
 def token(key: str) -> str:
     """This session's secret of the kind `key` (made once per session)."""
     return st.session_state.setdefault(key, secrets.token_urlsafe(24))
 
 
 # --- the presenter -----------------------------------------------------------------------------
-def open_room(configs, names) -> None:
-    """Open a room with the comparison `configs` (runs `names`) and its first ready question
-    (a button callback; a refusal is kept for the page to show)."""
+def room_button(configs, names, first: str | None = None, live: str = keys.LIVE_KEY) -> None:
+    """Presenter mode: open a workshop room with this comparison (`open_room`), move the room
+    this session has open to it, or go back to the room already holding it; then show the
+    room page. A refusal is shown under the button."""
+    current = owned_experiment()
+    same = current is not None and current.names == tuple(names) and \
+        [c.to_dict() for c in current.configs] == [c.to_dict() for c in configs]
+    label = ("Show my workshop room" if same else "Open a workshop room" if current is None
+             else "Move my workshop room to this experiment")
+    if st.button(label, key=keys.OPEN_ROOM, icon=":material/groups:", width="stretch",
+                 help="The audience joins with a code, predicts, trains this comparison and "
+                      "sends its results to your screen."):
+        if same or open_room(configs, names, first, live):
+            st.switch_page(ROOM_PAGE)
+        st.error(st.session_state[keys.ROOM_MESSAGE])
+
+
+def open_room(configs, names, first: str | None = None, live: str = keys.LIVE_KEY) -> bool:
+    """Open a room with the comparison `configs` (runs `names`) asking its ready question
+    whose measure starts with `first` (else the first one); a room this session has open
+    takes the new experiment instead (its answers and results are dropped). `live`: the key
+    of the live comparison that trains these runs on the presenter's screen (its runs are the
+    stars of the room's chart). A button callback too: a refusal is kept for the page to show
+    and False returned."""
     if configs[0].dataset == "custom":
         st.session_state[keys.ROOM_MESSAGE] = (
             "A room needs one of the built-in data sets: participants never receive your "
             "uploaded data.")
-        return
-    questions = ready_questions(configs, names)
-    experiment = Experiment(tuple(configs), tuple(names), next(iter(questions.values())),
-                            default_unlocked(configs))
+        return False
+    question = next(iter(ready_questions(configs, names, first).values()))
+    experiment = Experiment(tuple(configs), tuple(names), question,
+                            default_unlocked(configs, question))
+    rooms, owner = server_rooms(), token(keys.ROOM_OWNER)
     try:
-        st.session_state[keys.ROOM_OWNED] = server_rooms().open(token(keys.ROOM_OWNER), experiment)
+        if owned_experiment() is None:
+            st.session_state[keys.ROOM_OWNED] = rooms.open(owner, experiment)
+        else:
+            rooms.change(st.session_state[keys.ROOM_OWNED], owner, experiment)
     except RoomError as error:
         st.session_state[keys.ROOM_MESSAGE] = str(error)
+        return False
+    st.session_state[keys.ROOM_SOURCE] = live
+    st.session_state[keys.ROOM_MESSAGE] = ""
+    return True
 
 
-def default_unlocked(configs) -> tuple[Unlocked, ...]:
-    """The first unlockable setting that differs between the runs, of the last run: what the
-    comparison is about, for participants to vary."""
+def owned_experiment() -> Experiment | None:
+    """The experiment of the room this session opened while the room is open (None once it
+    is closed; an expired room is forgotten)."""
+    code = st.session_state.get(keys.ROOM_OWNED)
+    if code is None:
+        return None
+    try:
+        summary = server_rooms().summary(code, token(keys.ROOM_OWNER))
+    except RoomError:
+        del st.session_state[keys.ROOM_OWNED]
+        return None
+    return None if summary.closed else summary.experiment
+
+
+def default_unlocked(configs, question: Question) -> tuple[Unlocked, ...]:
+    """The first unlockable setting that differs between the runs — what the comparison is
+    about, for participants to vary — of the run the question asks about if it uses the
+    setting, else of the last run that uses it (a value above 0)."""
+    asked = question_run(question)
     for field, (_, low, high) in UNLOCKABLE.items():
-        if len({getattr(config, field) for config in configs}) > 1:
-            return (Unlocked(field, len(configs) - 1, low, high),)
+        values = [getattr(config, field) for config in configs]
+        if len(set(values)) > 1:
+            using = [index for index, value in enumerate(values) if value > 0]
+            run = asked if asked in using else using[-1]
+            return (Unlocked(field, run, low, high),)
     return ()
+
+
+def question_run(question: Question) -> int | None:
+    """The run a ready number question asks about ("kind:run index"), if any."""
+    _, _, run = (question.measure or "").partition(":")
+    return int(run) if run else None
 
 
 def join_link(code: str) -> str:
@@ -130,6 +143,12 @@ def join_link(code: str) -> str:
 def presenter_room(code: str) -> None:
     """The room as the presenter sees it on the projector."""
     owner = token(keys.ROOM_OWNER)
+    try:
+        summary = server_rooms().summary(code, owner)
+    except RoomError as error:
+        del st.session_state[keys.ROOM_OWNED]
+        st.error(f"{error}. Open a new room from the lab or a lesson in presenter mode.")
+        return
     link = join_link(code)
     left, right = st.columns([3, 1], vertical_alignment="center")
     with left:
@@ -139,7 +158,6 @@ def presenter_room(code: str) -> None:
         st.code(link, language=None, wrap_lines=True)
     with right:
         st.image(qr_png(link), width=220)
-    summary = server_rooms().summary(code, owner)
     with st.expander("Question and what participants may vary", expanded=not summary.joined):
         setup_form(code, summary.experiment)
     st.fragment(run_every=REFRESH_SECONDS)(room_board)(code)
@@ -229,28 +247,42 @@ def room_board(code: str) -> None:
         st.plotly_chart(predictions_figure(question, summary.answers, summary.answer),
                         key=keys.ROOM_PREDICTIONS)
     setting = summary.experiment.unlocked[0] if summary.experiment.unlocked else None
+    runs, why_not = lab_runs(summary.experiment)
     with right:
         st.plotly_chart(room_results_figure(
             summary.results, setting.field if setting else None,
-            UNLOCKABLE[setting.field][0] if setting else "", presenter_points(summary, setting),
+            UNLOCKABLE[setting.field][0] if setting else "",
+            presenter_points(summary.experiment, runs, setting),
             (setting.low, setting.high) if setting else None),
             key=keys.ROOM_RESULTS)
+        if why_not:
+            st.caption(why_not)
     reveal_bar(code, summary)
 
 
-def presenter_points(summary, setting) -> list[tuple[str, float | None, float]]:
+def presenter_points(experiment: Experiment, runs,
+                     setting) -> list[tuple[str, float | None, float]]:
     """The presenter's own trained runs of this experiment (from the lab), as chart points."""
-    runs = lab_runs(summary.experiment)
     return [(name, getattr(run.config, setting.field) if setting else None,
-             summarize(run)["final_val_loss"]) for name, run in zip(summary.experiment.names, runs)]
+             summarize(run)["final_val_loss"]) for name, run in zip(experiment.names, runs)]
 
 
-def lab_runs(experiment: Experiment) -> list:
-    """The lab's runs if they are this experiment's and have finished training, else []."""
-    session = session_for(keys.LIVE_KEY)
-    if session is None or not session.runs or session.playing or not session.done:
-        return []
-    return session.runs if tuple(r.config for r in session.runs) == experiment.configs else []
+def lab_runs(experiment: Experiment) -> tuple[list, str | None]:
+    """The presenter's runs (of the lab, or of the lesson that opened the room) if they are
+    this experiment's and have finished training; else no runs and why the chart shows none
+    of the presenter's."""
+    session = session_for(st.session_state.get(keys.ROOM_SOURCE, keys.LIVE_KEY))
+    if session is None or not session.runs:
+        return [], ("Train this comparison on the page that opened the room to mark your own "
+                    "runs here as stars.")
+    trained = [run.config.to_dict() for run in session.runs]
+    if trained != [config.to_dict() for config in experiment.configs]:
+        return [], ("Your own runs (on the page that opened the room) are not this room's "
+                    "comparison — their settings differ — so they are not drawn here: train "
+                    "the room's comparison there to mark them as stars.")
+    if session.playing or not session.done:
+        return [], "Your own runs appear here as stars when their training ends."
+    return session.runs, None
 
 
 def reveal_bar(code: str, summary) -> None:
@@ -283,7 +315,8 @@ def room_measured_text(summary, measured) -> str:
 def reveal_answer(code: str, summary, measured) -> None:
     """Reveal the answer the presenter's runs give, else the room's most measured one."""
     question = summary.experiment.question
-    answer = measured_answer(question, lab_runs(summary.experiment), summary.experiment.names)
+    runs, _ = lab_runs(summary.experiment)
+    answer = measured_answer(question, runs, summary.experiment.names)
     if answer is None and measured:
         values = pd.Series(measured)
         answer = (question.choices[int(values.mode().iloc[0])] if question.is_choice
@@ -340,10 +373,11 @@ def participant_room(code: str) -> None:
 def answer_form(code: str, question: Question) -> None:
     with st.form(keys.ROOM_ANSWER):
         if question.is_choice:
-            answer = st.radio("Your prediction", question.choices, index=None)
+            answer = st.radio("Your prediction", question.choices, index=None, key=PREDICTION)
         else:
-            answer = st.number_input("Your prediction", question.low, question.high, value=None)
-        if st.form_submit_button("Commit my prediction", type="primary"):
+            answer = st.number_input("Your prediction", question.low, question.high, value=None,
+                                     key=PREDICTION)
+        if st.form_submit_button("Commit my prediction", type="primary", key=COMMIT):
             try:
                 if answer is None:
                     raise RoomError("choose an answer first")

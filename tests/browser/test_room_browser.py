@@ -7,7 +7,8 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from .harness import VIEWPORT, click_button, exception_texts, open_page, save_screenshot
+from .harness import (VIEWPORT, click_button, exception_texts, expect_rerun, open_page,
+                      save_screenshot)
 
 PARTICIPANTS = 5
 PROJECTOR = {"width": 1600, "height": 2000}  # tall: the whole room view in one screenshot
@@ -51,3 +52,20 @@ def test_a_presenter_and_five_participants_fill_one_room(browser: Browser, app_s
     for page in (presenter, *participants):
         assert exception_texts(page) == []
     save_screenshot(presenter, "room_presenter")
+
+
+def test_presenter_mode_follows_the_presenter_to_a_lesson_that_opens_a_room(
+        browser: Browser, app_server) -> None:
+    page = new_tab(browser, app_server.url)
+    with expect_rerun(page):
+        page.get_by_text("Presenter mode").click()
+    with expect_rerun(page):  # in-app navigation keeps the session
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Dropout").click()
+    page.get_by_role("button", name="Open a workshop room").click(timeout=30_000)
+    page.get_by_text("scan the code").wait_for(timeout=30_000)
+    page.get_by_text("Which run ends with the larger gap").first.wait_for(timeout=30_000)
+    with expect_rerun(page):
+        page.locator("[data-testid='stSidebarNav']").get_by_text("Comparison lab").click()
+    move = page.get_by_role("button", name="Move my workshop room to this experiment")
+    expect(move).to_be_visible(timeout=30_000)  # still presenter mode; the lab's comparison
+    assert exception_texts(page) == []
