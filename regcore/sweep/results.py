@@ -29,9 +29,9 @@ def results_frame(plan: SweepPlan, rows: Iterable[dict]) -> pd.DataFrame:
 
 
 def aggregate(results: pd.DataFrame, keys: Sequence[str], metric: str) -> pd.DataFrame:
-    """Per combination of `keys` (in order of first appearance): mean, std (0 for a single
-    seed) and count of `metric` over the runs that produced a finite number (a diverged or
-    failed run may have none)."""
+    """Per combination of `keys` (in order of first appearance): mean, std (NaN below 2 runs:
+    one seed shows no spread) and count of `metric` over the runs that produced a finite
+    number (a diverged or failed run may have none)."""
     keys = list(keys)
     if not keys:
         raise ValueError("aggregate needs at least one key to group by")
@@ -40,6 +40,4 @@ def aggregate(results: pd.DataFrame, keys: Sequence[str], metric: str) -> pd.Dat
         raise ValueError(f"results have no column(s) {', '.join(missing)}")
     values = pd.to_numeric(results[metric], errors="coerce").replace([np.inf, -np.inf], np.nan)
     grouped = values.groupby([results[key] for key in keys], sort=False)
-    table = grouped.agg(["mean", "std", "count"]).reset_index()
-    table["std"] = table["std"].fillna(0.0)
-    return table
+    return grouped.agg(["mean", "std", "count"]).reset_index()
