@@ -123,7 +123,7 @@ def test_a_tiny_sweep_ends_in_a_chart_and_a_csv():
     at = run_until_done(page())
     assert not at.exception and not at.error
     plan, results, state = at.session_state["sweep_results"]
-    assert state == "finished" and list(results["dropout"]) == [0.0, 0.5]
+    assert state == "finished" and list(results["dropout"]) == [0.0, 0.8]
     assert len(at.get("plotly_chart")) == 1
     assert at.get("download_button")
 
@@ -134,7 +134,7 @@ def test_a_clicked_point_links_to_the_lab_with_its_config():
                                                      "point_indices": [0], "box": [], "lasso": []}}
     at.run()
     (link,) = at.get("link_button")
-    assert link.proto.url.startswith("/?") and "A.dropout=0.5" in link.proto.url
+    assert link.proto.url.startswith("/?") and "A.dropout=0.8" in link.proto.url
     run_until_done(at)  # a new sweep forgets the point clicked in the last one
     assert not at.get("link_button")
 
