@@ -94,8 +94,8 @@ def _seed_sentence(counts: pd.Series) -> str:
     low, high = int(counts.min()), int(counts.max())
     if low == high:
         return f"Each cell is the mean over {high} seed{'s' * (high != 1)}."
-    return (f"Each cell is the mean over {low} to {high} seeds: runs that diverged or failed "
-            f"give no number.")
+    return (f"Each cell is the mean over {low} to {high} seeds: runs that diverged or failed, "
+            f"or were cancelled, give no number.")
 
 
 def _tie_sentences(standing: pd.Series) -> list[str]:
