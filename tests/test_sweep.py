@@ -131,11 +131,12 @@ def test_results_are_ordered_by_point_then_seed_whatever_order_runs_finish_in():
     assert list(zip(frame["point"], frame["seed"])) == [(0, 5), (0, 1), (1, 5), (1, 1)]
 
 
-def test_aggregate_gives_mean_std_and_count_over_seeds():
+def test_aggregate_gives_mean_std_and_count_over_seeds_and_no_spread_for_one_seed():
     results = pd.DataFrame({"dropout": [0.0, 0.0, 0.5], "gap": [1.0, 3.0, 2.0]})
     table = aggregate(results, ["dropout"], "gap")
     assert table["mean"].tolist() == [2.0, 2.0]
-    assert table["std"].tolist() == [pytest.approx(np.std([1.0, 3.0], ddof=1)), 0.0]
+    assert table["std"][0] == pytest.approx(np.std([1.0, 3.0], ddof=1))
+    assert np.isnan(table["std"][1])  # one seed shows no spread: not a spread of 0
     assert table["count"].tolist() == [2, 1]
 
 

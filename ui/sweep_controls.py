@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from regcore import Config
-from regcore.settings import parse_widths
+from regcore.settings import SETTINGS, parse_widths
 from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, axis_values, max_local_workers,
                            prepare_workers, scheduler_from_environment)
+from regcore.sweep.defaults import DEFAULT_BASE, DEFAULT_KEYS
 from regcore.sweep.ranges import MAX_POINTS
 
 from .controls import seed, setting_widget, widget_value
@@ -15,7 +16,8 @@ from .keys import page_key
 from .presets import PRESETS
 
 PAGE = "sweep"
-STARTS = {"Default settings with an L2 penalty": Config(penalty="l2", epochs=100),
+STARTS = {"Small noisy moons, wide network, L2 penalty": DEFAULT_BASE,
+          "Default settings with an L2 penalty": Config(penalty="l2", epochs=100),
           **{name: configs[0] for name, configs in PRESETS.items()}}
 DATA_FIELDS = ("dataset", "n_samples", "epochs")
 MODEL_FIELDS = ("hidden", "optimizer", "penalty", "penalty_strength")
@@ -38,12 +40,24 @@ def base_controls() -> Config | None:
         for column, field in zip(columns, fields):
             with column:
                 values[field] = setting_widget(field, key(field))
+    st.caption(_unshown_settings(preset))
     try:
         values["hidden"] = parse_widths(values["hidden"])
         return preset.replace(**values)
     except ValueError as error:
         st.error(f"Base configuration: {error}")
         return None
+
+
+def _unshown_settings(config: Config) -> str:
+    """The start's settings that differ from the defaults and have no widget here."""
+    shown = DATA_FIELDS + MODEL_FIELDS
+    changed = [f"{SETTINGS[field].label} {SETTINGS[field].text(value)}"
+               for field, value in config.changes().items()
+               if field not in shown and field in SETTINGS]
+    if not changed:
+        return "Every other setting at its default."
+    return f"Also from this start: {', '.join(changed)}; every other setting at its default."
 
 
 def _seed_base_widgets(config: Config, overwrite: bool = False) -> None:
@@ -61,7 +75,7 @@ def _apply_start() -> None:
 def grid_controls() -> dict[str, list] | None:
     """One or two settings and the values of each: {field: values}, or None."""
     fields = st.multiselect("Sweep (one or two settings)", list(AXES),
-                            default=["penalty_strength", "dropout"], max_selections=2,
+                            default=list(DEFAULT_KEYS), max_selections=2,
                             format_func=lambda f: AXES[f].label, key=key("fields"))
     if not fields:
         st.info("Choose one or two settings to sweep.")

@@ -54,10 +54,10 @@ def _axis(field: str, low: float = 0.0, high: float = 0.0, count: int = 0) -> Ax
 
 
 AXES: dict[str, Axis] = {axis.field: axis for axis in (
-    _axis("penalty_strength", 1e-5, 1e-1, 5),
+    _axis("penalty_strength", 1e-4, 1.0, 5),
     _axis("weight_decay", 1e-5, 1e-1, 5),
     _axis("lr", 1e-4, 1e-1, 4),
-    _axis("dropout", 0.0, 0.5, 6),
+    _axis("dropout", 0.0, 0.8, 5),
     _axis("norm"),
     _axis("optimizer"),
     _axis("penalty"),

@@ -32,11 +32,11 @@ def results_frame(plan: SweepPlan, rows: Iterable[dict]) -> pd.DataFrame:
 
 
 def aggregate(results: pd.DataFrame, keys: Sequence[str], metric: str) -> pd.DataFrame:
-    """Per combination of `keys` (in order of first appearance): mean, std (0 for a single
-    seed) and count of `metric` over the runs that produced a finite number (a diverged or
-    failed run may have none). When the runs held out a test split (some finite
-    final_test_loss), also `test_loss`: the mean held-out test loss of the combination, which
-    reports on a cell chosen by `metric` without having taken part in the choice."""
+    """Per combination of `keys` (in order of first appearance): mean, std (NaN below 2 runs:
+    one seed shows no spread) and count of `metric` over the runs that produced a finite
+    number (a diverged or failed run may have none). When the runs held out a test split (some
+    finite final_test_loss), also `test_loss`: the mean held-out test loss of the combination,
+    which reports on a cell chosen by `metric` without having taken part in the choice."""
     keys = list(keys)
     if not keys:
         raise ValueError("aggregate needs at least one key to group by")
@@ -46,7 +46,6 @@ def aggregate(results: pd.DataFrame, keys: Sequence[str], metric: str) -> pd.Dat
     values = _finite(results, metric)
     grouped = values.groupby([results[key] for key in keys], sort=False)
     table = grouped.agg(["mean", "std", "count"]).reset_index()
-    table["std"] = table["std"].fillna(0.0)
     test = _finite(results, TEST_LOSS) if TEST_LOSS in results.columns else None
     if test is not None and test.notna().any():
         means = test.groupby([results[key] for key in keys], sort=False).mean()
