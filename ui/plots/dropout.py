@@ -77,4 +77,5 @@ def expectation_figure(table: pd.DataFrame, p: float, *, height: int = FIGURE_HE
                                  hovertemplate=f"{label}: %{{y:.4f}}<extra></extra>"))
     values = ", ".join(f"{a:g}" for a in table["activation"])
     return build(parts, height=height, uirevision=f"expectation-{p}", barmode="group",
-                 x_title=f"unit (activation x = {values})", y_title="activation")
+                 axes={"xaxis": {"title": {"text": f"unit (activation x = {values})"}},
+                       "yaxis": {"title": {"text": "activation"}, "rangemode": "tozero"}})
