@@ -4,12 +4,13 @@ import streamlit as st
 from regcore.lessons import batch_norm as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
-from ui.lesson import notice_box, repeat_over_seeds
+from ui.lesson import charts_before_training, notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
 from ui.plots.normalization import across_batches_figure, gamma_beta_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import figure_key, page_key
 from ui.kept import kept_or_throttled
 from ui.theme import run_color
@@ -60,6 +61,7 @@ names = [lesson.norm_name(c.norm) for c in configs]
 
 
 shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
+charts_before_training(shown, speed_view(PAGE), names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -87,7 +89,7 @@ else:
                    f"{bn_name} run above.")
     layers = sorted(trace["layer"].unique())
     layer = st.radio("Layer", layers, horizontal=True, key=page_key(PAGE, "gb_layer"))
-    st.plotly_chart(gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,
+    st.plotly_chart(gamma_beta_figure(trace, layer, color=run_color(1)), **CHART_OPTIONS,
                     key=page_key(PAGE, "gamma_beta"))
     notice_box(lesson.gamma_beta_sentences(trace))
 
@@ -120,10 +122,10 @@ def draw_batches(runs, names):
     outcomes = kept_or_throttled(figure_key(page_key(BATCH_PAGE, "outcomes")), version,
                                  lambda: lesson.batch_outcomes(runs, names), final=finished)
     a, b = st.columns(2)
-    a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
-    b.plotly_chart(mode_loss_figure(runs, names), theme=None,
+    a.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(BATCH_PAGE, "loss"))
+    b.plotly_chart(mode_loss_figure(runs, names), **CHART_OPTIONS,
                    key=page_key(BATCH_PAGE, "modes"))
-    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), theme=None,
+    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), **CHART_OPTIONS,
                     key=page_key(BATCH_PAGE, "mismatch"))
     notice_box(lesson.batch_sentences(outcomes))
 
@@ -131,7 +133,8 @@ def draw_batches(runs, names):
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
+    charts_before_training(live_comparison(BATCH_PAGE, batch_configs, None, draw_batches,
+                                           names=batch_names), draw_batches, batch_names)
     with st.expander("Repeat over seeds (mean ± spread)"):
         batch_results = repeat_over_seeds(BATCH_PAGE, batch_configs, lambda seeds: (
             over_seeds(batch_configs, seeds, batch_names, measure=lesson.batch_measure)),

@@ -5,12 +5,13 @@ from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
 from regcore.repeat import over_seeds
 from regcore.training import dataset_for
-from ui.lesson import notice_box, repeat_over_seeds, seeds_control
+from ui.lesson import charts_before_training, notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import figure_key, page_key
 from ui.kept import keep, kept, kept_or_throttled
 
@@ -46,7 +47,8 @@ configs = lesson.unscaled_configs(unscaled_base(PAGE))
 names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 
-live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
+charts_before_training(live_comparison(PAGE, configs, None, speed_view(PAGE), names=names),
+                       speed_view(PAGE), names)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -62,7 +64,7 @@ st.markdown(f"One sample with {lesson.DEMO_FEATURES} features is put into batche
             f"passed through a fresh BatchNorm and LayerNorm layer in training mode.")
 mates = st.number_input("Seed of the batch-mates", 0, 10_000, 0, key=page_key(PAGE, "mates"))
 frame = lesson.batch_dependence(seed=int(mates))
-st.plotly_chart(batch_dependence_figure(frame), theme=None,
+st.plotly_chart(batch_dependence_figure(frame), **CHART_OPTIONS,
                 key=page_key(PAGE, "dependence"))
 notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COMPARED_BATCHES))
 
@@ -86,16 +88,18 @@ def draw_across(runs, names):
     finished = all(run.status != "running" for run in runs)
     results = kept_or_throttled(figure_key(page_key(ACROSS_PAGE, "results")), version,
                                 lambda: lesson.measure_runs(runs, names), final=finished)
-    st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
-    st.plotly_chart(across_batches_figure(results), theme=None,
+    st.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(ACROSS_PAGE, "loss"))
+    st.plotly_chart(across_batches_figure(results), **CHART_OPTIONS,
                     key=page_key(ACROSS_PAGE, "bars"))
-    notice_box(lesson.across_sentences(results))
+    if len(results):  # none before training
+        notice_box(lesson.across_sentences(results))
 
 
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    live_comparison(ACROSS_PAGE, across_configs, None, draw_across, names=across_names)
+    charts_before_training(live_comparison(ACROSS_PAGE, across_configs, None, draw_across,
+                                           names=across_names), draw_across, across_names)
 
 st.subheader("More batch sizes, repeated over seeds")
 s1, s2 = st.columns(2)
@@ -111,7 +115,7 @@ if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(s
         keep(study_key, made_for, lesson.across_study(study_sizes, study_seeds))
 study = kept(study_key, made_for)
 if study is not None:
-    st.plotly_chart(across_batches_figure(study), theme=None,
+    st.plotly_chart(across_batches_figure(study), **CHART_OPTIONS,
                     key=page_key(ACROSS_PAGE, "study_bars"))
     notice_box(lesson.across_sentences(study), title="Over seeds")
 else:

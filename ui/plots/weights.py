@@ -57,13 +57,18 @@ def shown_epoch(run, epoch: int | None) -> int | None:
     return max(eligible) if eligible else None
 
 
+def histogram_height(n_layers: int) -> int:
+    """The height in px of a histogram grid of `n_layers` rows (fixed per architecture)."""
+    return FRAME_HEIGHT + ROW_HEIGHT * n_layers
+
+
 def histogram_figure(runs, names, epoch: int | None = None, *, height: int | None = None) -> go.Figure:
     """A grid of weight histograms: rows = layers ("linear1", ...), columns = runs. Panels of
     a row share bins, x range and y axis; each notes its share of exact zeros and ‖W‖₂."""
     layers = layer_order({layer for run in runs for layer in run.bin_edges})
     if not runs or not layers:
         return message_figure(NO_WEIGHTS, height=height or FIGURE_HEIGHT, uirevision="weights")
-    height = height or FRAME_HEIGHT + ROW_HEIGHT * len(layers)
+    height = height or histogram_height(len(layers))
     plot_px = max(height - FRAME_HEIGHT, 1)
     grid = Grid(rows=len(layers), cols=len(runs), h_gap=0.035,
                 v_gap=min(ROW_GAP_PX / plot_px, 0.3) if len(layers) > 1 else 0)
@@ -102,7 +107,8 @@ class Tails:
 
     @property
     def x_range(self) -> list[float]:
-        return [self.low - (TAIL_OFFSET + 1) * self.width, self.high + (TAIL_OFFSET + 1) * self.width]
+        reach = (TAIL_OFFSET + 1) * self.width
+        return [self.low - reach, self.high + reach]
 
 
 def row_tails(edge_sets) -> Tails:
