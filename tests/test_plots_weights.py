@@ -139,7 +139,7 @@ def test_inner_ticks_are_symmetric_round_values_inside_the_bins(plain):
     axis = histogram_figure([plain], ["A"]).layout.xaxis
     edges = plain.bin_edges["linear1"]
     inner = [v for v in axis.tickvals[1:-1]]
-    assert inner[0] == -inner[2] and inner[1] == 0 and 0 < inner[2] <= edges[-2]
+    assert inner[0] == -inner[2] and inner[1] == 0 and 0 < inner[2] <= 0.6 * edges[-2]
 
 
 def test_sparsity_note_matches_the_layer_stats(lasso):

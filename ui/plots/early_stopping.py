@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.style import Parts, build, message_figure
+from ui.plots.style import NOTE_FONT_SIZE, Parts, build, message_figure
 from ui.theme import FIGURE_HEIGHT, run_color
 
 NO_RUNS = "Train the runs to see this figure."
@@ -28,6 +28,7 @@ def patience_figure(table, chosen: int | None = None, *, height: int = FIGURE_HE
             type="bar", x=labels, y=table[column], name=label,
             marker=dict(color=color, line=dict(color="#111827", width=outlines)),
             text=[f"{v:.3f}" for v in table[column]], textposition="outside",
+            textfont=dict(size=NOTE_FONT_SIZE),
             hovertemplate=f"patience %{{x}}<br>{label}: %{{y:.4f}}<extra></extra>"))
     high = float(np.nanmax(table[["val_loss_restored", "val_loss_last"]].to_numpy(dtype=float)))
     return build(parts, height=height, uirevision="patience", barmode="group",

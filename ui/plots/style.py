@@ -27,7 +27,7 @@ AXIS_STYLE = dict(gridcolor="#e6e6e6", zeroline=False, showline=True, linecolor=
                   ticks="outside", tickcolor="#9a9a9a", automargin=True)
 # Log axes label every tick with its full value ("0.02", "0.5", "1e-7"), never Plotly's bare
 # digits between powers of ten ("5 2 10 5 2 1").
-LOG_TICKS = dict(type="log", tickformat="~g")
+LOG_TICKS = dict(type="log", tickformat="~g", nticks=3)  # few: 0.1, 0.2, 0.5, 1, 2, …
 # Plotly's toolbar stands upright in the right margin, which is at least this wide: a legend
 # (at most as wide as the plot area) and the plot itself stay clear of it.
 MODEBAR_WIDTH = 44
@@ -52,7 +52,8 @@ def build(parts: Parts, *, height: int, uirevision: str, x_title: str | None = N
           y_title: str | None = None, axes: dict | None = None, legend: bool = True,
           top: int | None = None, **layout) -> go.Figure:
     """The figure of `parts`: fixed height, the app's font, a horizontal legend above the
-    plot and Plotly's toolbar upright in a right margin of its own, clear of the legend. `axes` maps layout keys ("xaxis", "yaxis2", ...) to axis settings; without it one x and
+    plot and Plotly's toolbar upright in a right margin of its own, clear of the legend.
+    `axes` maps layout keys ("xaxis", "yaxis2", ...) to axis settings; without it one x and
     one y axis get the titles given. `top`: the top margin in px for figures with panel
     titles; the legend then sits at the very top, above the titles."""
     if axes is None:

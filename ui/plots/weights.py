@@ -29,6 +29,7 @@ ZERO_COLOR = "#222222"
 ZERO_BAR_SHARE = 0.35   # width of the exact-zero bar as a share of a bin's width
 NOTE_HEADROOM = 1.45    # y range = tallest bar × this, so each panel's note sits above the bars
 TAIL_OFFSET = 2.0       # a tail bar's centre lies this many bin widths beyond the inner bins
+INNER_TICK_SHARE = 0.6  # the outer inner ticks sit at most this share of the way to the edge
 STATS = {  # stat → (axis title, factor applied to the stored value)
     "sparsity": ("exact zeros (%)", 100.0),
     "l2": ("‖W‖₂ (L2 norm)", 1.0),
@@ -191,13 +192,14 @@ def _histogram_axes(grid: Grid, runs, layers, shown_epochs, tails: dict[str, Tai
 
 
 def _ticks(tails: Tails) -> dict:
-    """Tick values and labels of a row's x axis: −a, 0, a within the inner bins (a: its edge
-    rounded down to one significant digit) and the tails by their labels."""
-    edge = min(-tails.low, tails.high)
+    """Tick values and labels of a row's x axis: −a, 0, a well inside the inner bins (a: 60 %
+    of their edge, rounded down to one significant digit, so its label keeps clear of the
+    tail's) and the tails by their labels; labels stay upright."""
+    edge = INNER_TICK_SHARE * min(-tails.low, tails.high)
     scale = 10.0 ** np.floor(np.log10(edge))
     a = float(np.floor(edge / scale) * scale)
     values = [tails.at[0], -a, 0.0, a, tails.at[1]]
-    return {"tickvals": values,
+    return {"tickvals": values, "tickangle": 0,
             "ticktext": [tails.labels[0], f"{-a:g}", "0", f"{a:g}", tails.labels[1]]}
 
 
