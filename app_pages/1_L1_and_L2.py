@@ -4,7 +4,7 @@ import streamlit as st
 
 from regcore.lessons import l1_l2 as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds, training_ended
+from ui.lesson import notice_box, repeat_over_seeds, training_ended
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -83,7 +83,7 @@ def draw(runs, names):
         st.caption("What to notice appears when training ends.")
 
 
-charts_before_training(live_comparison(PAGE, configs, own.data, draw, names=names), draw, names)
+live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(

@@ -3,7 +3,7 @@ import streamlit as st
 
 from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds, training_ended
+from ui.lesson import notice_box, repeat_over_seeds, training_ended
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -77,7 +77,7 @@ def draw(runs, names):
         notice_box([lesson.table_sentence(table)], title="From the table")
 
 
-charts_before_training(live_comparison(PAGE, configs, own.data, draw, names=names), draw, names)
+live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(

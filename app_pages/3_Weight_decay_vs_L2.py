@@ -4,7 +4,7 @@ import streamlit as st
 
 from regcore.lessons import weight_decay as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds, training_ended
+from ui.lesson import notice_box, repeat_over_seeds, training_ended
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
@@ -79,7 +79,7 @@ def draw(runs, names):
         notice_box([lesson.decay_sentence(trace)], title="The reason, measured")
 
 
-charts_before_training(live_comparison(PAGE, configs, None, draw, names=names), draw, names)
+live_comparison(PAGE, configs, None, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names))

@@ -5,7 +5,7 @@ import streamlit as st
 from regcore import grid_bounds
 from regcore.lessons import dropout as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for
 from ui.own_data import own_data_controls
 from ui.page import page_setup
@@ -97,8 +97,7 @@ if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
     shown = None
 else:
-    shown = live_comparison(PAGE, configs, own.data, draw, names=names)
-    charts_before_training(shown, draw, names)
+    shown = live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(

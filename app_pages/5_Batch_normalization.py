@@ -4,7 +4,7 @@ import streamlit as st
 from regcore.lessons import batch_norm as lesson
 from regcore.repeat import mean_and_spread, over_seeds
 from regcore.training import dataset_for
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds
+from ui.lesson import notice_box, repeat_over_seeds
 from ui.live import live_comparison, session_for
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
@@ -60,8 +60,7 @@ configs = lesson.norm_configs("batch", unscaled_base(PAGE))
 names = [lesson.norm_name(c.norm) for c in configs]
 
 
-shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
-charts_before_training(shown, speed_view(PAGE), names)
+shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -133,8 +132,8 @@ def draw_batches(runs, names):
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    charts_before_training(live_comparison(BATCH_PAGE, batch_configs, None, draw_batches,
-                                           names=batch_names), draw_batches, batch_names)
+    live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names,
+                    empty_charts=True)
     with st.expander("Repeat over seeds (mean ± spread)"):
         batch_results = repeat_over_seeds(BATCH_PAGE, batch_configs, lambda seeds: (
             over_seeds(batch_configs, seeds, batch_names, measure=lesson.batch_measure)),

@@ -5,7 +5,7 @@ from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import layer_norm as lesson
 from regcore.repeat import over_seeds
 from regcore.training import dataset_for
-from ui.lesson import charts_before_training, notice_box, repeat_over_seeds, seeds_control
+from ui.lesson import notice_box, repeat_over_seeds, seeds_control
 from ui.live import live_comparison
 from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
@@ -47,8 +47,7 @@ configs = lesson.unscaled_configs(unscaled_base(PAGE))
 names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 
-charts_before_training(live_comparison(PAGE, configs, None, speed_view(PAGE), names=names),
-                       speed_view(PAGE), names)
+live_comparison(PAGE, configs, None, speed_view(PAGE), names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -98,8 +97,8 @@ def draw_across(runs, names):
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    charts_before_training(live_comparison(ACROSS_PAGE, across_configs, None, draw_across,
-                                           names=across_names), draw_across, across_names)
+    live_comparison(ACROSS_PAGE, across_configs, None, draw_across, names=across_names,
+                    empty_charts=True)
 
 st.subheader("More batch sizes, repeated over seeds")
 s1, s2 = st.columns(2)

@@ -1,5 +1,5 @@
-"""Building blocks every lesson page shares: the "what to notice" box, the charts' places
-before training, and repeating a comparison over seeds."""
+"""Building blocks every lesson page shares: the "what to notice" box, when to show it, and
+repeating a comparison over seeds."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -26,15 +26,6 @@ def training_ended(runs) -> bool:
     """Whether there are runs and none is still training (paused runs are still training):
     the moment for what to notice."""
     return bool(runs) and all(run.status != "running" for run in runs)
-
-
-def charts_before_training(shown, draw: Callable[[list, list[str]], None],
-                           names: Sequence[str]) -> None:
-    """Before the first epoch (`shown` is None), the page's `draw` with no runs: its charts,
-    each saying it waits for Train, where the live ones will be, so that pressing Train
-    moves nothing below them. A draw function must accept runs == []."""
-    if shown is None:
-        draw([], list(names))
 
 
 def seeds_control(key: str, default: int = 1) -> list[int]:
