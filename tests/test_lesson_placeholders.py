@@ -1,10 +1,12 @@
 """Every lesson draws its live charts' places before training: empty figures of the heights
 the trained ones take, in the same order, so pressing Train moves nothing below them."""
 import json
+from types import SimpleNamespace
 
 import pytest
 
 from lesson_pages import open_page, train
+from ui.lesson import training_ended
 from ui.plots.style import FONT_FAMILY
 
 PAGES = [("1_L1_and_L2.py", "sparsity"), ("2_Early_stopping.py", "early_stopping"),
@@ -34,3 +36,13 @@ def test_lesson_charts_use_the_labs_style(page, key):
     for chart in at.get("plotly_chart"):
         assert chart.proto.theme != "streamlit"
         assert json.loads(chart.proto.spec)["layout"]["font"]["family"] == FONT_FAMILY
+
+
+def run(status: str) -> SimpleNamespace:
+    return SimpleNamespace(status=status)
+
+
+def test_training_ended_needs_runs_none_of_them_still_training():
+    assert training_ended([run("completed"), run("early_stopped")])
+    assert not training_ended([run("completed"), run("running")])  # running or paused
+    assert not training_ended([])  # the empty places before the first epoch
