@@ -74,10 +74,10 @@ def draw(runs, names):
     if no_map:
         st.caption(no_map.replace("<br>", " "))
     else:
-        st.plotly_chart(kept_or_throttled(figure_key(page_key(PAGE, "boundary")), version,
-                                          lambda: boundary_figure(runs, names), every=2.0,
-                                          final=finished),
-                        **CHART_OPTIONS, key=page_key(PAGE, "boundary"))
+        boundary = kept_or_throttled(figure_key(page_key(PAGE, "boundary")), version,
+                                     lambda: boundary_figure(runs, names), every=2.0,
+                                     final=finished) if runs else boundary_figure(runs, names)
+        st.plotly_chart(boundary, **CHART_OPTIONS, key=page_key(PAGE, "boundary"))
     a, b = st.columns(2)
     with a:
         st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")

@@ -119,7 +119,8 @@ def draw_batches(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
     outcomes = kept_or_throttled(figure_key(page_key(BATCH_PAGE, "outcomes")), version,
-                                 lambda: lesson.batch_outcomes(runs, names), final=finished)
+                                 lambda: lesson.batch_outcomes(runs, names),
+                                 final=finished) if runs else []  # none kept before training
     a, b = st.columns(2)
     a.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(BATCH_PAGE, "loss"))
     b.plotly_chart(mode_loss_figure(runs, names), **CHART_OPTIONS,

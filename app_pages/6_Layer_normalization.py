@@ -86,7 +86,8 @@ def draw_across(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
     results = kept_or_throttled(figure_key(page_key(ACROSS_PAGE, "results")), version,
-                                lambda: lesson.measure_runs(runs, names), final=finished)
+                                lambda: lesson.measure_runs(runs, names),
+                                final=finished) if runs else lesson.measure_runs([], names)
     st.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(ACROSS_PAGE, "loss"))
     st.plotly_chart(across_batches_figure(results), **CHART_OPTIONS,
                     key=page_key(ACROSS_PAGE, "bars"))
