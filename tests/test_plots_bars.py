@@ -2,7 +2,6 @@
 the values themselves; and axes of percentages stay within 0–100 %."""
 import numpy as np
 import pandas as pd
-import pytest
 
 from regcore.lessons import batch_norm as bn_lesson
 from regcore.lessons import dropout as dropout_lesson
