@@ -4,14 +4,15 @@ import streamlit as st
 
 from regcore.lessons import l1_l2 as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds, room_control
+from ui.lesson import notice_box, repeat_over_seeds, room_control, training_ended
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.inputs import input_norms_figure
 from ui.plots.paths import path_figure
-from ui.plots.weights import histogram_figure
+from ui.plots.weights import histogram_figure, histogram_height
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import page_key
 
 PAGE = "sparsity"
@@ -65,22 +66,25 @@ st.caption(lesson.caption(configs[0], own.description()))
 
 def draw(runs, names):
     st.markdown("**Weight histograms** — the dark bar at 0 counts weights that are exactly zero")
-    st.plotly_chart(histogram_figure(runs, names), theme=None, key=page_key(PAGE, "histograms"))
-    informative = runs[0].data.informative
+    layers = len(configs[0].hidden) + 1  # the height is known before the first epoch
+    st.plotly_chart(histogram_figure(runs, names, height=histogram_height(layers)),
+                    **CHART_OPTIONS, key=page_key(PAGE, "histograms"))
+    informative = runs[0].data.informative if runs else None
     which = (f"the {len(informative)} informative inputs in full color" if informative
              else "one bar per input column")
     st.markdown(f"**How strongly the first layer listens to each input** (‖W₁[j,:]‖₂; "
                 f"{which})")
-    st.plotly_chart(input_norms_figure(runs, names), theme=None, key=page_key(PAGE, "inputs"))
-    st.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
-    if all(run.status != "running" for run in runs):
+    st.plotly_chart(input_norms_figure(runs, names), **CHART_OPTIONS, key=page_key(PAGE, "inputs"))
+    st.plotly_chart(loss_figure(runs, names, log_y=log_y), **CHART_OPTIONS,
+                    key=page_key(PAGE, "loss"))
+    if training_ended(runs):
         notice_box(lesson.sentences(lesson.outcome(runs, names)))
     else:
         st.caption("What to notice appears when training ends.")
 
 
 room_control(PAGE, configs, names, first="inputs_kept")
-live_comparison(PAGE, configs, own.data, draw, names=names)
+live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(
@@ -107,7 +111,7 @@ try:
 except ValueError as error:
     st.error(f"Could not compute the path: {error}")
 else:
-    st.plotly_chart(path_figure(l1_path, l2_path), theme=None, key=page_key(PAGE, "path"))
+    st.plotly_chart(path_figure(l1_path, l2_path), **CHART_OPTIONS, key=page_key(PAGE, "path"))
     order = pd.DataFrame(lesson.leaving_order(l1_path), columns=["feature", "exactly 0 from λ"])
     order.index = pd.RangeIndex(1, len(order) + 1, name="leaves")
     left, right = st.columns([1, 2])

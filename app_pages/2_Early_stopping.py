@@ -3,12 +3,13 @@ import streamlit as st
 
 from regcore.lessons import early_stopping as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds, room_control
+from ui.lesson import notice_box, repeat_over_seeds, room_control, training_ended
 from ui.live import live_comparison
 from ui.own_data import own_data_controls
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.early_stopping import ending_losses_figure, patience_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import page_key
 
 PAGE = "early_stopping"
@@ -50,23 +51,24 @@ st.caption(lesson.caption(configs[0], own.description()))
 
 
 def draw(runs, names):
-    st.plotly_chart(loss_figure(runs, names, what_if_patience=what_if), theme=None,
+    st.plotly_chart(loss_figure(runs, names, what_if_patience=what_if), **CHART_OPTIONS,
                     key=page_key(PAGE, "loss"))
-    if any(run.status == "running" for run in runs):
+    if not training_ended(runs):
         st.caption("What to notice appears when training ends.")
         return
     left, right = st.columns([1, 2])
     with left:
         st.markdown("**Validation loss of the weights each run ends with**")
         st.plotly_chart(ending_losses_figure(names, [lesson.validation_loss(r) for r in runs]),
-                        theme=None, key=page_key(PAGE, "ending"))
+                        **CHART_OPTIONS, key=page_key(PAGE, "ending"))
     with right:
         notice_box(lesson.sentences(lesson.outcome(runs)))
     st.subheader("Where each patience stops, and what it keeps")
     patiences = sorted(set(lesson.PATIENCES) | {what_if})
     table = lesson.patience_table(runs[0], patiences)
     left, right = st.columns([1, 1])
-    left.plotly_chart(patience_figure(table, what_if), theme=None, key=page_key(PAGE, "table_fig"))
+    left.plotly_chart(patience_figure(table, what_if), **CHART_OPTIONS,
+                      key=page_key(PAGE, "table_fig"))
     with right:
         shown = table.rename(columns={"best_epoch": "best", "stopped_epoch": "stops",
                                       "epochs_saved": "saved",
@@ -81,7 +83,7 @@ def draw(runs, names):
 
 
 room_control(PAGE, configs, names, first="stopped_epoch")
-live_comparison(PAGE, configs, own.data, draw, names=names)
+live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(

@@ -4,11 +4,12 @@ import streamlit as st
 
 from regcore.lessons import weight_decay as lesson
 from regcore.repeat import mean_and_spread, over_seeds
-from ui.lesson import notice_box, repeat_over_seeds, room_control
+from ui.lesson import notice_box, repeat_over_seeds, room_control, training_ended
 from ui.live import live_comparison
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.weight_decay import decay_rates_figure, weight_gap_figure, weight_norm_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import page_key
 
 PAGE = "weight_decay"
@@ -55,29 +56,31 @@ st.caption(lesson.caption(configs))
 
 
 def draw(runs, names):
-    st.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
+    st.plotly_chart(loss_figure(runs, names, log_y=log_y), **CHART_OPTIONS,
+                    key=page_key(PAGE, "loss"))
     left, right = st.columns(2)
     with left:
         st.markdown("**Size of the weights, epoch by epoch**")
-        st.plotly_chart(weight_norm_figure(runs, names), theme=None, key=page_key(PAGE, "norms"))
-    if any(run.status == "running" for run in runs):
+        st.plotly_chart(weight_norm_figure(runs, names), **CHART_OPTIONS,
+                        key=page_key(PAGE, "norms"))
+    if not training_ended(runs):
         right.caption("What to notice appears when training ends.")
         return
     trace = decay_trace(tuple(run.config for run in runs))
     with right:
         st.markdown("**How far apart each pair's weights are, epoch by epoch**")
-        st.plotly_chart(weight_gap_figure(trace.gaps), theme=None, key=page_key(PAGE, "gaps"))
+        st.plotly_chart(weight_gap_figure(trace.gaps), **CHART_OPTIONS, key=page_key(PAGE, "gaps"))
     notice_box(lesson.sentences(lesson.outcome(runs, names)))
     left, right = st.columns(2)
     with left:
         st.markdown("**Why: how hard the L2 term pulls each weight at the end of training**")
-        st.plotly_chart(decay_rates_figure(trace), theme=None, key=page_key(PAGE, "rates"))
+        st.plotly_chart(decay_rates_figure(trace), **CHART_OPTIONS, key=page_key(PAGE, "rates"))
     with right:
         notice_box([lesson.decay_sentence(trace)], title="The reason, measured")
 
 
 room_control(PAGE, configs, names, first="smallest_norm")
-live_comparison(PAGE, configs, None, draw, names=names)
+live_comparison(PAGE, configs, None, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(configs, seeds, names))

@@ -12,6 +12,7 @@ from ui.page import page_setup
 from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import gap_figure, loss_figure, mode_loss_figure
 from ui.plots.dropout import ensemble_figure, expectation_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import figure_key, page_key
 from ui.kept import kept_or_computed, kept_or_throttled
 
@@ -66,21 +67,25 @@ def draw(runs, names):
     version = (own.identity, tuple(run.config for run in runs),
                tuple(run.stopped_epoch for run in runs))
     a, b = st.columns(2)
-    a.plotly_chart(loss_figure(runs, names, log_y=log_y), theme=None, key=page_key(PAGE, "loss"))
-    b.plotly_chart(gap_figure(runs, names), theme=None, key=page_key(PAGE, "gap"))
-    no_map = why_no_boundary(runs)
+    a.plotly_chart(loss_figure(runs, names, log_y=log_y), **CHART_OPTIONS,
+                   key=page_key(PAGE, "loss"))
+    b.plotly_chart(gap_figure(runs, names), **CHART_OPTIONS, key=page_key(PAGE, "gap"))
+    no_map = why_no_boundary(runs) if runs else ""  # before training: the map's empty place
     if no_map:
         st.caption(no_map.replace("<br>", " "))
     else:
-        st.plotly_chart(kept_or_throttled(figure_key(page_key(PAGE, "boundary")), version,
-                                          lambda: boundary_figure(runs, names), every=2.0,
-                                          final=finished),
-                        theme=None, key=page_key(PAGE, "boundary"))
+        boundary = kept_or_throttled(figure_key(page_key(PAGE, "boundary")), version,
+                                     lambda: boundary_figure(runs, names), every=2.0,
+                                     final=finished) if runs else boundary_figure(runs, names)
+        st.plotly_chart(boundary, **CHART_OPTIONS, key=page_key(PAGE, "boundary"))
     a, b = st.columns(2)
     with a:
         st.markdown("**Training loss with dropout on (train mode) and off (eval mode)**")
-        st.plotly_chart(mode_loss_figure(runs, names), theme=None,
+        st.plotly_chart(mode_loss_figure(runs, names), **CHART_OPTIONS,
                         key=page_key(PAGE, "modes"))
+    if not runs:
+        b.caption("What to notice appears once the runs train.")
+        return
     with b:
         notice_box(kept_or_throttled(
             figure_key(page_key(PAGE, "notice")), version,
@@ -93,7 +98,7 @@ if len(rates) < 2:
     st.warning("Pick at least two rates to compare.")
     shown = None
 else:
-    shown = live_comparison(PAGE, configs, own.data, draw, names=names)
+    shown = live_comparison(PAGE, configs, own.data, draw, names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(
@@ -118,7 +123,7 @@ st.markdown(
 st.header("Inverted vs original dropout: the same expected activation")
 p_demo = st.slider("Dropout rate p", 0.1, 0.9, 0.5, step=0.1, key=page_key(PAGE, "demo_p"))
 table = lesson.expected_activation(p=p_demo)
-st.plotly_chart(expectation_figure(table, p_demo), theme=None,
+st.plotly_chart(expectation_figure(table, p_demo), **CHART_OPTIONS,
                 key=page_key(PAGE, "expectation"))
 notice_box(lesson.expectation_sentences(table, p_demo, lesson.N_DEMO_MASKS))
 
@@ -159,7 +164,7 @@ else:
                 f"evaluated under {n_masks} different masks: where the masks disagree, the "
                 f"ensemble is unsure.")
     if grid is not None:
-        st.plotly_chart(ensemble_figure(grid, run.data), theme=None,
+        st.plotly_chart(ensemble_figure(grid, run.data), **CHART_OPTIONS,
                         key=page_key(PAGE, "ensemble_figure"))
     m1, m2, m3 = st.columns(3)
     m1.metric("Ensemble accuracy (val)", f"{report['ensemble_acc']:.1%}")

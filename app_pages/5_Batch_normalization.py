@@ -10,6 +10,7 @@ from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure, mode_loss_figure
 from ui.plots.normalization import across_batches_figure, gamma_beta_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import figure_key, page_key
 from ui.kept import kept_or_throttled
 from ui.theme import run_color
@@ -60,7 +61,7 @@ names = [lesson.norm_name(c.norm) for c in configs]
 
 
 room_control(PAGE, configs, names, first="epochs_to_target")
-shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
+shown = live_comparison(PAGE, configs, None, speed_view(PAGE), names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -88,7 +89,7 @@ else:
                    f"{bn_name} run above.")
     layers = sorted(trace["layer"].unique())
     layer = st.radio("Layer", layers, horizontal=True, key=page_key(PAGE, "gb_layer"))
-    st.plotly_chart(gamma_beta_figure(trace, layer, color=run_color(1)), theme=None,
+    st.plotly_chart(gamma_beta_figure(trace, layer, color=run_color(1)), **CHART_OPTIONS,
                     key=page_key(PAGE, "gamma_beta"))
     notice_box(lesson.gamma_beta_sentences(trace))
 
@@ -119,12 +120,13 @@ def draw_batches(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
     outcomes = kept_or_throttled(figure_key(page_key(BATCH_PAGE, "outcomes")), version,
-                                 lambda: lesson.batch_outcomes(runs, names), final=finished)
+                                 lambda: lesson.batch_outcomes(runs, names),
+                                 final=finished) if runs else []  # none kept before training
     a, b = st.columns(2)
-    a.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(BATCH_PAGE, "loss"))
-    b.plotly_chart(mode_loss_figure(runs, names), theme=None,
+    a.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(BATCH_PAGE, "loss"))
+    b.plotly_chart(mode_loss_figure(runs, names), **CHART_OPTIONS,
                    key=page_key(BATCH_PAGE, "modes"))
-    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), theme=None,
+    st.plotly_chart(across_batches_figure(lesson.outcome_table(outcomes)), **CHART_OPTIONS,
                     key=page_key(BATCH_PAGE, "mismatch"))
     notice_box(lesson.batch_sentences(outcomes))
 
@@ -132,7 +134,8 @@ def draw_batches(runs, names):
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names)
+    live_comparison(BATCH_PAGE, batch_configs, None, draw_batches, names=batch_names,
+                    empty_charts=True)
     with st.expander("Repeat over seeds (mean ± spread)"):
         batch_results = repeat_over_seeds(BATCH_PAGE, batch_configs, lambda seeds: (
             over_seeds(batch_configs, seeds, batch_names, measure=lesson.batch_measure)),

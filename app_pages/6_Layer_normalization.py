@@ -11,6 +11,7 @@ from ui.normalization import speed_view, unscaled_base
 from ui.page import page_setup
 from ui.plots.curves import loss_figure
 from ui.plots.normalization import across_batches_figure, batch_dependence_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.keys import figure_key, page_key
 from ui.kept import keep, kept, kept_or_throttled
 
@@ -47,7 +48,7 @@ names = [bn_lesson.norm_name(c.norm) for c in configs]
 
 
 room_control(PAGE, configs, names, first="epochs_to_target")
-live_comparison(PAGE, configs, None, speed_view(PAGE), names=names)
+live_comparison(PAGE, configs, None, speed_view(PAGE), names=names, empty_charts=True)
 
 with st.expander("Repeat over seeds (mean ± spread)"):
     results = repeat_over_seeds(PAGE, configs, lambda seeds: over_seeds(
@@ -63,7 +64,7 @@ st.markdown(f"One sample with {lesson.DEMO_FEATURES} features is put into batche
             f"passed through a fresh BatchNorm and LayerNorm layer in training mode.")
 mates = st.number_input("Seed of the batch-mates", 0, 10_000, 0, key=page_key(PAGE, "mates"))
 frame = lesson.batch_dependence(seed=int(mates))
-st.plotly_chart(batch_dependence_figure(frame), theme=None,
+st.plotly_chart(batch_dependence_figure(frame), **CHART_OPTIONS,
                 key=page_key(PAGE, "dependence"))
 notice_box(lesson.independence_sentences(lesson.output_change(frame), lesson.COMPARED_BATCHES))
 
@@ -86,17 +87,20 @@ def draw_across(runs, names):
     version = (tuple(run.config for run in runs), tuple(run.stopped_epoch for run in runs))
     finished = all(run.status != "running" for run in runs)
     results = kept_or_throttled(figure_key(page_key(ACROSS_PAGE, "results")), version,
-                                lambda: lesson.measure_runs(runs, names), final=finished)
-    st.plotly_chart(loss_figure(runs, names), theme=None, key=page_key(ACROSS_PAGE, "loss"))
-    st.plotly_chart(across_batches_figure(results), theme=None,
+                                lambda: lesson.measure_runs(runs, names),
+                                final=finished) if runs else lesson.measure_runs([], names)
+    st.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=page_key(ACROSS_PAGE, "loss"))
+    st.plotly_chart(across_batches_figure(results), **CHART_OPTIONS,
                     key=page_key(ACROSS_PAGE, "bars"))
-    notice_box(lesson.across_sentences(results))
+    if len(results):  # none before training
+        notice_box(lesson.across_sentences(results))
 
 
 if len(sizes) < 2:
     st.warning("Pick two batch sizes to compare.")
 else:
-    live_comparison(ACROSS_PAGE, across_configs, None, draw_across, names=across_names)
+    live_comparison(ACROSS_PAGE, across_configs, None, draw_across, names=across_names,
+                    empty_charts=True)
 
 st.subheader("More batch sizes, repeated over seeds")
 s1, s2 = st.columns(2)
@@ -112,7 +116,7 @@ if st.button("Run the study", key=page_key(ACROSS_PAGE, "study"), disabled=len(s
         keep(study_key, made_for, lesson.across_study(study_sizes, study_seeds))
 study = kept(study_key, made_for)
 if study is not None:
-    st.plotly_chart(across_batches_figure(study), theme=None,
+    st.plotly_chart(across_batches_figure(study), **CHART_OPTIONS,
                     key=page_key(ACROSS_PAGE, "study_bars"))
     notice_box(lesson.across_sentences(study), title="Over seeds")
 else:

@@ -515,3 +515,24 @@ def test_equal_data_built_twice_counts_as_the_same_data():
     first, again = make_dataset("moons", 100, seed=1), make_dataset("moons", 100, seed=1)
     assert first is not again and fingerprint(first) == fingerprint(again)
     assert fingerprint(make_dataset("moons", 100, seed=2)) != fingerprint(first)
+
+
+def test_penalty_tab_shares_the_loss_charts_log_scale(at):
+    train_to_end(set_epochs(at, 3))
+    at.toggle(key=keys.VIEW_LOG_Y).set_value(True).run()
+    at.session_state[keys.VIEW_TAB] = "Penalty"
+    at.run()
+    assert at.toggle(key=keys.VIEW_LOG_Y).value is True
+    layout = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]
+    assert layout["yaxis"]["type"] == layout["yaxis2"]["type"] == "log"
+    at.toggle(key=keys.VIEW_LOG_Y).set_value(False).run()
+    at.session_state[keys.VIEW_TAB] = "Loss"
+    layout = json.loads(at.run().get("plotly_chart")[0].proto.spec)["layout"]
+    assert layout["yaxis"]["type"] == "linear"
+
+
+def test_lab_charts_are_drawn_in_the_figures_own_style_as_in_the_lessons(at):
+    train_to_end(set_epochs(at, 3))
+    for chart in at.get("plotly_chart"):
+        assert chart.proto.theme != "streamlit"
+        assert "lasso2d" in json.loads(chart.proto.config)["modeBarButtonsToRemove"]

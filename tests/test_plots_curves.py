@@ -11,7 +11,7 @@ import regcore
 from regcore import Config
 from ui.plots.curves import (NO_RUNS, accuracy_figure, gap_figure, loss_figure, mode_loss_figure,
                              penalty_split_figure, smooth)
-from ui.plots.style import MAX_LINE_POINTS
+from ui.plots.style import LOG_TICKS, MAX_LINE_POINTS
 from ui.theme import FIGURE_HEIGHT, run_color
 
 BASE = Config(epochs=20, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -121,6 +121,11 @@ def test_log_y_sets_the_axis_type(plain):
     assert loss_figure([plain], ["A"]).layout.yaxis.type == "linear"
 
 
+def test_log_loss_axis_labels_ticks_with_full_values_not_bare_digits(plain):
+    axis = loss_figure([plain], ["A"], log_y=True).layout.yaxis
+    assert axis.tickformat == LOG_TICKS["tickformat"] and axis.exponentformat != "power"
+
+
 def test_smoothing_draws_the_moving_average_of_the_loss(plain):
     raw = trace(loss_figure([plain], ["A"]), "A validation").y
     smoothed = trace(loss_figure([plain], ["A"], smoothing=0.6), "A validation").y
@@ -212,6 +217,11 @@ def test_accuracy_figure_draws_both_splits_in_percent(plain, stopped):
     assert trace(fig, "A training").line.color == run_color(0)
 
 
+def test_accuracy_axis_never_shows_below_0_or_above_100_percent(plain):
+    options = accuracy_figure([plain], ["A"]).layout.yaxis.autorangeoptions
+    assert (options.minallowed, options.maxallowed) == (0, 100)
+
+
 def test_accuracy_figure_for_regression_says_accuracy_does_not_apply(nan_diverged):
     fig = accuracy_figure([nan_diverged], ["A"])
     assert not fig.data
@@ -240,6 +250,24 @@ def test_penalty_split_stacks_data_loss_and_penalty_per_run(plain, penalized):
     np.testing.assert_array_equal(trace(fig, "A penalty").y, 0.0)
     titles = [a.text for a in fig.layout.annotations]
     assert "A: no penalty" in titles and "B: L2 λ=0.01" in titles
+
+
+def test_penalty_split_gives_each_panel_its_own_y_range(plain):
+    """λ = 1 makes one run's objective far larger than the other's: on a shared axis the
+    other run would be a flat line at the bottom."""
+    heavy = dataclasses.replace(plain, history=plain.history.assign(penalty=100.0))
+    fig = penalty_split_figure([plain, heavy], ["A", "B"])
+    assert fig.layout.yaxis2.matches is None and fig.layout.yaxis2.showticklabels is not False
+    assert fig.layout.yaxis.rangemode == fig.layout.yaxis2.rangemode == "tozero"
+    assert fig.layout.yaxis.title.text and fig.layout.yaxis2.title.text is None
+
+
+def test_penalty_split_log_option_puts_every_panel_on_readable_log_axes(plain, penalized):
+    fig = penalty_split_figure([plain, penalized], ["A", "B"], log_y=True)
+    for axis in (fig.layout.yaxis, fig.layout.yaxis2):
+        assert axis.type == "log" and axis.tickformat == LOG_TICKS["tickformat"]
+    assert "log" in fig.layout.yaxis.title.text
+    assert penalty_split_figure([plain], ["A"]).layout.yaxis.type != "log"
 
 
 def test_penalty_split_notes_that_weight_decay_is_not_a_loss_term(plain):

@@ -7,6 +7,7 @@ import pytest
 
 import regcore
 from regcore import Config
+from regcore.snapshots import histogram
 from ui.plots.weights import (ROW_HEIGHT, histogram_figure, layer_stats_figure, shown_epoch,
                               snapshot_epochs)
 from ui.theme import run_color
@@ -80,10 +81,11 @@ def test_bar_heights_equal_the_stored_counts_of_the_shown_snapshot(plain, lasso)
     fig = histogram_figure([plain, lasso], ["A", "B"], epoch=7)
     for name, run in (("A", plain), ("B", lasso)):
         for layer, counts in run.histograms[4].items():
-            bars = trace(fig, f"{name} {layer}")
-            np.testing.assert_array_equal(bars.y, counts)
+            bars, tails = trace(fig, f"{name} {layer}"), trace(fig, f"{name} {layer} tails")
+            np.testing.assert_array_equal(bars.y, counts[1:-1])
+            np.testing.assert_array_equal(tails.y, [counts[0], counts[-1]])
             edges = run.bin_edges[layer]
-            np.testing.assert_allclose(bars.x, (edges[:-1] + edges[1:]) / 2)
+            np.testing.assert_allclose(bars.x, ((edges[:-1] + edges[1:]) / 2)[1:-1])
     titles = [a.text for a in fig.layout.annotations]
     assert "<b>A — epoch 4</b>" in titles
 
@@ -95,11 +97,57 @@ def test_panels_of_a_row_share_the_x_range_and_the_y_axis(plain, lasso):
         first, second = 2 * row + 1, 2 * row + 2
         x_first = layout["xaxis" if first == 1 else f"xaxis{first}"]
         x_second, y_second = layout[f"xaxis{second}"], layout[f"yaxis{second}"]
-        edges = plain.bin_edges[layer]
-        assert tuple(x_first.range) == tuple(x_second.range) == (edges[0], edges[-1])
+        edges, width = plain.bin_edges[layer], plain.bin_edges[layer][1] - plain.bin_edges[layer][0]
+        np.testing.assert_allclose(x_first.range, [edges[1] - 3 * width, edges[-2] + 3 * width])
+        assert tuple(x_first.range) == tuple(x_second.range)
         assert x_second.matches == x_first.anchor.replace("y", "x")
         assert y_second.matches == ("y" if first == 1 else f"y{first}")
         assert trace(fig, f"B {layer}").xaxis == f"x{second}"
+
+
+def with_weights(run, layer, weights):
+    """A copy of `run` whose last snapshot of `layer` counts `weights` as the engine does."""
+    last = max(run.histograms)
+    counts = histogram(np.asarray(weights, dtype=float), run.bin_edges[layer])
+    return dataclasses.replace(run, histograms={last: {**run.histograms[last], layer: counts}})
+
+
+def test_weights_beyond_the_bins_are_labelled_tail_bars_apart_from_the_inner_bins(plain):
+    edges = plain.bin_edges["linear1"]
+    far = with_weights(plain, "linear1", [-50.0, edges[0] - 1, 0.01, 0.02, edges[-1] + 3])
+    fig = histogram_figure([far], ["A"])
+    tails, bars = trace(fig, "A linear1 tails"), trace(fig, "A linear1")
+    assert list(tails.y) == [2, 1] and list(tails.text) == ["2", "1"]
+    assert bars.y.sum() == 2  # the two small weights, nothing piled at the edges
+    width = edges[1] - edges[0]
+    assert tails.x[0] < edges[0] and tails.x[1] > edges[-1]  # a gap from the inner bins
+    assert min(bars.x) - bars.width[0] / 2 >= edges[1] - 1e-12
+    assert tails.marker.pattern.shape == "/"
+    axis = fig.layout.xaxis
+    labels = dict(zip(axis.tickvals, axis.ticktext))
+    assert labels[tails.x[0]] == f"< {edges[1]:.2g}" and labels[tails.x[1]] == f"≥ {edges[-2]:.2g}"
+    assert axis.range[0] < tails.x[0] - width / 2 and axis.range[1] > tails.x[1] + width / 2
+
+
+def test_tails_of_runs_with_other_bins_say_below_and_above(plain):
+    """Runs whose layer has other edges (another width before it) share no threshold."""
+    wider = dataclasses.replace(plain, bin_edges={**plain.bin_edges,
+                                                  "linear2": 2 * plain.bin_edges["linear2"]})
+    axis = histogram_figure([plain, wider], ["A", "B"]).layout.xaxis3
+    assert (axis.ticktext[0], axis.ticktext[-1]) == ("below", "above")
+
+
+def test_empty_tails_draw_no_count(plain):
+    edges = plain.bin_edges["linear1"]
+    fig = histogram_figure([with_weights(plain, "linear1", [0.0, edges[1] + 1e-3])], ["A"])
+    assert list(trace(fig, "A linear1 tails").text) == ["", ""]
+
+
+def test_inner_ticks_are_symmetric_round_values_inside_the_bins(plain):
+    axis = histogram_figure([plain], ["A"]).layout.xaxis
+    edges = plain.bin_edges["linear1"]
+    inner = [v for v in axis.tickvals[1:-1]]
+    assert inner[0] == -inner[2] and inner[1] == 0 and 0 < inner[2] <= 0.6 * edges[-2]
 
 
 def test_sparsity_note_matches_the_layer_stats(lasso):
@@ -124,7 +172,8 @@ def test_exact_zero_bar_counts_the_weights_that_are_exactly_zero(lasso, plain):
 
 def test_a_run_with_fewer_layers_leaves_its_missing_panels_empty(plain, shallow):
     fig = histogram_figure([plain, shallow], ["A", "B"])
-    assert {t.name for t in fig.data if t.name.startswith("B")} == {"B linear1", "B linear2"}
+    assert {t.name for t in fig.data if t.name.startswith("B")} == {
+        "B linear1", "B linear2", "B linear1 tails", "B linear2 tails"}
     assert fig.layout.xaxis6.visible is False and fig.layout.yaxis6.visible is False
 
 
@@ -155,6 +204,13 @@ def test_layer_sparsity_is_shown_in_percent_from_epoch_zero(lasso):
     np.testing.assert_allclose(line.x, rows["epoch"])
     np.testing.assert_allclose(line.y, 100 * rows["sparsity"])
     assert line.x[0] == 0
+
+
+def test_sparsity_axis_stays_within_0_and_100_percent(plain):
+    """A run without zeros has sparsity 0 everywhere: the axis must not show −1 %."""
+    options = layer_stats_figure([plain], ["A"], stat="sparsity").layout.yaxis.autorangeoptions
+    assert (options.minallowed, options.maxallowed) == (0, 100)
+    assert layer_stats_figure([plain], ["A"], stat="l2").layout.yaxis.autorangeoptions.minallowed is None
 
 
 def test_layer_norms_are_drawn_as_stored(plain):

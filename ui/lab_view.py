@@ -8,6 +8,7 @@ from regcore.export import configs_json, history_csv, reproduction_script
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.network import network_figure
+from ui.plots.style import CHART_OPTIONS
 from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import summary_frame, summary_html
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
@@ -19,7 +20,6 @@ from .live import session_for
 from .theme import FIGURE_HEIGHT, run_color
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
-PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
 
 
@@ -71,7 +71,7 @@ def _heavy(slot: str, runs, names, build, *extra):
 
 
 def _chart(figure) -> None:
-    st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch")
+    st.plotly_chart(figure, width="stretch", **CHART_OPTIONS)
 
 
 def _loss_tab(runs, names) -> None:
@@ -107,7 +107,9 @@ def _accuracy_tab(runs, names) -> None:
 
 
 def _penalty_tab(runs, names) -> None:
-    _chart(penalty_split_figure(runs, names, height=FIGURE_HEIGHT + 60))
+    log = st.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP,
+                    help="The same setting as the loss chart's.")
+    _chart(penalty_split_figure(runs, names, log_y=log, height=FIGURE_HEIGHT + 60))
 
 
 def _weights_tab(runs, names) -> None:

@@ -1,5 +1,6 @@
-"""Building blocks every lesson page shares: the "what to notice" box, repeating a
-comparison over seeds, and in presenter mode a workshop room with the lesson's comparison."""
+"""Building blocks every lesson page shares: the "what to notice" box, when to show it,
+repeating a comparison over seeds, and in presenter mode a workshop room with the lesson's
+comparison."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -21,6 +22,12 @@ def notice_box(sentences: Sequence[str], title: str = "What to notice") -> None:
     with st.container(border=True):
         st.markdown(f"**{title}**")
         st.markdown("\n".join(f"- {sentence}" for sentence in sentences))
+
+
+def training_ended(runs) -> bool:
+    """Whether there are runs and none is still training (paused runs are still training):
+    the moment for what to notice."""
+    return bool(runs) and all(run.status != "running" for run in runs)
 
 
 def seeds_control(key: str, default: int = 1) -> list[int]:

@@ -31,7 +31,7 @@ from . import pace
 from .keys import live_key
 from .lab_settings import same_configs
 from .shared_training import Playback, RecordingStore, detached
-from .theme import RUN_NAMES, run_color
+from .theme import RUN_NAMES, run_color, steady_charts_css
 
 STATUS_LABELS = {"running": "running", "completed": "completed", "early_stopped": "stopped early",
                  "diverged": "diverged", "failed": "failed"}
@@ -74,7 +74,7 @@ class LiveSession:
 def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                     draw: Callable[[list[Run], list[str]], None], *,
                     names: Sequence[str] | None = None, autostart: bool = False,
-                    controls: bool = True) -> Shown | None:
+                    controls: bool = True, empty_charts: bool = False) -> Shown | None:
     """Train `configs` side by side on `data` (None: the data their fields describe), live.
 
     Keeps a LiveSession (with its Playback) in st.session_state under live_key(key); rebuilt
@@ -82,6 +82,8 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
     progress, and calls `draw(runs, names)` on every tick once an epoch has been trained, with
     the names the runs were trained under (settings changed since then wait for Train).
     autostart: start training on first view and after every change of settings.
+    empty_charts: before the first epoch too, call `draw([], names)` (draw must accept no
+    runs): the charts' places, drawn where the live charts will replace them in place.
     Returns the latest runs and their names, or None before the first epoch.
     """
     names = tuple(names) if names is not None else RUN_NAMES[:len(configs)]
@@ -92,6 +94,7 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
     with st.container(key=live_key(key, "section")):
         bar = st.container(key=live_key(key, "bar"))
         _sticky(live_key(key, "bar"))
+        st.html(steady_charts_css(live_key(key, "section")))
         with bar:
             if controls:
                 _buttons(key, session)
@@ -102,11 +105,11 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
                         "**Train** to start over with the new settings, or **Reset** to clear "
                         "the charts.", icon=":material/edit:")
         every = pace.interval(server_pace().active() + 1) if session.playing else None
-        st.fragment(run_every=every)(_tick)(key, draw, every, bar)
+        st.fragment(run_every=every)(_tick)(key, draw, every, bar, empty_charts)
     return Shown(session.runs, list(session.names)) if session.runs else None
 
 
-def _tick(key: str, draw, registered_every, bar) -> None:
+def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> None:
     session: LiveSession = st.session_state[live_key(key)]
     if session.error:
         st.error(session.error)
@@ -121,8 +124,8 @@ def _tick(key: str, draw, registered_every, bar) -> None:
             st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
         with bar:
             _progress(session)
-        if session.runs:
-            draw(session.runs, list(session.names))
+        if session.runs or empty_charts:
+            draw(session.runs or [], list(session.names))
 
 
 def _sticky(container_key: str) -> None:

@@ -12,6 +12,7 @@ from regcore.lessons import batch_norm as lesson
 
 from .lesson import notice_box
 from .plots.curves import accuracy_figure, loss_figure
+from .plots.style import CHART_OPTIONS
 from .keys import page_key
 
 
@@ -35,9 +36,9 @@ def speed_view(page: str) -> Callable[[list, list[str]], None]:
     what to notice about how fast each run reached the target."""
     def draw(runs, names) -> None:
         left, right = st.columns(2)
-        left.plotly_chart(loss_figure(runs, names, log_y=True), theme=None,
+        left.plotly_chart(loss_figure(runs, names, log_y=True), **CHART_OPTIONS,
                           key=page_key(page, "loss"))
-        right.plotly_chart(accuracy_figure(runs, names), theme=None,
+        right.plotly_chart(accuracy_figure(runs, names), **CHART_OPTIONS,
                            key=page_key(page, "accuracy"))
         outcomes = lesson.speed_outcomes(runs, names)
         if len(outcomes) == 2:

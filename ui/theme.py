@@ -14,3 +14,12 @@ def run_color(index: int, name: str | None = None) -> str:
     if name in RUN_NAMES:
         index = RUN_NAMES.index(name)
     return RUN_COLORS[index % len(RUN_COLORS)]
+
+
+def steady_charts_css(container_key: str) -> str:
+    """A <style> that keeps everything inside st.container(key=container_key) fully drawn
+    while the script reruns. Streamlit fades the elements of a rerunning script ("stale")
+    to a third of their opacity after a moment; live charts are redrawn by the very next
+    tick, so the fade only made them flash pale while training and when it ended."""
+    return (f"<style>.st-key-{container_key} [data-stale='true'] "
+            "{opacity: 1 !important; transition: none !important;}</style>")

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.plots.style import (MUTED, NOTE_FONT_SIZE, Grid, Parts, build, finite_points,
-                            message_figure, task_of, thin, translucent)
+from ui.plots.style import (MUTED, NOTE_FONT_SIZE, Grid, Parts, build, finite_points, log_axis,
+                            message_figure, percent_axis, task_of, thin, translucent)
 from ui.theme import FIGURE_HEIGHT, run_color
 
 NO_RUNS = "Train a run to see its curves here."
@@ -68,10 +68,10 @@ def loss_figure(runs, names, *, log_y: bool = False, smoothing: float = 0.0,
     parts.shapes += marks.shapes
     parts.annotations += marks.annotations
     scale = "log" if log_y else "linear"
+    y_axis = {"title": {"text": "loss (log scale)" if log_y else "loss"}, "type": scale}
     return build(parts, height=height, uirevision=f"loss-{scale}", hovermode="x unified",
                  axes={"xaxis": {"title": {"text": "epoch"}},
-                       "yaxis": {"title": {"text": "loss (log scale)" if log_y else "loss"},
-                                 "type": scale, "exponentformat": "power"}})
+                       "yaxis": log_axis(**y_axis) if log_y else y_axis})
 
 
 def _add_split_lines(parts, run, name, color, metric, smoothing, show_train, scale=1.0):
@@ -192,10 +192,10 @@ def accuracy_figure(runs, names, *, smoothing: float = 0.0,
     parts = Parts()
     for i, (run, name) in enumerate(zip(runs, names)):
         if task_of(run) != "regression":
-            _add_split_lines(parts, run, name, run_color(i, name), "acc", smoothing, True,
-                             scale=100.0)
-    return build(parts, height=height, uirevision="accuracy", x_title="epoch",
-                 y_title="accuracy (%)", hovermode="x unified")
+            _add_split_lines(parts, run, name, run_color(i, name), "acc", smoothing, True, scale=100.0)
+    return build(parts, height=height, uirevision="accuracy", hovermode="x unified",
+                 axes={"xaxis": {"title": {"text": "epoch"}},
+                       "yaxis": percent_axis(title={"text": "accuracy (%)"})})
 
 
 def gap_figure(runs, names, *, smoothing: float = 0.0, height: int = FIGURE_HEIGHT) -> go.Figure:
@@ -237,12 +237,15 @@ def mode_loss_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
 
 
 # penalty split ------------------------------------------------------------------------------
-def penalty_split_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
+def penalty_split_figure(runs, names, *, log_y: bool = False,
+                         height: int = FIGURE_HEIGHT) -> go.Figure:
     """One panel per run: the objective the optimizer minimizes, stacked as
-    data loss (train_loss, filled) + penalty R(w) (hatched) = objective."""
+    data loss (train_loss, filled) + penalty R(w) (hatched) = objective. Each panel has its
+    own y range (a run with a large penalty does not flatten the others); log_y puts every
+    panel on a log scale, as the loss chart's option does."""
     if not runs:
         return message_figure(NO_RUNS, height=height, uirevision="penalty")
-    grid, parts = Grid(rows=1, cols=len(runs), v_gap=0), Parts()
+    grid, parts = Grid(rows=1, cols=len(runs), h_gap=0.06, v_gap=0), Parts()  # room for ticks
     for i, (run, name) in enumerate(zip(runs, names)):
         _add_objective_stack(parts, grid.refs(1, i + 1), run, name, run_color(i, name))
         parts.annotations.append(grid.title(1, i + 1, f"{name}: {penalty_label(run.config)}"))
@@ -250,10 +253,14 @@ def penalty_split_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figu
             parts.annotations.append(grid.note(1, i + 1, f"weight decay {run.config.weight_decay:g}"
                                                         ":<br>shrinks each update,<br>not a loss term"))
     parts.traces += [_fill_key(label, fill) for label, fill in _stack_fills(MUTED).items()]
+    y_axis = {"title": {"text": "data loss + penalty" + (" (log scale)" if log_y else "")}}
     axes = grid.axes(x={"title": {"text": "epoch"}},
-                     y={"title": {"text": "data loss + penalty"}, "rangemode": "tozero"},
-                     share_x=True)
-    return build(parts, height=height, uirevision="penalty", axes=axes, hovermode="x", top=85)
+                     y=log_axis(**y_axis) if log_y else {**y_axis, "rangemode": "tozero"},
+                     share_x=True, share_y=False)
+    for col in range(2, len(runs) + 1):
+        axes[grid.keys(1, col)[1]].pop("title", None)  # the first panel's title says it
+    return build(parts, height=height, uirevision=f"penalty-{'log' if log_y else 'linear'}",
+                 axes=axes, hovermode="x", top=85)
 
 
 def _add_objective_stack(parts, refs, run, name, color):

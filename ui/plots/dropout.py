@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.plots.style import HIGH_LEGEND, MUTED, Grid, Parts, blend_with_white, build
+from ui.plots.style import HIGH_LEGEND, MODEBAR_WIDTH, MUTED, Grid, Parts, blend_with_white, build
 from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 
 
@@ -38,8 +38,9 @@ def ensemble_figure(grid, data, *, height: int = FIGURE_HEIGHT + 60) -> go.Figur
     axes = panels.axes(x={"showgrid": False, "range": [grid.xs[0], grid.xs[-1]]},
                        y={"showgrid": False, "range": [grid.ys[0], grid.ys[-1]]},
                        share_x=True, share_y=False)
+    right = 40 + MODEBAR_WIDTH  # the second colorbar, then the toolbar beside it
     return build(parts, height=height, uirevision="ensemble", axes=axes,
-                 margin=dict(l=50, r=40, t=100, b=40)).update_layout(legend=HIGH_LEGEND)
+                 margin=dict(l=50, r=right, t=100, b=40)).update_layout(legend=HIGH_LEGEND)
 
 
 def _add_training_points(parts, refs, data, first: bool):
@@ -77,4 +78,5 @@ def expectation_figure(table: pd.DataFrame, p: float, *, height: int = FIGURE_HE
                                  hovertemplate=f"{label}: %{{y:.4f}}<extra></extra>"))
     values = ", ".join(f"{a:g}" for a in table["activation"])
     return build(parts, height=height, uirevision=f"expectation-{p}", barmode="group",
-                 x_title=f"unit (activation x = {values})", y_title="activation")
+                 axes={"xaxis": {"title": {"text": f"unit (activation x = {values})"}},
+                       "yaxis": {"title": {"text": "activation"}, "rangemode": "tozero"}})

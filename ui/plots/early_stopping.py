@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.style import Parts, build, message_figure
+from ui.plots.style import NOTE_FONT_SIZE, Parts, build, message_figure
 from ui.theme import FIGURE_HEIGHT, run_color
 
 NO_RUNS = "Train the runs to see this figure."
+BAR_HEADROOM = 1.15  # bars start at 0; the axis ends this far above the tallest, for its label
 
 
 def patience_figure(table, chosen: int | None = None, *, height: int = FIGURE_HEIGHT) -> go.Figure:
     """Per patience: the validation loss early stopping keeps with restore-best and without it,
-    the stop epoch under each patience; the `chosen` patience's bars outlined."""
+    the stop epoch under each patience; the `chosen` patience's bars outlined. The bars start
+    at 0, so their lengths compare the losses themselves."""
     if table is None or not len(table):
         return message_figure(NO_RUNS, height=height, uirevision="patience")
     labels = [f"{int(p)}<br>{'runs to the end' if np.isnan(s) else f'stops at {int(s)}'}"
@@ -26,14 +28,13 @@ def patience_figure(table, chosen: int | None = None, *, height: int = FIGURE_HE
             type="bar", x=labels, y=table[column], name=label,
             marker=dict(color=color, line=dict(color="#111827", width=outlines)),
             text=[f"{v:.3f}" for v in table[column]], textposition="outside",
+            textfont=dict(size=NOTE_FONT_SIZE),
             hovertemplate=f"patience %{{x}}<br>{label}: %{{y:.4f}}<extra></extra>"))
-    values = table[["val_loss_restored", "val_loss_last"]].to_numpy(dtype=float)
-    low, high = float(np.nanmin(values)), float(np.nanmax(values))
-    pad = max(high - low, 0.01)
+    high = float(np.nanmax(table[["val_loss_restored", "val_loss_last"]].to_numpy(dtype=float)))
     return build(parts, height=height, uirevision="patience", barmode="group",
                  axes={"xaxis": {"title": {"text": "patience (epochs)"}, "type": "category"},
                        "yaxis": {"title": {"text": "validation loss kept"},
-                                 "range": [max(low - pad, 0), high + pad]}})
+                                 "range": [0, BAR_HEADROOM * high]}})
 
 
 def ending_losses_figure(names, losses, *, height: int = 220) -> go.Figure:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.plots.style import (HIGH_LEGEND, MUTED, Grid, Parts, blend_with_white, build,
-                            message_figure)
+                            message_figure, percent_axis)
 from ui.theme import FIGURE_HEIGHT
 
 NO_RUNS = "Train the runs to see this chart."
@@ -100,5 +100,6 @@ def across_batches_figure(results: pd.DataFrame, *, height: int = FIGURE_HEIGHT)
                 **panels.refs(1, col)))
         parts.annotations.append(panels.title(1, col, title + over))
     axes = panels.axes(y={"rangemode": "tozero"}, share_y=False)
+    axes["yaxis2"] = percent_axis(**axes["yaxis2"])  # points changing class, in %
     return build(parts, height=height, uirevision="across-batches", axes=axes, barmode="group",
                  margin=PANEL_MARGIN).update_layout(legend=HIGH_LEGEND)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from regcore.lessons.l1_l2 import leaving_order
-from ui.plots.style import MUTED, Grid, Parts, build
+from ui.plots.style import MUTED, Grid, Parts, build, log_axis
 from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 
 PATH_HEIGHT = FIGURE_HEIGHT + 80  # room for the feature legend above the panel titles
@@ -29,8 +29,8 @@ def path_figure(l1_path, l2_path, *, height: int = PATH_HEIGHT) -> go.Figure:
                                  line=dict(color=MUTED, width=1),
                                  xref=f"{grid.refs(1, col)['xaxis']} domain",
                                  yref=grid.refs(1, col)["yaxis"]))
-    axes = grid.axes(x={"type": "log", "dtick": 1,  # a tick at each power of ten only
-                        "title": {"text": "penalty strength λ (log scale)"}},
+    axes = grid.axes(x=log_axis(dtick=1,  # a tick at each power of ten only
+                                title={"text": "penalty strength λ (log scale)"}),
                      y={"title": {"text": "coefficient"}}, share_y=False)
     return build(parts, height=height, uirevision="path", axes=axes, hovermode="closest",
                  top=90)

@@ -17,12 +17,26 @@ import plotly.graph_objects as go
 
 FONT_SIZE = 15
 NOTE_FONT_SIZE = 13
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the app's own text font
+TEXT_COLOR = "#111827"  # the app's text color (.streamlit/config.toml)
 MAX_LINE_POINTS = 1000  # points per line sent to the browser; longer curves are thinned
 MUTED = "#6b6b6b"       # text and neutral marks that must not compete with the run colors
 HIGH_LEGEND = dict(y=1.12)  # multi-panel figures: the legend sits above the panel titles
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 AXIS_STYLE = dict(gridcolor="#e6e6e6", zeroline=False, showline=True, linecolor="#9a9a9a",
                   ticks="outside", tickcolor="#9a9a9a", automargin=True)
+# Log axes label every tick with its full value ("0.02", "0.5", "1e-7"), never Plotly's bare
+# digits between powers of ten ("5 2 10 5 2 1").
+LOG_TICKS = dict(type="log", tickformat="~g", nticks=3)  # few: 0.1, 0.2, 0.5, 1, 2, …
+# Plotly's toolbar stands upright in the right margin, which is at least this wide: a legend
+# (at most as wide as the plot area) and the plot itself stay clear of it.
+MODEBAR_WIDTH = 44
+MODEBAR = dict(orientation="v", bgcolor="rgba(255,255,255,0.8)", color=MUTED)
+# How every page hands a figure to st.plotly_chart: the figure's own style (no Streamlit
+# theme on top, so lab and lessons look alike) and a toolbar without the selection tools.
+PLOT_CONFIG = {"displaylogo": False,
+               "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+CHART_OPTIONS = {"theme": None, "config": PLOT_CONFIG}
 
 
 @dataclass
@@ -37,14 +51,16 @@ class Parts:
 def build(parts: Parts, *, height: int, uirevision: str, x_title: str | None = None,
           y_title: str | None = None, axes: dict | None = None, legend: bool = True,
           top: int | None = None, **layout) -> go.Figure:
-    """The figure of `parts`: fixed height, large fonts, a horizontal legend above the plot.
+    """The figure of `parts`: fixed height, the app's font, a horizontal legend above the
+    plot and Plotly's toolbar upright in a right margin of its own, clear of the legend.
     `axes` maps layout keys ("xaxis", "yaxis2", ...) to axis settings; without it one x and
     one y axis get the titles given. `top`: the top margin in px for figures with panel
     titles; the legend then sits at the very top, above the titles."""
     if axes is None:
         axes = {"xaxis": {"title": {"text": x_title}}, "yaxis": {"title": {"text": y_title}}}
     base = dict(
-        template="none", height=height, uirevision=uirevision, font=dict(size=FONT_SIZE),
+        template="none", height=height, uirevision=uirevision,
+        font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=TEXT_COLOR), modebar=MODEBAR,
         paper_bgcolor="white", plot_bgcolor="white", hoverlabel=dict(font_size=FONT_SIZE - 1),
         margin=dict(l=70, r=20, t=top or (55 if legend else 35), b=55), showlegend=legend,
         legend=dict(orientation="h", xanchor="left", x=0, font=dict(size=FONT_SIZE - 1),
@@ -52,9 +68,26 @@ def build(parts: Parts, *, height: int, uirevision: str, x_title: str | None = N
                        dict(yanchor="bottom", y=1.02))),
         shapes=parts.shapes, annotations=parts.annotations,
     )
-    base.update({key: {**AXIS_STYLE, **axis} for key, axis in axes.items()})
+    base.update({key: _styled_axis(axis) for key, axis in axes.items()})
     base.update(layout)
+    base["margin"] = {**base["margin"], "r": max(base["margin"].get("r", 0), MODEBAR_WIDTH)}
     return go.Figure(data=parts.traces, layout=base)
+
+
+def _styled_axis(axis: dict) -> dict:
+    """The house style under an axis's own settings; every log axis gets LOG_TICKS."""
+    styled = {**AXIS_STYLE, **axis}
+    return {**styled, **LOG_TICKS} if axis.get("type") == "log" else styled
+
+
+def log_axis(**axis) -> dict:
+    """An axis on a log scale with readable ticks (LOG_TICKS)."""
+    return {**axis, **LOG_TICKS}
+
+
+def percent_axis(**axis) -> dict:
+    """An axis of percentages: it zooms to the data but never past 0 or 100."""
+    return {**axis, "autorangeoptions": {"minallowed": 0, "maxallowed": 100}}
 
 
 def message_figure(text: str, *, height: int, uirevision: str = "message") -> go.Figure:

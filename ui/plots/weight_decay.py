@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from regcore.lessons.weight_decay import PAIR_LABELS, PAIRS, RUN_NAMES as DECAY_RUNS
-from ui.plots.style import NOTE_FONT_SIZE, Parts, build, finite_points, message_figure
+from ui.plots.style import NOTE_FONT_SIZE, Parts, build, finite_points, log_axis, message_figure
 from ui.theme import FIGURE_HEIGHT, run_color
 
 NO_RUNS = "Train the runs to see this figure."
@@ -53,10 +53,9 @@ def decay_rates_figure(trace, *, height: int = FIGURE_HEIGHT) -> go.Figure:
                              name=f"AdamW: every weight alike (×(1 − {trace.decoupled_decay:.1e}) "
                                   f"per step)", line=dict(color=adamw_color, width=3)))
     return build(parts, height=height, uirevision="rates", bargap=0,
-                 axes={"xaxis": {"type": "log", "exponentformat": "power",
-                                 "title": {"text": "pull toward 0 relative to the median weight "
-                                                   "(log)"}},
-                       "yaxis": {"title": {"text": "weights"}}})
+                 axes={"xaxis": log_axis(title={"text": "pull toward 0 relative to the median "
+                                                        "weight (log)"}),
+                       "yaxis": {"title": {"text": "weights"}, "rangemode": "tozero"}})
 
 
 def weight_norm_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
