@@ -12,6 +12,7 @@ from regcore.sweep.ties import measured_sentences, standings
 from ui import sweep_job
 from ui.lesson import MAX_SEEDS
 from ui.page import page_setup
+from ui.plots.style import CHART_OPTIONS
 from ui.plots.sweep import (METRIC_LABELS, heatmap_figure, line_figure, selected_point,
                             selected_text)
 from ui.sweep_controls import backend_controls, base_controls, grid_controls, key
@@ -66,7 +67,7 @@ if sweep_job.results() is not None:
                           measured_sentences(cells, swept.keys, metric, METRIC_LABELS[metric])))
     figure = (heatmap_figure(results, *swept.keys, metric) if len(swept.keys) == 2
               else line_figure(results, swept.keys[0], metric))
-    event = st.plotly_chart(figure, theme=None, on_select="rerun", selection_mode="points",
+    event = st.plotly_chart(figure, **CHART_OPTIONS, on_select="rerun", selection_mode="points",
                             key=sweep_job.chart_key())
     point = selected_point(event["selection"])
     if point is None:

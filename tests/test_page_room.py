@@ -130,6 +130,15 @@ def test_the_presenter_sees_counts_predictions_results_and_reveals_what_the_room
     assert "B in 2 of 3" in at.success[0].value
 
 
+def test_the_room_charts_are_drawn_in_the_labs_style():
+    at = presenter(open_test_room())
+    charts = at.get("plotly_chart")
+    assert charts and not at.exception
+    for chart in charts:
+        assert chart.proto.theme != "streamlit"
+        assert "lasso2d" in json.loads(chart.proto.config)["modeBarButtonsToRemove"]
+
+
 def test_a_room_never_opens_on_uploaded_data():
     at = AppTest.from_file(str(ROOT / "app_pages" / "8_Room.py"), default_timeout=60)
     at.session_state[keys.LAB_CONFIGS] = (BASE.replace(dataset="custom"),) * 2

@@ -1,5 +1,7 @@
 """The sweep page and its figures: the page loads, a tiny sweep ends in a chart, a clicked
 point links to the lab, Cancel stops; the figures show the mean over seeds of each point."""
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -213,13 +215,16 @@ def test_a_sweep_that_changes_nothing_is_flagged():
     assert any("penalty is none" in warning.value for warning in at.warning)
 
 
-def test_a_tiny_sweep_ends_in_a_chart_and_a_csv():
+def test_a_tiny_sweep_ends_in_a_chart_in_the_labs_style_and_a_csv():
     at = run_until_done(page())
     assert not at.exception and not at.error
     plan, results, state = at.session_state["sweep_results"]
     assert state == "finished" and list(results["dropout"]) == [0.0, 0.8]
     assert len(at.get("plotly_chart")) == 1
     assert at.get("download_button")
+    chart = at.get("plotly_chart")[0]
+    assert chart.proto.theme != "streamlit"  # the lab's style and toolbar
+    assert "lasso2d" in json.loads(chart.proto.config)["modeBarButtonsToRemove"]
 
 
 def test_a_clicked_point_links_to_the_lab_with_its_config():

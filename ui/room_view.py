@@ -23,6 +23,7 @@ from .controls import settings_diff
 from .live import live_comparison, session_for
 from .plots.curves import loss_figure
 from .plots.room import predictions_figure, room_results_figure
+from .plots.style import CHART_OPTIONS
 from .room_questions import measured_answer, ready_questions
 from .rooms import Experiment, Question, RoomError, Rooms, Unlocked, display_code
 
@@ -245,7 +246,7 @@ def room_board(code: str) -> None:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(predictions_figure(question, summary.answers, summary.answer),
-                        key=keys.ROOM_PREDICTIONS)
+                        **CHART_OPTIONS, key=keys.ROOM_PREDICTIONS)
     setting = summary.experiment.unlocked[0] if summary.experiment.unlocked else None
     runs, why_not = lab_runs(summary.experiment)
     with right:
@@ -254,7 +255,7 @@ def room_board(code: str) -> None:
             UNLOCKABLE[setting.field][0] if setting else "",
             presenter_points(summary.experiment, runs, setting),
             (setting.low, setting.high) if setting else None),
-            key=keys.ROOM_RESULTS)
+            **CHART_OPTIONS, key=keys.ROOM_RESULTS)
         if why_not:
             st.caption(why_not)
     reveal_bar(code, summary)
@@ -400,7 +401,7 @@ def participant_settings(experiment: Experiment) -> dict[str, float]:
 
 
 def participant_charts(runs, names) -> None:
-    st.plotly_chart(loss_figure(runs, names), key=keys.ROOM_LOSS)
+    st.plotly_chart(loss_figure(runs, names), **CHART_OPTIONS, key=keys.ROOM_LOSS)
 
 
 def post_when_done(code: str, experiment: Experiment, settings: dict, shown) -> None:
