@@ -49,6 +49,14 @@ def _lead(runs: int | None) -> tuple[int, ...]:
     return () if runs is None else (runs,)
 
 
+def mean_along(x: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
+    """x.mean(axis, keepdims) for a float array of 2 or more dimensions, bit for bit (the
+    same sum, then the same division by the count as an integer), without the ~3 µs numpy
+    spends per call in Python around the two."""
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims)
+    return np.true_divide(total, np.intp(x.shape[axis]), out=total, casting="unsafe")
+
+
 def _per_feature(v: np.ndarray) -> np.ndarray:
     """A (…, n) parameter as (…, 1, n), to broadcast over the samples of (…, N, n)."""
     return v[..., None, :]
@@ -87,7 +95,7 @@ class Linear(Layer):
 
     def backward_params(self, dout):
         np.matmul(np.swapaxes(self._x, -1, -2), dout, out=self.grads["W"])
-        np.sum(dout, axis=-2, out=self.grads["b"])
+        np.add.reduce(dout, axis=-2, out=self.grads["b"])
 
 
 def init_std(n_in: int, n_out: int, init: str) -> float:
@@ -209,28 +217,39 @@ class _Normalization(Layer):
         self.params = {"gamma": np.ones(shape, dtype=dtype), "beta": np.zeros(shape, dtype=dtype)}
         self.grads = _with_grads(self.params)
 
-    def _normalize(self, x, mean, var, stats_from_x=True):
-        """stats_from_x: mean and var were computed from x (so the gradient flows through them)."""
+    def _normalize(self, centered, var, stats_from_x=True):
+        """x̂ and the output from centered = x − μ; stats_from_x: μ and σ² were computed from
+        x (so the gradient flows through them)."""
         self._stats_from_x = stats_from_x
-        self._inv_std = 1 / np.sqrt(var + self.eps)
-        self._xhat = (x - mean) * self._inv_std
-        return self._xhat * _per_feature(self.params["gamma"]) + _per_feature(self.params["beta"])
+        inv_std = np.add(var, self.eps)
+        np.sqrt(inv_std, out=inv_std)
+        self._inv_std = np.true_divide(1, inv_std, out=inv_std)
+        xhat = self._xhat = centered * inv_std
+        out = xhat * _per_feature(self.params["gamma"])
+        out += _per_feature(self.params["beta"])
+        return out
 
     def _batch_stats(self, x):
-        mean = x.mean(axis=self.axis, keepdims=True)
-        var = ((x - mean) ** 2).mean(axis=self.axis, keepdims=True)
-        return mean, var
+        """(x − μ, σ²) with μ and the biased σ² along `axis`."""
+        centered = x - mean_along(x, self.axis, keepdims=True)
+        return centered, mean_along(np.square(centered), self.axis, keepdims=True)
 
     def backward(self, dout):
         xhat = self._xhat
-        np.sum(dout * xhat, axis=-2, out=self.grads["gamma"])
-        np.sum(dout, axis=-2, out=self.grads["beta"])
+        dxhat_xhat = dout * xhat
+        np.add.reduce(dxhat_xhat, axis=-2, out=self.grads["gamma"])
+        np.add.reduce(dout, axis=-2, out=self.grads["beta"])
         dxhat = dout * _per_feature(self.params["gamma"])
         if not self._stats_from_x:
-            return self._inv_std * dxhat
-        mean_dxhat = dxhat.mean(axis=self.axis, keepdims=True)
-        mean_dxhat_xhat = (dxhat * xhat).mean(axis=self.axis, keepdims=True)
-        return self._inv_std * (dxhat - mean_dxhat - xhat * mean_dxhat_xhat)
+            dxhat *= self._inv_std
+            return dxhat
+        mean_dxhat = mean_along(dxhat, self.axis, keepdims=True)
+        np.multiply(dxhat, xhat, out=dxhat_xhat)
+        mean_dxhat_xhat = mean_along(dxhat_xhat, self.axis, keepdims=True)
+        dxhat -= mean_dxhat
+        dxhat -= np.multiply(xhat, mean_dxhat_xhat, out=dxhat_xhat)
+        dxhat *= self._inv_std
+        return dxhat
 
 
 class BatchNorm(_Normalization):
@@ -261,18 +280,20 @@ class BatchNorm(_Normalization):
 
     def forward(self, x, train):
         if not train:
-            return self._normalize(x, _per_feature(self.running_mean),
+            return self._normalize(x - _per_feature(self.running_mean),
                                    _per_feature(self.running_var), stats_from_x=False)
         batch = x.shape[-2]
         if batch < 2:
             raise ValueError("BatchNorm needs batches of 2 or more")
-        mean, var = self._batch_stats(x)
+        mean = mean_along(x, -2)
+        centered = x - mean[..., None, :]
+        var = mean_along(np.square(centered), -2)
         m, running_mean, running_var = self.momentum, self.running_mean, self.running_var
         running_mean *= 1 - m
-        running_mean += m * mean[..., 0, :]
+        running_mean += np.multiply(mean, m, out=mean)
         running_var *= 1 - m
-        running_var += (m * batch / (batch - 1)) * var[..., 0, :]
-        return self._normalize(x, mean, var)
+        running_var += (m * batch / (batch - 1)) * var
+        return self._normalize(centered, var[..., None, :])
 
 
 class LayerNorm(_Normalization):
@@ -285,4 +306,4 @@ class LayerNorm(_Normalization):
         super().__init__(n, eps=eps, dtype=dtype, runs=runs)
 
     def forward(self, x, train):
-        return self._normalize(x, *self._batch_stats(x))
+        return self._normalize(*self._batch_stats(x))

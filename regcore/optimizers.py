@@ -131,15 +131,31 @@ class Adam(Optimizer):
             else:
                 g = plus_decay(g, p, self.weight_decay)
         beta1, beta2 = self.betas
-        m, v, denom = (self.state[key][name] for name in ("m", "v", "denom"))
+        state = self.state[key]
+        m, v, denom = state["m"], state["v"], state["denom"]
+        work = self._scratch(key, p)  # every term below, in place: no array is allocated
         m *= beta1
-        m += (1 - beta1) * g
+        m += np.multiply(g, 1 - beta1, out=work)
         v *= beta2
-        v += (1 - beta2) * (g * g)
+        np.multiply(g, g, out=work)
+        work *= 1 - beta2
+        v += work
         np.divide(v, 1 - beta2 ** self.t, out=denom)
         np.sqrt(denom, out=denom)
         denom += self.eps
-        p -= as_dtype_of(p, self.lr / (1 - beta1 ** self.t)) * (m / denom)
+        np.divide(m, denom, out=work)
+        work *= as_dtype_of(p, self.lr / (1 - beta1 ** self.t))
+        p -= work
+
+    def _scratch(self, key: str, p: np.ndarray) -> np.ndarray:
+        """A working array shaped like p, kept between steps (not part of the state)."""
+        scratch = getattr(self, "_work", None)
+        if scratch is None:
+            scratch = self._work = {}
+        work = scratch.get(key)
+        if work is None or work.shape != p.shape or work.dtype != p.dtype:
+            work = scratch[key] = np.empty_like(p)
+        return work
 
     def step_size(self, key):
         """lr/(√v̂ + ε), per entry, from the last update."""

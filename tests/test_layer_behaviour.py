@@ -102,3 +102,14 @@ def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
     assert not np.allclose(batch_stats, model.forward(x))  # BatchNorm on this batch's statistics
     assert np.array_equal(batch_stats,
                           model.forward_mixed(x, lambda layer: isinstance(layer, BatchNorm)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("axis", [-1, -2])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_mean_along_equals_numpy_mean_bit_for_bit(dtype, axis, keepdims):
+    from regcore.layers import mean_along
+    x = np.random.default_rng(0).normal(3, 7, size=(3, 37, 11)).astype(dtype)
+    expected = x.mean(axis=axis, keepdims=keepdims)
+    got = mean_along(x, axis, keepdims)
+    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
