@@ -91,10 +91,10 @@ class Linear(Layer):
 
     def backward(self, dout):
         self.backward_params(dout)
-        return dout @ np.swapaxes(self.params["W"], -1, -2)
+        return dout @ self.params["W"].swapaxes(-1, -2)
 
     def backward_params(self, dout):
-        np.matmul(np.swapaxes(self._x, -1, -2), dout, out=self.grads["W"])
+        np.matmul(self._x.swapaxes(-1, -2), dout, out=self.grads["W"])
         np.add.reduce(dout, axis=-2, out=self.grads["b"])
 
 

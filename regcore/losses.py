@@ -68,7 +68,7 @@ def _classes(k: int) -> np.ndarray:
 def picked(logp: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """logp[..., i, labels[..., i]] for every sample i: (…, N), read from the flat array
     (cheaper than take_along_axis for the few labels of a minibatch)."""
-    return np.ravel(logp)[_row_starts(labels.shape, logp.shape[-1]) + labels]
+    return logp.reshape(-1)[_row_starts(labels.shape, logp.shape[-1]) + labels]
 
 
 @functools.lru_cache(maxsize=64)
