@@ -128,6 +128,7 @@ class Group:
         self.penalty = Penalty(l1=per_run(m.penalty.l1 for m in members),
                                l2=per_run(m.penalty.l2 for m in members))
         self._l1_rows = np.flatnonzero(self.penalty.l1[:, 0])
+        self._l1_penalty = Penalty(l1=self.penalty.l1[self._l1_rows])  # of those rows only
         self._terms = {"l1": any_nonzero(self.penalty.l1), "l2": any_nonzero(self.penalty.l2),
                        "decay": any_nonzero(self.decay)}  # which per-run terms any run has
         self._stack_data()
@@ -276,13 +277,14 @@ class Group:
     def _prox(self, weights: np.ndarray) -> None:
         """The L1 proximal step of the members with an L1 term, on their rows only."""
         rows = self._l1_rows
-        step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
-        step = step[rows] if step.shape[-1] == 1 else step[rows, : weights.shape[-1]]
-        if len(rows) == len(weights):
+        every_row = len(rows) == len(weights)
+        step = self.optimizer.step_size("all", None if every_row else rows)
+        step = step if step.shape[-1] == 1 else step[:, : weights.shape[-1]]  # (rows, 1) or per entry
+        if every_row:
             self.penalty.prox(weights, step)
             return
         some = weights[rows]
-        Penalty(l1=self.penalty.l1[rows]).prox(some, step)
+        self._l1_penalty.prox(some, step)
         weights[rows] = some
 
     def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:

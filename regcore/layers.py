@@ -158,7 +158,9 @@ class Dropout(Layer):
         self.p, self.rng = p, rng
         self.stacked = isinstance(p, Sequence)
         self.active = any(p) if self.stacked else p > 0
+        self._drawing = [r for r, rate in enumerate(p) if rate] if self.stacked else []
         self._scaled_mask = self._columns = None
+        self._arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def forward(self, x, train):
         if not train or not self.active:
@@ -169,17 +171,26 @@ class Dropout(Layer):
         return x * self._scaled_mask
 
     def _stacked_mask(self, x):
-        """Each run draws its uniforms u from its own generator (none for p = 0, whose u are
-        set to 0 ≥ p: kept); then one comparison and one product for all runs."""
-        uniforms = np.empty(x.shape, x.dtype)
-        for r, (rate, rng) in enumerate(zip(self.p, self.rng)):
-            if rate:
-                rng.random(dtype=x.dtype, out=uniforms[r])
-            else:
-                uniforms[r] = 0
+        """Each run with p > 0 draws its uniforms u from its own generator; the rows of runs
+        with p = 0 hold u = 0 ≥ p (kept) and draw nothing. Then one comparison and one
+        product for all runs, into arrays kept between steps."""
+        uniforms, keep, mask = self._arrays_for(x.shape, x.dtype)
+        for r in self._drawing:
+            self.rng[r].random(dtype=x.dtype, out=uniforms[r])
         rates, scales = self._per_run(x.dtype)
-        keep = uniforms >= rates
-        return np.multiply(keep, scales, out=uniforms)
+        np.greater_equal(uniforms, rates, out=keep)
+        return np.multiply(keep, scales, out=mask)
+
+    def _arrays_for(self, shape, dtype):
+        """(uniforms, keep, mask) arrays of `shape`, made once per shape (a full batch and
+        the last one of an epoch); the uniforms start at 0."""
+        key = (shape, dtype)
+        if key not in self._arrays:
+            if len(self._arrays) > 3:
+                self._arrays.clear()
+            self._arrays[key] = (np.zeros(shape, dtype), np.empty(shape, bool),
+                                 np.empty(shape, dtype))
+        return self._arrays[key]
 
     def _per_run(self, dtype):
         """(R, 1, 1) rates p and scales 1/(1 − p) in `dtype`, made once."""

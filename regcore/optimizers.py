@@ -48,11 +48,17 @@ class Optimizer:
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
-    def step_size(self, key: str) -> Value | np.ndarray:
+    def step_size(self, key: str, rows: np.ndarray | None = None) -> Value | np.ndarray:
         """The step an update takes per unit of a steady gradient, for each entry of `key`.
         A proximal step (the L1 soft-threshold) uses it so that it works in the optimizer's
-        own scale, and its fixed points are those of the L1-penalized loss."""
-        return self.lr
+        own scale, and its fixed points are those of the L1-penalized loss.
+        rows: for stacked runs, the steps of these rows (runs) only."""
+        return _rows_of(self.lr, rows)
+
+
+def _rows_of(value: Value, rows: np.ndarray | None) -> Value:
+    """The given rows of a per-run (R, …) value; a plain number, or all rows, as it is."""
+    return value if rows is None or not isinstance(value, np.ndarray) else value[rows]
 
 
 def any_nonzero(value: Value) -> bool:
@@ -102,10 +108,10 @@ class SGD(Optimizer):
             g = g + momentum * buf if self.nesterov else buf
         p -= as_dtype_of(p, self.lr) * g
 
-    def step_size(self, key):
+    def step_size(self, key, rows=None):
         """lr/(1 − μ): with momentum μ a steady gradient g moves p by lr·g/(1 − μ) per step
         (the buffer tends to g/(1 − μ), with or without Nesterov)."""
-        return self.lr / (1 - self.momentum)
+        return _rows_of(self.lr / (1 - self.momentum), rows)
 
 
 class Adam(Optimizer):
@@ -157,10 +163,10 @@ class Adam(Optimizer):
             work = scratch[key] = np.empty_like(p)
         return work
 
-    def step_size(self, key):
+    def step_size(self, key, rows=None):
         """lr/(√v̂ + ε), per entry, from the last update."""
-        denom = self.state[key]["denom"]
-        return as_dtype_of(denom, self.lr) / denom
+        denom = _rows_of(self.state[key]["denom"], rows)
+        return as_dtype_of(denom, _rows_of(self.lr, rows)) / denom
 
 
 class AdamW(Adam):

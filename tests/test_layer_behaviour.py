@@ -113,3 +113,14 @@ def test_mean_along_equals_numpy_mean_bit_for_bit(dtype, axis, keepdims):
     expected = x.mean(axis=axis, keepdims=keepdims)
     got = mean_along(x, axis, keepdims)
     assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_after_batch():
+    rates = (0.0, 0.5, 0.3)
+    stacked = Dropout(rates, rng=tuple(np.random.default_rng(s) for s in range(3)))
+    alone = [Dropout(p, rng=np.random.default_rng(s)) for s, p in enumerate(rates)]
+    x = np.random.default_rng(9).normal(size=(3, 8, 5)).astype(np.float32)
+    for rows in (8, 4, 8, 4):  # full and last batches reuse their kept arrays
+        out = stacked.forward(x[:, :rows], train=True)
+        for r, layer in enumerate(alone):
+            assert out[r].tobytes() == layer.forward(x[r, :rows], train=True).tobytes()

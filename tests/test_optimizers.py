@@ -131,3 +131,15 @@ def test_adam_steps_keys_of_different_shapes_as_separate_optimizers_would():
             separate[k].step({k: apart[k]}, {k: g[k]})
     for k in params:
         assert together[k].tobytes() == apart[k].tobytes()
+
+
+@pytest.mark.parametrize("optimizer", [SGD(np.array([[0.1], [0.2], [0.3]]), momentum=0.5),
+                                       Adam(np.array([[0.1], [0.2], [0.3]]))])
+def test_step_size_of_some_runs_equals_those_rows_of_every_runs_step_size(optimizer):
+    rng = np.random.default_rng(0)
+    p = {"w": rng.normal(size=(3, 4)).astype(np.float32)}
+    optimizer.step(p, {"w": rng.normal(size=(3, 4)).astype(np.float32)})
+    rows = np.array([0, 2])
+    every = np.broadcast_to(optimizer.step_size("w"), (3, 4))
+    some = np.broadcast_to(optimizer.step_size("w", rows), (2, 4))
+    assert some.tobytes() == every[rows].tobytes()
