@@ -109,10 +109,11 @@ def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_mean_along_equals_numpy_mean_bit_for_bit(dtype, axis, keepdims):
     from regcore.layers import mean_along
-    x = np.random.default_rng(0).normal(3, 7, size=(3, 37, 11)).astype(dtype)
-    expected = x.mean(axis=axis, keepdims=keepdims)
-    got = mean_along(x, axis, keepdims)
-    assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+    for seed, scale in enumerate((1e-30, 1.0, 3e5, 1e30)):
+        x = (np.random.default_rng(seed).normal(3, 7, size=(3, 37, 11)) * scale).astype(dtype)
+        expected = x.mean(axis=axis, keepdims=keepdims)
+        got = mean_along(x, axis, keepdims)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
 
 
 def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_after_batch():
