@@ -16,6 +16,7 @@ process (see CLOCK).
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 import warnings
@@ -115,6 +116,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
+    load_at_start = os.getloadavg()[0]
     kinds = {"sklearn": (sklearn_epochs_per_second, {}),
              "sklearn_fit": (sklearn_fit_epochs_per_second, {}),
              "plain": (regcore_epochs_per_second, {}),
@@ -126,7 +128,8 @@ def main() -> None:
     sklearn, sklearn_fit = speeds["sklearn"], speeds["sklearn_fit"]
     plain, regularized = speeds["plain"], speeds["regularized"]
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"numpy {np.__version__}")
+          f"numpy {np.__version__}; load average {load_at_start:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end")
     print(f"{'':42s}{'epochs/s':>10s}{'vs sklearn':>12s}{'vs its fit()':>14s}")
     for name, speed in (("scikit-learn MLPClassifier (adam)", sklearn),
                         ("  reference: its fit(), no per-epoch eval", sklearn_fit),

@@ -7,7 +7,9 @@ seeds = 36 runs. "One by one" calls regcore.train on each config in turn (no sta
 "in process" is sweep(workers=1), which trains compatible runs as stacked groups; "2
 workers" is sweep(workers=2), one chunk of compatible runs per worker process from a fork
 server started once per Python process: the first two-worker sweep ("cold") pays for that
-start, later ones ("warm", as in a running app) do not. The three kinds alternate
+start, later ones ("warm", as in a running app) do not. Before any of them, one sweep with
+the default worker count ("default, first"): it starts no fork server for a sweep this
+small, so it must not be slower than in process. The three other kinds alternate
 `--repeats` times so that a slow spell of the machine falls on all; each reports its
 fastest and median wall time and its speed-up over one by one. BLAS runs on one thread.
 Also printed: whether all sweeps give the same numbers as one by one.
@@ -45,7 +47,7 @@ def one_by_one(epochs: int) -> tuple[float, pd.DataFrame]:
     return time.perf_counter() - started, pd.DataFrame(rows)[NUMBERS]
 
 
-def as_sweep(epochs: int, workers: int) -> tuple[float, pd.DataFrame]:
+def as_sweep(epochs: int, workers: int | None) -> tuple[float, pd.DataFrame]:
     """(wall seconds, numbers) of one sweep of the grid."""
     started = time.perf_counter()
     results = sweep(BASE.replace(epochs=epochs), GRID, SEEDS, workers=workers)
@@ -70,6 +72,7 @@ def main() -> None:
     print(f"{runs} runs of {args.epochs} epochs; {platform.processor() or platform.machine()}, "
           f"{available_cores()} cores, load average {os.getloadavg()[0]:.1f}")
     with threadpool_limits(limits=1, user_api="blas"):
+        default_first = as_sweep(args.epochs, None)
         cold = as_sweep(args.epochs, args.workers)
         single, in_process, warm = [], [], []
         for _ in range(args.repeats):
@@ -77,11 +80,13 @@ def main() -> None:
             in_process.append(as_sweep(args.epochs, 1))
             warm.append(as_sweep(args.epochs, args.workers))
     reference = single[0][1]
-    same = all(numbers.equals(reference) for _, numbers in [cold, *single, *in_process, *warm])
+    same = all(numbers.equals(reference)
+               for _, numbers in [default_first, cold, *single, *in_process, *warm])
     walls = [wall for wall, _ in single]
     print(f"{'':22} {'fastest':>8} {'median':>8}   speed-up over one by one (fastest, median)")
     print(report("one by one", walls, None))
     print(report("in process (stacked)", [wall for wall, _ in in_process], walls))
+    print(report("default, first", [default_first[0]], walls))
     print(report(f"{args.workers} workers (cold)", [cold[0]], walls))
     print(report(f"{args.workers} workers (warm)", [wall for wall, _ in warm], walls))
     print(f"identical numbers one by one, in process and on {args.workers} workers: {same}")

@@ -129,6 +129,9 @@ class Group:
         self.penalty = Penalty(l1=per_run(m.penalty.l1 for m in members),
                                l2=per_run(m.penalty.l2 for m in members))
         self._l1_rows = np.flatnonzero(self.penalty.l1[:, 0])
+        self._l1_penalty = Penalty(l1=self.penalty.l1[self._l1_rows])  # of those rows only
+        self._terms = {"l1": any_nonzero(self.penalty.l1), "l2": any_nonzero(self.penalty.l2),
+                       "decay": any_nonzero(self.decay)}  # which per-run terms any run has
         self._stack_data()
 
     def _stacked_optimizer(self):
@@ -142,7 +145,8 @@ class Group:
         optimizer = make_optimizer(structure(members[0])[-2], self.lr,
                                    momentum=per_run(m.config.momentum for m in members))
         optimizer.t = members[0].optimizer.t
-        whole = {"all": self.model.flat}
+        whole = self._whole = {"all": self.model.flat}
+        self._whole_grad = {"all": self.model.flat_grad}
         optimizer.init_state(whole)
         parts = {"weights": np.s_[..., :n_weights], "other": np.s_[..., n_weights:]}
         parts = {key: part for key, part in parts.items() if key in self.params}
@@ -263,27 +267,29 @@ class Group:
     def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> np.ndarray:
         """One minibatch step of every member: xb (R, B, n_in), yb (R, B); returns the (R,)
         minibatch losses."""
-        out = self.model.forward(xb, train=True)
-        losses, dout = self.loss_fn(out, yb)
-        self.model.backward(dout)
-        weights, weight_grads = self.params["weights"], self.grads["weights"]
-        self.penalty.add_smooth_grad(weights, weight_grads)
-        self._decay(weights, weight_grads)
-        self.optimizer.step({"all": self.model.flat}, {"all": self.model.flat_grad})
-        if any_nonzero(self.penalty.l1):
-            self._prox(weights)
+        model, terms = self.model, self._terms
+        losses, dout = self.loss_fn(model.forward(xb, train=True), yb)
+        model.backward(dout)
+        if terms["l2"] or terms["decay"]:
+            weights, weight_grads = self.params["weights"], self.grads["weights"]
+            self.penalty.add_smooth_grad(weights, weight_grads)
+            self._decay(weights, weight_grads)
+        self.optimizer.step(self._whole, self._whole_grad)
+        if terms["l1"]:
+            self._prox(self.params["weights"])
         return losses
 
     def _prox(self, weights: np.ndarray) -> None:
         """The L1 proximal step of the members with an L1 term, on their rows only."""
         rows = self._l1_rows
-        step = self.optimizer.step_size("all")  # (R, 1), or per entry (R, n_params)
-        step = step[rows] if step.shape[-1] == 1 else step[rows, : weights.shape[-1]]
-        if len(rows) == len(weights):
+        every_row = len(rows) == len(weights)
+        step = self.optimizer.step_size("all", None if every_row else rows)
+        step = step if step.shape[-1] == 1 else step[:, : weights.shape[-1]]  # (rows, 1) or per entry
+        if every_row:
             self.penalty.prox(weights, step)
             return
         some = weights[rows]
-        Penalty(l1=self.penalty.l1[rows]).prox(some, step)
+        self._l1_penalty.prox(some, step)
         weights[rows] = some
 
     def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:

@@ -11,6 +11,8 @@ import math
 
 import numpy as np
 
+from .layers import mean_along
+
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:
     """log softmax(z)_k = z_k − log Σ_j e^{z_j}, computed with the max subtracted (log-sum-exp)."""
@@ -40,19 +42,33 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
     """
     logp = log_softmax(logits)
     labels = y if y.ndim == logits.ndim - 1 else np.broadcast_to(y, logits.shape[:-1])
-    loss = -picked(logp, labels).mean(axis=-1)
+    loss = _mean_last(picked(logp, labels))
+    np.negative(loss, out=loss)
     if not grad:
         return _per_run(loss), None
-    dlogits = np.exp(logp)
-    dlogits -= labels[..., None] == np.arange(logits.shape[-1])
+    dlogits = np.exp(logp, out=logp)
+    dlogits -= labels[..., None] == _classes(logits.shape[-1])
     dlogits /= logits.shape[-2]
     return _per_run(loss), dlogits
+
+
+def _mean_last(x: np.ndarray) -> np.ndarray:
+    """x.mean(axis=-1), bit for bit, as an array (0-d for one network)."""
+    return mean_along(x, -1) if x.ndim > 1 else np.asarray(x.mean(axis=-1))
+
+
+@functools.lru_cache(maxsize=16)
+def _classes(k: int) -> np.ndarray:
+    """[0, 1, …, k − 1], made once."""
+    classes = np.arange(k)
+    classes.flags.writeable = False
+    return classes
 
 
 def picked(logp: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """logp[..., i, labels[..., i]] for every sample i: (…, N), read from the flat array
     (cheaper than take_along_axis for the few labels of a minibatch)."""
-    return np.ravel(logp)[_row_starts(labels.shape, logp.shape[-1]) + labels]
+    return logp.reshape(-1)[_row_starts(labels.shape, logp.shape[-1]) + labels]
 
 
 @functools.lru_cache(maxsize=64)
@@ -70,7 +86,7 @@ def mean_squared_error(pred: np.ndarray, y: np.ndarray, grad: bool = True
     pred: (N, 1), y: (N,). grad=False: (L, None).
     """
     diff = pred - np.broadcast_to(y, pred.shape[:-1])[..., None]
-    loss = 0.5 * np.mean(diff[..., 0] * diff[..., 0], axis=-1)
+    loss = 0.5 * _mean_last(diff[..., 0] * diff[..., 0])
     return _per_run(loss), (diff / pred.shape[-2] if grad else None)
 
 

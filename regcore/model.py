@@ -20,7 +20,10 @@ import numpy as np
 from .layers import ACTIVATIONS, BatchNorm, Dropout, Layer, LayerNorm, Linear
 
 NORM_LAYERS = {"batch": BatchNorm, "layer": LayerNorm}
-EVALUATION_ROWS = 4096  # samples evaluated at once
+EVALUATION_ROWS = 4096  # samples evaluated at once, at most
+# bytes of one layer's activations in an evaluation block: small enough to stay in cache and
+# to be served from the heap (larger arrays are fresh memory from the system every time)
+EVALUATION_BYTES = 192 * 1024
 
 
 class Model:
@@ -102,15 +105,27 @@ class Model:
             dout = layer.backward(dout)
         self.layers[0].backward_params(dout)
 
-    def predict_output(self, X: np.ndarray, batch: int = EVALUATION_ROWS) -> np.ndarray:
+    def predict_output(self, X: np.ndarray, batch: int | None = None) -> np.ndarray:
         """Eval-mode network output for X (N, n_in): logits (N, K) or values (N, 1).
-        Stacked: X (N, n_in) shared or (R, N, n_in), output (R, N, K)."""
+        Stacked: X (N, n_in) shared or (R, N, n_in), output (R, N, K). Evaluated `batch`
+        samples at a time (default: `evaluation_rows()`); each sample's output does not
+        depend on the others, so the blocks change nothing but the speed."""
         X = np.asarray(X, dtype=self.flat.dtype)
+        batch = batch or self.evaluation_rows()
         n = X.shape[-2]
         parts = [self.forward(X[..., i: i + batch, :], train=False) for i in range(0, n, batch)]
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts, axis=-2) if parts else np.empty((0, 0), self.flat.dtype)
+
+    def evaluation_rows(self) -> int:
+        """Samples per evaluation block: the widest layer's activations of all runs within
+        EVALUATION_BYTES, a multiple of 64 between 64 and EVALUATION_ROWS. Whole tiles of 64
+        rows: BLAS then multiplies every row with the same kernel as in one product of all
+        samples, so a run's outputs are the same bits whatever the block (and group) size."""
+        widest = max(p.shape[-1] for p in self.params.values())
+        per_sample = (self.runs or 1) * widest * self.flat.dtype.itemsize
+        return int(np.clip(EVALUATION_BYTES // per_sample // 64 * 64, 64, EVALUATION_ROWS))
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (N, K) for classification."""

@@ -48,11 +48,17 @@ class Optimizer:
     def _update(self, key: str, p: np.ndarray, g: np.ndarray) -> None:
         raise NotImplementedError
 
-    def step_size(self, key: str) -> Value | np.ndarray:
+    def step_size(self, key: str, rows: np.ndarray | None = None) -> Value | np.ndarray:
         """The step an update takes per unit of a steady gradient, for each entry of `key`.
         A proximal step (the L1 soft-threshold) uses it so that it works in the optimizer's
-        own scale, and its fixed points are those of the L1-penalized loss."""
-        return self.lr
+        own scale, and its fixed points are those of the L1-penalized loss.
+        rows: for stacked runs, the steps of these rows (runs) only."""
+        return _rows_of(self.lr, rows)
+
+
+def _rows_of(value: Value, rows: np.ndarray | None) -> Value:
+    """The given rows of a per-run (R, …) value; a plain number, or all rows, as it is."""
+    return value if rows is None or not isinstance(value, np.ndarray) else value[rows]
 
 
 def any_nonzero(value: Value) -> bool:
@@ -102,10 +108,10 @@ class SGD(Optimizer):
             g = g + momentum * buf if self.nesterov else buf
         p -= as_dtype_of(p, self.lr) * g
 
-    def step_size(self, key):
+    def step_size(self, key, rows=None):
         """lr/(1 − μ): with momentum μ a steady gradient g moves p by lr·g/(1 − μ) per step
         (the buffer tends to g/(1 − μ), with or without Nesterov)."""
-        return self.lr / (1 - self.momentum)
+        return _rows_of(self.lr / (1 - self.momentum), rows)
 
 
 class Adam(Optimizer):
@@ -131,20 +137,36 @@ class Adam(Optimizer):
             else:
                 g = plus_decay(g, p, self.weight_decay)
         beta1, beta2 = self.betas
-        m, v, denom = (self.state[key][name] for name in ("m", "v", "denom"))
+        state = self.state[key]
+        m, v, denom = state["m"], state["v"], state["denom"]
+        work = self._scratch(key, p)  # every term below, in place: no array is allocated
         m *= beta1
-        m += (1 - beta1) * g
+        m += np.multiply(g, 1 - beta1, out=work)
         v *= beta2
-        v += (1 - beta2) * (g * g)
+        np.multiply(g, g, out=work)
+        work *= 1 - beta2
+        v += work
         np.divide(v, 1 - beta2 ** self.t, out=denom)
         np.sqrt(denom, out=denom)
         denom += self.eps
-        p -= as_dtype_of(p, self.lr / (1 - beta1 ** self.t)) * (m / denom)
+        np.divide(m, denom, out=work)
+        work *= as_dtype_of(p, self.lr / (1 - beta1 ** self.t))
+        p -= work
 
-    def step_size(self, key):
+    def _scratch(self, key: str, p: np.ndarray) -> np.ndarray:
+        """A working array shaped like p, kept between steps (not part of the state)."""
+        scratch = getattr(self, "_work", None)
+        if scratch is None:
+            scratch = self._work = {}
+        work = scratch.get(key)
+        if work is None or work.shape != p.shape or work.dtype != p.dtype:
+            work = scratch[key] = np.empty_like(p)
+        return work
+
+    def step_size(self, key, rows=None):
         """lr/(√v̂ + ε), per entry, from the last update."""
-        denom = self.state[key]["denom"]
-        return as_dtype_of(denom, self.lr) / denom
+        denom = _rows_of(self.state[key]["denom"], rows)
+        return as_dtype_of(denom, _rows_of(self.lr, rows)) / denom
 
 
 class AdamW(Adam):

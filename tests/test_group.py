@@ -147,3 +147,17 @@ def test_runs_of_one_structure_split_into_groups_within_the_memory_budget(monkey
     monkeypatch.setattr(group, "MEMORY_BUDGET", 2 * per_run)
     groups = form_groups([Trainer(BASE.replace(seed=s), DATA) for s in range(5)])
     assert [len(g.members) for g in groups] == [2, 2, 1]
+
+
+def test_runs_evaluated_in_smaller_blocks_in_a_large_group_are_identical_alone():
+    """Eight runs of width 96 evaluate fewer samples at a time than one run alone does."""
+    data = make_dataset("moons", 600, 0.2, 0, val_fraction=0.3)
+    configs = [BASE.replace(n_samples=600, hidden=(96,), epochs=2, seed=seed,
+                            dropout=0.1 * (seed % 2)) for seed in range(8)]
+    trainers = [Trainer(config, data) for config in configs]
+    group = Group(trainers)
+    assert group.model.evaluation_rows() < len(data.X_train) <= trainers[0].model.evaluation_rows()
+    while not group.done:
+        group.step_epoch()
+    for config, trainer in zip(configs, trainers):
+        assert_same_run(trained_alone(config, data=data), trainer)

@@ -102,3 +102,26 @@ def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
     assert not np.allclose(batch_stats, model.forward(x))  # BatchNorm on this batch's statistics
     assert np.array_equal(batch_stats,
                           model.forward_mixed(x, lambda layer: isinstance(layer, BatchNorm)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("axis", [-1, -2])
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_mean_along_equals_numpy_mean_bit_for_bit(dtype, axis, keepdims):
+    from regcore.layers import mean_along
+    for seed, scale in enumerate((1e-30, 1.0, 3e5, 1e30)):
+        x = (np.random.default_rng(seed).normal(3, 7, size=(3, 37, 11)) * scale).astype(dtype)
+        expected = x.mean(axis=axis, keepdims=keepdims)
+        got = mean_along(x, axis, keepdims)
+        assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
+
+
+def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_after_batch():
+    rates = (0.0, 0.5, 0.3)
+    stacked = Dropout(rates, rng=tuple(np.random.default_rng(s) for s in range(3)))
+    alone = [Dropout(p, rng=np.random.default_rng(s)) for s, p in enumerate(rates)]
+    x = np.random.default_rng(9).normal(size=(3, 8, 5)).astype(np.float32)
+    for rows in (8, 4, 8, 4):  # full and last batches reuse their kept arrays
+        out = stacked.forward(x[:, :rows], train=True)
+        for r, layer in enumerate(alone):
+            assert out[r].tobytes() == layer.forward(x[r, :rows], train=True).tobytes()

@@ -116,3 +116,30 @@ def test_per_run_hyperparameters_step_each_row_as_its_own_optimizer(name):
         for g in grads:
             alone.step(row, {"w": g[r]})
         np.testing.assert_array_equal(p["w"][r], row["w"])
+
+
+def test_adam_steps_keys_of_different_shapes_as_separate_optimizers_would():
+    rng = np.random.default_rng(0)
+    params = {"a": rng.normal(size=(2, 5)).astype(np.float32), "b": rng.normal(size=7)}
+    grads = [{k: rng.normal(size=v.shape).astype(v.dtype) for k, v in params.items()}
+             for _ in range(3)]
+    together, apart = {k: v.copy() for k, v in params.items()}, {k: v.copy() for k, v in params.items()}
+    both, separate = Adam(0.01), {k: Adam(0.01) for k in params}
+    for g in grads:
+        both.step(together, g)
+        for k in params:
+            separate[k].step({k: apart[k]}, {k: g[k]})
+    for k in params:
+        assert together[k].tobytes() == apart[k].tobytes()
+
+
+@pytest.mark.parametrize("optimizer", [SGD(np.array([[0.1], [0.2], [0.3]]), momentum=0.5),
+                                       Adam(np.array([[0.1], [0.2], [0.3]]))])
+def test_step_size_of_some_runs_equals_those_rows_of_every_runs_step_size(optimizer):
+    rng = np.random.default_rng(0)
+    p = {"w": rng.normal(size=(3, 4)).astype(np.float32)}
+    optimizer.step(p, {"w": rng.normal(size=(3, 4)).astype(np.float32)})
+    rows = np.array([0, 2])
+    every = np.broadcast_to(optimizer.step_size("w"), (3, 4))
+    some = np.broadcast_to(optimizer.step_size("w", rows), (2, 4))
+    assert some.tobytes() == every[rows].tobytes()

@@ -202,6 +202,16 @@ def test_a_small_sweep_with_the_default_workers_trains_in_process(monkeypatch):
                       backends.LocalPool)
 
 
+def test_a_first_sweep_trains_in_process_below_the_work_that_pays_for_starting_the_fork_server(
+        monkeypatch):
+    monkeypatch.setattr(backends, "available_cores", lambda: 2)
+    middle = (backends.IN_PROCESS_WORK + backends.COLD_IN_PROCESS_WORK) // 2
+    monkeypatch.setattr(backends, "_fork_server_started", False)
+    assert isinstance(backends.make_backend("local", work=middle), backends.InProcess)
+    monkeypatch.setattr(backends, "_fork_server_started", True)
+    assert isinstance(backends.make_backend("local", work=middle), backends.LocalPool)
+
+
 # --- cancel ------------------------------------------------------------------------------------
 def parents() -> dict[int, int]:
     """pid → parent pid of every live process (a zombie has ended: it only waits to be reaped)."""

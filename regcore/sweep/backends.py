@@ -34,6 +34,12 @@ JOIN_SECONDS = 5.0  # how long stop() waits for a terminated worker to exit
 # a local sweep with the default worker count trains in process: starting worker processes
 # would cost more than the second core saves.
 IN_PROCESS_WORK = 1_000_000
+# Until this process has started the fork server, the first local sweep also pays for the
+# server's import of the engine (~1.5 s of CPU, more wall time on a busy machine): the default
+# worker count then trains in process below this much work (36 runs of 100 epochs on 1,000
+# samples take ~3 s in process, the import and half of that on two workers about as long).
+COLD_IN_PROCESS_WORK = 5_000_000
+_fork_server_started = False  # whether this process has started (or asked for) the server
 
 
 def available_cores() -> int:
@@ -53,10 +59,12 @@ def make_backend(name: str = "local", workers: int | None = None, scheduler: str
                  work: int | None = None):
     """The backend a sweep asked for; ValueError for an unknown name or bad arguments.
     Local workers: None means max_local_workers(), or in process when the sweep's `work`
-    (Σ epochs × samples, if given) is below IN_PROCESS_WORK; more than the cap is refused."""
+    (Σ epochs × samples, if given) is below IN_PROCESS_WORK (COLD_IN_PROCESS_WORK before the
+    fork server has been started); more than the cap is refused."""
     if name == "local":
         count = _checked_workers(workers)
-        if workers is None and work is not None and work < IN_PROCESS_WORK:
+        least = IN_PROCESS_WORK if _fork_server_started else COLD_IN_PROCESS_WORK
+        if workers is None and work is not None and work < least:
             count = 1
         return InProcess() if count == 1 else LocalPool(count)
     if name == "dask":
@@ -202,8 +210,10 @@ def prepare_workers() -> None:
 
 def _worker_context():
     """forkserver where the platform has it (Linux, macOS), else spawn (Windows)."""
+    global _fork_server_started
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([worker.__name__])
+        _fork_server_started = True  # by the caller, at once
         return context
     return multiprocessing.get_context("spawn")

@@ -1,0 +1,34 @@
+"""The stacked model's evaluation: blocks of samples change nothing but the speed."""
+import numpy as np
+import pytest
+
+from regcore import build_model
+from regcore.model import EVALUATION_BYTES, EVALUATION_ROWS
+
+
+def stacked_model(runs, norm="batch", dtype=np.float32):
+    model = build_model(3, 4, hidden=(40, 24), norm=norm, dropout=(0.0,) * runs, rng=None,
+                        dropout_rng=(None,) * runs, dtype=dtype, runs=runs)
+    model.flat[...] = np.random.default_rng(1).normal(0, 0.3, model.flat.shape)
+    for value in model.buffers.values():
+        value[...] = np.random.default_rng(2).uniform(0.5, 1.5, value.shape)
+    return model
+
+
+@pytest.mark.parametrize("norm", ["none", "batch", "layer"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_evaluation_in_blocks_gives_the_output_of_all_samples_at_once(norm, dtype):
+    model = stacked_model(5, norm, dtype)
+    X = np.random.default_rng(0).normal(size=(1000, 3))
+    whole = model.predict_output(X, batch=1000)
+    for rows in (64, 320, model.evaluation_rows()):
+        assert model.predict_output(X, batch=rows).tobytes() == whole.tobytes()
+
+
+def test_evaluation_blocks_keep_the_widest_activations_of_all_runs_within_the_byte_budget():
+    for runs in (1, 4, 36):
+        model = stacked_model(runs)
+        rows = model.evaluation_rows()
+        assert 64 <= rows <= EVALUATION_ROWS and rows % 64 == 0
+        assert rows == 64 or runs * rows * 40 * 4 <= EVALUATION_BYTES
+    assert stacked_model(36).evaluation_rows() < stacked_model(1).evaluation_rows()
