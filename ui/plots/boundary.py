@@ -1,6 +1,7 @@
-"""Decision boundaries of 2-D classifiers, one panel per run on shared bounds: the predicted
-class as a colored map (paler where the model is less sure), the boundary lines, and the
-training (●) and validation (✕) points colored by their true class.
+"""Decision boundaries of 2-D classifiers, one square panel per run on shared bounds: the
+predicted class as a colored map (paler where the model is less sure), the boundary lines, and
+the training (●) and validation (✕) points colored by their true class. Both axes have the
+same scale, so a circle in the data is a circle on screen.
 """
 from __future__ import annotations
 
@@ -19,31 +20,57 @@ SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="whit
 
 
 def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
-                    height: int = FIGURE_HEIGHT) -> go.Figure:
-    """Side-by-side decision maps of 2-D classification runs. which="final": each run's model
-    as it is now (after any restore of the best weights); which="best": the weights of its
-    best epoch. The map is `regcore.decision_grid` on bounds covering all runs' data."""
+                    height: int = FIGURE_HEIGHT, cols: int | None = None,
+                    legend: bool = True) -> go.Figure:
+    """Decision maps of 2-D classification runs, `cols` panels a row (default: all in one
+    row). which="final": each run's model as it is now (after any restore of the best
+    weights); which="best": the weights of its best epoch. The map is
+    `regcore.decision_grid` (resolution × resolution) on square bounds covering all runs'
+    data; every panel is square with equal x and y scales. legend=False: no legend of the
+    point markers (the page explains them)."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}, got {which!r}")
     reason = why_no_boundary(runs)
     if reason:
         return message_figure(reason, height=height, uirevision="boundary")
     data = [run.data for run in runs]
-    bounds = grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data))
+    bounds = square_bounds(grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data)))
     n_classes = max(d.n_classes for d in data)
-    grid, parts = Grid(rows=1, cols=len(runs), h_gap=0.02, v_gap=0), Parts()
-    for col, (run, name) in enumerate(zip(runs, names), start=1):
+    cols = min(cols or len(runs), len(runs))
+    # gaps of binary fractions: the panel domains add up to exactly 1
+    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16, v_gap=1 / 4), Parts()
+    for index, (run, name) in enumerate(zip(runs, names)):
+        row, col = divmod(index, cols)
         model, title = _model_and_title(run, name, which)
-        refs = grid.refs(1, col)
+        refs = grid.refs(row + 1, col + 1)
         _add_decision_map(parts, refs, decision_grid(model, bounds, resolution), n_classes)
-        _add_points(parts, refs, run.data, first_panel=col == 1)
-        parts.annotations.append(grid.title(1, col, title))
+        _add_points(parts, refs, run.data, first_panel=legend and index == 0)
+        parts.annotations.append(grid.title(row + 1, col + 1, title))
     names_xy = data[0].feature_names or ("x₁", "x₂")
-    axes = grid.axes(x={"title": {"text": names_xy[0]}, "showgrid": False, "range": list(bounds[0])},
-                     y={"title": {"text": names_xy[1]}, "showgrid": False, "range": list(bounds[1])},
+    axes = grid.axes(x={"title": {"text": names_xy[0]}, "showgrid": False, "range": list(bounds[0]),
+                        "constrain": "domain"},
+                     y={"title": {"text": names_xy[1]}, "showgrid": False, "range": list(bounds[1]),
+                        "constrain": "domain", "constraintoward": "top"},
                      share_x=True)
+    for row in range(1, grid.rows):  # the x title under the last row only
+        for col in range(1, cols + 1):
+            axes[grid.keys(row, col)[0]].pop("title")
+    for empty in range(len(runs), grid.rows * cols):  # no axes where the last row has no run
+        for key in grid.keys(empty // cols + 1, empty % cols + 1):
+            del axes[key]
+    for y_axis in (axis for key, axis in axes.items() if key.startswith("yaxis")):
+        y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1)  # 1 unit of y = 1 unit of x
     return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
-                 top=100)
+                 top=100 if legend else 60, legend=legend)
+
+
+def square_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((x0, x1), (y0, y1)) widened about its centre to a square: both sides as long as the
+    longer one, so equal axis scales give a square panel."""
+    (x0, x1), (y0, y1) = bounds
+    half = max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx - half, cx + half), (cy - half, cy + half)
 
 
 def why_no_boundary(runs) -> str:
