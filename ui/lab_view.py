@@ -1,13 +1,15 @@
-"""What the lab shows: the chart tabs drawn on every tick, the summary table, the table of
-settings that differ between runs, and the share-and-keep section."""
+"""What the lab shows: the chart tabs drawn on every tick with each run's latest numbers beside
+them (and, for the 2-D sets, the decision maps, live from before the first epoch), the summary
+table, the table of settings that differ between runs, and the share-and-keep section."""
 from __future__ import annotations
 
 import streamlit as st
 
 from regcore.export import configs_json, history_csv, reproduction_script
-from ui.plots.boundary import boundary_figure
+from ui.plots.boundary import boundary_figure, why_no_boundary
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.network import network_figure
+from ui.plots.numbers import live_numbers_html
 from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import summary_frame, summary_html
 from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epochs
@@ -16,9 +18,14 @@ from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
 from .kept import kept_or_throttled
 from .live import session_for
-from .theme import FIGURE_HEIGHT, RUN_COLORS
+from .theme import FIGURE_HEIGHT, PRESENTER_FONT_SIZE, RUN_COLORS, presenter_css
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
+MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run, a few ms a tick
+MAP_WIDTH = 400       # px the live maps' panels take across, together (sets the figure height)
+MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
+               "validation (✕) points in their true class's color.")
+PRESENTER_CHART_HEIGHT = 380  # the first chart in presenter mode: fits 720 px under the bar
 PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
 
@@ -34,24 +41,26 @@ def run_color_css(container_key: str, count: int) -> None:
     st.html(f"<style>{rules}</style>")
 
 
-def compact_top() -> None:
-    """Less empty space above the title, so more of the lab fits on a projector."""
+def page_style(presenter: bool) -> None:
+    """Less empty space above the title, so more of the lab fits on a projector; presenter
+    mode collapses the sidebar and makes the Train bar compact (ui.theme.presenter_css)."""
+    st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
     st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>")
+    if presenter:
+        st.html(presenter_css(keys.live_key(keys.LIVE_KEY, "bar")))
 
 
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
-    """The lab's charts: one tab at a time is computed (lazy tabs), the summary always —
-    the heavy views (summary, weight histograms, maps) at most every HEAVY_REFRESH seconds
-    while training, and exactly at the end."""
-    tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
-    drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
-               "Weights": _weights_tab, "Network": _network_tab,
-               "Decision boundary": _boundary_tab}
-    for label, tab in zip(urlcodec.CHART_TABS, tabs):
-        if tab.open is not False:
-            with tab:
-                drawers[label](runs, names)
+    """The lab's charts: one tab at a time is computed (lazy tabs), beside them each run's
+    latest numbers and, for 2-D classification data, its decision map (both every tick);
+    the summary below — the heavy views (summary, weight histograms, networks, the tab's
+    maps) at most every HEAVY_REFRESH seconds while training, and exactly at the end."""
+    charts, side = _chart_columns(runs)
+    with side:
+        _live_side(runs, names)
+    with charts:
+        _chart_tabs(runs, names)
     session = session_for(keys.LIVE_KEY)
     training = session is not None and session.playing
     st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every {HEAVY_REFRESH:g} s)"
@@ -60,21 +69,116 @@ def draw(runs, names) -> None:
     lab_settings.write_view_settings()
 
 
+def _chart_columns(runs):
+    """(charts, side): side by side when the runs have decision maps to show beside the
+    charts, else the side (numbers only) above the charts."""
+    if shows_maps(runs):
+        return st.columns([3, 2], gap="medium")
+    side = st.container()
+    return st.container(), side
+
+
+def shows_maps(runs) -> bool:
+    """Whether the runs' data is a 2-D classification set (the maps are drawn beside the
+    charts, before and while training)."""
+    return bool(runs) and not why_no_boundary(runs)
+
+
+def _live_side(runs, names) -> None:
+    """Each run's latest numbers, and its decision map on a coarse grid (every tick: the
+    map of 4 runs costs a few ms, see MAP_RESOLUTION)."""
+    st.html(live_numbers_html(runs, names))
+    if shows_maps(runs):
+        cols = min(len(runs), 2)
+        _chart(boundary_figure(runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
+                               height=map_height(len(runs), cols, MAP_WIDTH, legend=False)))
+        st.caption(MAP_CAPTION)
+
+
+def map_height(count: int, cols: int, width: int, legend: bool = True) -> int:
+    """Figure height (px) that makes `count` maps in rows of `cols` about square when the
+    panels take `width` px across: margins and titles take 115 px, the legend 40 more."""
+    rows = -(-count // cols)
+    return (155 if legend else 115) + round(rows * width / cols)
+
+
+def _chart_tabs(runs, names) -> None:
+    tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
+    drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
+               "Weights": _weights_tab, "Network": _network_tab,
+               "Decision boundary": _boundary_tab}
+    for label, tab in zip(urlcodec.CHART_TABS, tabs):
+        if tab.open is not False:
+            with tab:
+                drawers[label](runs, names)
+
+
 def _heavy(slot: str, runs, names, build, *extra):
     """`build()`, rebuilt at most every HEAVY_REFRESH seconds while training, and once the
-    runs have paused or ended."""
+    runs have paused or ended (or presenter mode changed the fonts)."""
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing
-    version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names), *extra)
+    version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names),
+               lab_settings.presenter(), *extra)
     return kept_or_throttled(keys.figure_key(slot), version, build, every=HEAVY_REFRESH,
                              final=final)
 
 
 def _chart(figure) -> None:
+    if lab_settings.presenter():
+        _presenter_fonts(figure)
     st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch")
 
 
+def _presenter_fonts(figure) -> None:
+    """Chart text readable from the back of a room: every font at PRESENTER_FONT_SIZE (a
+    legend set beside the plot keeps its own size)."""
+    size = PRESENTER_FONT_SIZE
+    figure.update_layout(font_size=size, hoverlabel_font_size=size - 1)
+    for update_axes in (figure.update_xaxes, figure.update_yaxes):
+        update_axes(tickfont_size=size - 2, title_font_size=size)
+    if figure.layout.legend.orientation != "v":
+        figure.update_layout(legend_font_size=size - 1)
+    figure.update_annotations(font_size=size)
+
+
+def _legend_beside(figure):
+    """In presenter mode, the legend of a one-panel chart on its right (large legend text
+    above the plot would take half its height)."""
+    if lab_settings.presenter():
+        figure.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1,
+                                         yanchor="top", tracegroupgap=4,
+                                         font_size=PRESENTER_FONT_SIZE - 3), margin_t=20)
+    return figure
+
+
+def _tab_height() -> int:
+    """The tab charts' height, less in presenter mode so the first chart fits a 1280×720
+    projector under the bar."""
+    return PRESENTER_CHART_HEIGHT if lab_settings.presenter() else FIGURE_HEIGHT + 60
+
+
 def _loss_tab(runs, names) -> None:
+    """The loss and gap curves under their options (in presenter mode, the options below the
+    curves); the gap beside the loss, or under it where the maps take the side."""
+    first, second = st.container(), st.container()
+    options, charts = (second, first) if lab_settings.presenter() else (first, second)
+    with options:
+        log, amount, train, patience = _loss_options(runs)
+    with charts:
+        loss_place, gap_place = (st.container(), st.container()) if shows_maps(runs) else \
+            st.columns([3, 2])
+        with loss_place:
+            _chart(_legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
+                                              show_train=train, what_if_patience=patience,
+                                              height=_tab_height())))
+        with gap_place:
+            _chart(_legend_beside(gap_figure(runs, names, smoothing=amount,
+                                             height=_tab_height())))
+
+
+def _loss_options(runs) -> tuple[bool, float, bool, int | None]:
+    """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience)."""
     log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2], vertical_alignment="bottom")
     log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
     amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
@@ -89,12 +193,7 @@ def _loss_tab(runs, names) -> None:
             key=keys.VIEW_WHAT_IF, placeholder="off", persist_state=KEEP,
             help="Mark where early stopping with this patience would have ended the runs "
                  "that train without it.")
-    left, right = st.columns([3, 2])
-    with left:
-        _chart(loss_figure(runs, names, log_y=log, smoothing=amount, show_train=train,
-                           what_if_patience=patience, height=FIGURE_HEIGHT + 60))
-    with right:
-        _chart(gap_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+    return log, amount, train, patience
 
 
 def _accuracy_tab(runs, names) -> None:
@@ -103,11 +202,12 @@ def _accuracy_tab(runs, names) -> None:
                 "there is no accuracy to show.")
         return
     amount = st.session_state.get(keys.VIEW_SMOOTHING, 0.0)
-    _chart(accuracy_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+    _chart(_legend_beside(accuracy_figure(runs, names, smoothing=amount,
+                                          height=_tab_height())))
 
 
 def _penalty_tab(runs, names) -> None:
-    _chart(penalty_split_figure(runs, names, height=FIGURE_HEIGHT + 60))
+    _chart(penalty_split_figure(runs, names, height=_tab_height()))
 
 
 def _weights_tab(runs, names) -> None:
@@ -151,17 +251,34 @@ def _boundary_tab(runs, names) -> None:
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
                                  required=True, format_func=labels.get,
                                  persist_state=KEEP)
+    cols = min(len(runs), 2)
     _chart(_heavy(f"lab-boundary-{which}", runs, names,
-                  lambda: boundary_figure(runs, names, which=which)))
+                  lambda: boundary_figure(runs, names, which=which, cols=cols,
+                                          height=map_height(len(runs), cols, 2 * MAP_WIDTH))))
     session = session_for(keys.LIVE_KEY)
     if session is not None and session.playing:
         st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")
 
 
-def placeholder() -> None:
+def placeholder(names) -> None:
     """Where the charts will be, before the first epoch (so Train does not push the page
-    around, and the browser has its chart library loaded by then)."""
-    _chart(loss_figure([], [], height=FIGURE_HEIGHT + 60))
+    around, and the browser has its chart library loaded by then): an empty loss chart and,
+    for the 2-D sets, the data on the maps of the untrained runs (`names`)."""
+    runs = untrained_runs()
+    charts, side = _chart_columns(runs)
+    if runs:
+        with side:
+            _live_side(runs, names)
+    with charts:
+        _chart(loss_figure([], [], height=_tab_height()))
+
+
+def untrained_runs() -> list:
+    """The lab's runs at epoch 0 (their initial weights and data), if it can train them."""
+    session = session_for(keys.LIVE_KEY)
+    if session is None or session.playback is None:
+        return []
+    return session.playback.recording.runs_at(0)
 
 
 # --- around the live part ----------------------------------------------------------------------
