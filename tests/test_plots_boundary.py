@@ -8,7 +8,7 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import boundary_figure, square_bounds
+from ui.plots.boundary import boundary_figure, refreshed_boundary_figure, square_bounds
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -167,3 +167,17 @@ def test_cols_puts_the_runs_in_rows_without_empty_panels(moons_runs):
     first_row, second_row = fig.layout.yaxis.domain, fig.layout.yaxis3.domain
     assert second_row[1] < first_row[0]
     assert tuple(fig.layout.xaxis3.domain) == tuple(fig.layout.xaxis.domain)
+
+
+def test_a_refreshed_figure_equals_one_built_for_the_runs_now(moons_runs):
+    plain, stopped = moons_runs
+    built = boundary_figure([plain, stopped], ["A", "B"], resolution=20, cols=2, legend=False)
+    refreshed = refreshed_boundary_figure(
+        boundary_figure([plain, plain], ["A", "B"], resolution=20, cols=2, legend=False),
+        [plain, stopped], ["A", "B"], resolution=20)
+    for kind in ("heatmap", "contour"):
+        for new, old in zip(refreshed.select_traces(selector=dict(type=kind)),
+                            built.select_traces(selector=dict(type=kind))):
+            np.testing.assert_array_equal(new.z, old.z)
+    assert [a.text for a in refreshed.layout.annotations] == \
+        [a.text for a in built.layout.annotations]

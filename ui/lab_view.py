@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from regcore.export import configs_json, history_csv, reproduction_script
-from ui.plots.boundary import boundary_figure, why_no_boundary
+from ui.plots.boundary import (BOTTOM, ROW_GAP, TOP, boundary_figure, refreshed_boundary_figure,
+                               why_no_boundary)
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.network import network_figure
 from ui.plots.numbers import live_numbers_html
@@ -16,13 +17,13 @@ from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epoc
 
 from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
-from .kept import kept_or_throttled
+from .kept import kept_or_computed, kept_or_throttled
 from .live import session_for
 from .theme import FIGURE_HEIGHT, PRESENTER_FONT_SIZE, RUN_COLORS, presenter_css
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
 MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run, a few ms a tick
-MAP_WIDTH = 400       # px the live maps' panels take across, together (sets the figure height)
+MAP_PANEL = 330       # px: a live map panel's side when one run takes the side column's width
 MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
                "validation (✕) points in their true class's color.")
 PRESENTER_CHART_HEIGHT = 380  # the first chart in presenter mode: fits 720 px under the bar
@@ -89,17 +90,27 @@ def _live_side(runs, names) -> None:
     map of 4 runs costs a few ms, see MAP_RESOLUTION)."""
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
-        cols = min(len(runs), 2)
-        _chart(boundary_figure(runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
-                               height=map_height(len(runs), cols, MAP_WIDTH, legend=False)))
+        _chart(_live_maps(runs, names))
         st.caption(MAP_CAPTION)
 
 
-def map_height(count: int, cols: int, width: int, legend: bool = True) -> int:
-    """Figure height (px) that makes `count` maps in rows of `cols` about square when the
-    panels take `width` px across: margins and titles take 115 px, the legend 40 more."""
+def _live_maps(runs, names):
+    """The side maps: built once per comparison (and names, presenter mode), refilled with
+    the runs' current maps on every tick (ui.plots.boundary.refreshed_boundary_figure)."""
+    session = session_for(keys.LIVE_KEY)
+    cols = 1 if len(runs) <= 2 else 2  # two runs one above the other: larger maps
+    made_for = (session.ident if session else None, tuple(names), lab_settings.presenter())
+    figure = kept_or_computed(keys.figure_key("lab-live-maps"), made_for, lambda: boundary_figure(
+        runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
+        height=map_height(len(runs), cols, MAP_PANEL // cols, legend=False)))
+    return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
+
+
+def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
+    """Figure height (px) for `count` square maps of `panel` px in rows of `cols`, with the
+    margins and row gaps of ui.plots.boundary (the legend takes 40 px more)."""
     rows = -(-count // cols)
-    return (155 if legend else 115) + round(rows * width / cols)
+    return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else 40)
 
 
 def _chart_tabs(runs, names) -> None:
@@ -254,7 +265,7 @@ def _boundary_tab(runs, names) -> None:
     cols = min(len(runs), 2)
     _chart(_heavy(f"lab-boundary-{which}", runs, names,
                   lambda: boundary_figure(runs, names, which=which, cols=cols,
-                                          height=map_height(len(runs), cols, 2 * MAP_WIDTH))))
+                                          height=map_height(len(runs), cols, MAP_PANEL))))
     session = session_for(keys.LIVE_KEY)
     if session is not None and session.playing:
         st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")

@@ -15,6 +15,8 @@ from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 WHICH = ("final", "best")
 UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
 BOUNDARY_LINE = dict(color="#303030", width=2)
+ROW_GAP = 80  # px between rows of panels: the x ticks above, the next row's titles below
+TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
 SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
                  "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
 
@@ -34,11 +36,11 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     if reason:
         return message_figure(reason, height=height, uirevision="boundary")
     data = [run.data for run in runs]
-    bounds = square_bounds(grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data)))
-    n_classes = max(d.n_classes for d in data)
+    bounds, n_classes = _shared_bounds(runs), max(d.n_classes for d in data)
     cols = min(cols or len(runs), len(runs))
-    # gaps of binary fractions: the panel domains add up to exactly 1
-    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16, v_gap=1 / 4), Parts()
+    top = TOP if legend else TOP - 40
+    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16,
+                       v_gap=_binary_fraction(ROW_GAP / max(height - top - BOTTOM, 1))), Parts()
     for index, (run, name) in enumerate(zip(runs, names)):
         row, col = divmod(index, cols)
         model, title = _model_and_title(run, name, which)
@@ -61,7 +63,38 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     for y_axis in (axis for key, axis in axes.items() if key.startswith("yaxis")):
         y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1)  # 1 unit of y = 1 unit of x
     return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
-                 top=100 if legend else 60, legend=legend)
+                 top=top, legend=legend)
+
+
+def _binary_fraction(share: float) -> float:
+    """`share` rounded to 1/64ths (at most 1/2): panel domains built from it add up exactly,
+    never a rounding error below 0 or above 1."""
+    return min(round(share * 64), 32) / 64
+
+
+def refreshed_boundary_figure(figure: go.Figure, runs, names, *, which: str = "final",
+                              resolution: int = 80) -> go.Figure:
+    """`figure`, made by boundary_figure for these runs (same data, count and resolution),
+    with each panel's map, boundary lines and title recomputed for the runs as they are now.
+    Refilling a figure costs a few ms where building one costs ~20 (most of it Plotly
+    validating the new figure), so the live maps are refilled on every tick."""
+    bounds, n_classes = _shared_bounds(runs), max(run.data.n_classes for run in runs)
+    heatmaps = list(figure.select_traces(selector=dict(type="heatmap")))
+    contours = list(figure.select_traces(selector=dict(type="contour")))
+    per_panel = len(contours) // len(runs)
+    for index, (run, name) in enumerate(zip(runs, names)):
+        model, title = _model_and_title(run, name, which)
+        z, margins = _map_layers(decision_grid(model, bounds, resolution), n_classes)
+        heatmaps[index].z = z
+        for contour, margin in zip(contours[index * per_panel:], margins):
+            contour.z = margin
+        figure.layout.annotations[index].text = title
+    return figure
+
+
+def _shared_bounds(runs):
+    data = [run.data for run in runs]
+    return square_bounds(grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data)))
 
 
 def square_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -133,22 +166,29 @@ def _class_colorscale(n_classes: int) -> list:
 
 
 def _add_decision_map(parts, refs, grid, n_classes: int):
-    """Encode class and confidence in one heatmap value z = label + sureness, sureness =
-    (confidence − 1/K) / (1 − 1/K) in [0, 1), so one colorscale shows both; NaN (a diverged
-    model) is left blank. Boundary lines are the zero contours of p_k − max_{j≠k} p_j."""
+    """The heatmap and the boundary contours of one panel (see _map_layers)."""
+    z, margins = _map_layers(grid, n_classes)
+    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
+                             colorscale=_class_colorscale(n_classes), showscale=False,
+                             hoverinfo="skip", **refs))
+    for margin in margins:
+        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
+                                 contours=dict(start=0, end=0, size=1, coloring="none"),
+                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+
+
+def _map_layers(grid, n_classes: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(z, margins), each (resolution, resolution) float32. Class and confidence in one
+    heatmap value z = label + sureness, sureness = (confidence − 1/K) / (1 − 1/K) in [0, 1),
+    so one colorscale shows both; NaN (a diverged model) is left blank. Boundary lines are
+    the zero contours of the margins p_k − max_{j≠k} p_j (one for two classes, K else)."""
     confidence = grid.confidence
     sureness = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
     z = grid.label + np.clip(sureness, 0, 0.999)
     z = np.where(np.isfinite(confidence), z, np.nan).astype(np.float32)
-    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
-                             colorscale=_class_colorscale(n_classes), showscale=False,
-                             hoverinfo="skip", **refs))
-    for k in range(1 if n_classes == 2 else 0, n_classes):
-        others = np.delete(grid.proba, k, axis=-1).max(axis=-1)
-        margin = (grid.proba[..., k] - others).astype(np.float32)
-        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
-                                 contours=dict(start=0, end=0, size=1, coloring="none"),
-                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+    margins = [(grid.proba[..., k] - np.delete(grid.proba, k, axis=-1).max(axis=-1))
+               .astype(np.float32) for k in range(1 if n_classes == 2 else 0, n_classes)]
+    return z, margins
 
 
 def _add_points(parts, refs, data, first_panel: bool):
@@ -162,7 +202,8 @@ def _add_points(parts, refs, data, first_panel: bool):
                 continue
             color = CLASS_COLORS[k % len(CLASS_COLORS)]
             parts.traces.append(dict(
-                type="scatter", x=X[members, 0], y=X[members, 1], mode="markers",
+                type="scatter", x=X[members, 0].astype(np.float32),
+                y=X[members, 1].astype(np.float32), mode="markers",
                 name=f"{split}: {class_name}", legendgroup=f"{split}-{k}",
                 showlegend=first_panel, marker=dict(color=color, **SPLIT_MARKERS[split]),
                 hovertemplate=f"{split} point: {class_name}<extra></extra>", **refs))
