@@ -15,7 +15,7 @@ from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 WHICH = ("final", "best")
 UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
 BOUNDARY_LINE = dict(color="#303030", width=2)
-ROW_GAP = 80  # px between rows of panels: the x ticks above, the next row's titles below
+ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
 TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
 SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
                  "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
