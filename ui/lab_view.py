@@ -189,8 +189,14 @@ def _loss_tab(runs, names) -> None:
 
 
 def _loss_options(runs) -> tuple[bool, float, bool, int | None]:
-    """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience)."""
-    log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2], vertical_alignment="bottom")
+    """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience),
+    in one row, or two where the maps narrow the charts (so no label is cut)."""
+    if shows_maps(runs):
+        log_y, show_train = st.columns(2, vertical_alignment="bottom")
+        smoothing, what_if = st.columns(2, vertical_alignment="bottom")
+    else:
+        log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2],
+                                                           vertical_alignment="bottom")
     log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
     amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
                               persist_state=KEEP,
