@@ -6,12 +6,13 @@ import streamlit as st
 
 from ui import keys, lab_controls, lab_settings, lab_view, upload
 from ui.live import live_comparison, pause, session_for
+from ui.presenter import page_style
 from ui.presets import DESCRIPTIONS, matching_preset
 from ui.theme import RUN_NAMES
 
 configs = lab_settings.load_settings()
 presenter = lab_settings.presenter()
-lab_view.page_style(presenter)
+page_style(presenter)
 data_fields, data = lab_controls.sidebar(configs)
 st.title("Regularization Lab", anchor=False)
 if not presenter:

@@ -1,7 +1,7 @@
 """The lab's live view beside the charts (AppTest): for the 2-D sets the data and every run's
 decision map are on the page before training and follow training; other sets get no map; the
 live numbers are the last row of each run's history; presenter mode puts the Train bar and
-the charts above the run settings."""
+the charts above the run settings and draws chart text larger."""
 import json
 import math
 import re
@@ -11,6 +11,8 @@ import pytest
 from regcore import Config
 from ui import keys
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
+from ui.plots.style import FONT_SIZE
+from ui.theme import PRESENTER_FONT_SIZE
 
 from test_app_lab import lab, live, set_epochs, train_to_end
 
@@ -126,3 +128,14 @@ def test_regression_shows_losses_only_and_an_untrained_run_dashes():
     untrained.history = trained.history.iloc[:0]
     rows = table_rows(live_numbers_html([trained, untrained], ["A", "B"]))
     assert rows == {"A": ["3", "1234", "1500"], "B": ["0", "—", "—"]}
+
+
+@pytest.mark.parametrize("presenter", ["1", "0"])
+def test_presenter_mode_draws_the_charts_in_larger_text(presenter):
+    at = train_to_end(set_epochs(lab(presenter=presenter, runs="2", dataset="moons"), 2))
+    loss = next(spec for spec in chart_specs(at)
+                if any(t.get("name") == "A validation" for t in spec["data"]))
+    size = PRESENTER_FONT_SIZE if presenter == "1" else FONT_SIZE
+    assert loss["layout"]["font"]["size"] == size
+    maps = [spec for spec in chart_specs(at) if any(t["type"] == "heatmap" for t in spec["data"])]
+    assert {a["font"]["size"] for spec in maps for a in spec["layout"]["annotations"]} == {size}

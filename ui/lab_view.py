@@ -6,8 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from regcore.export import configs_json, history_csv, reproduction_script
-from ui.plots.boundary import (BOTTOM, ROW_GAP, TOP, boundary_figure, refreshed_boundary_figure,
-                               why_no_boundary)
+from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.network import network_figure
 from ui.plots.numbers import live_numbers_html
@@ -17,16 +16,14 @@ from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epoc
 
 from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
-from .kept import kept_or_computed, kept_or_throttled
+from .kept import kept_or_throttled
+from .lab_maps import (MAP_CAPTION, MAP_PANEL, live_maps_figure, map_height, shows_maps,
+                       untrained_runs)
 from .live import session_for
-from .theme import FIGURE_HEIGHT, PRESENTER_FONT_SIZE, RUN_COLORS, presenter_css
+from .presenter import PRESENTER_CHART_HEIGHT, legend_beside, presenter_fonts
+from .theme import FIGURE_HEIGHT, RUN_COLORS
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
-MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run, a few ms a tick
-MAP_PANEL = 330       # px: a live map panel's side when one run takes the side column's width
-MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
-               "validation (✕) points in their true class's color.")
-PRESENTER_CHART_HEIGHT = 380  # the first chart in presenter mode: fits 720 px under the bar
 PLOT_CONFIG = {"displaylogo": False}
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
 
@@ -40,15 +37,6 @@ def run_color_css(container_key: str, count: int) -> None:
         f".st-key-{container_key} [role='tab'][data-key='{i}'] .react-aria-SelectionIndicator "
         f"{{background-color: {RUN_COLORS[i]};}}" for i in range(count))
     st.html(f"<style>{rules}</style>")
-
-
-def page_style(presenter: bool) -> None:
-    """Less empty space above the title, so more of the lab fits on a projector; presenter
-    mode collapses the sidebar and makes the Train bar compact (ui.theme.presenter_css)."""
-    st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
-    st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>")
-    if presenter:
-        st.html(presenter_css(keys.live_key(keys.LIVE_KEY, "bar")))
 
 
 # --- drawn on every tick -----------------------------------------------------------------------
@@ -79,38 +67,12 @@ def _chart_columns(runs):
     return st.container(), side
 
 
-def shows_maps(runs) -> bool:
-    """Whether the runs' data is a 2-D classification set (the maps are drawn beside the
-    charts, before and while training)."""
-    return bool(runs) and not why_no_boundary(runs)
-
-
 def _live_side(runs, names) -> None:
-    """Each run's latest numbers, and its decision map on a coarse grid (every tick: the
-    map of 4 runs costs a few ms, see MAP_RESOLUTION)."""
+    """Each run's latest numbers, and for 2-D data its decision map (both every tick)."""
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
-        _chart(_live_maps(runs, names))
+        _chart(live_maps_figure(runs, names))
         st.caption(MAP_CAPTION)
-
-
-def _live_maps(runs, names):
-    """The side maps: built once per comparison (and names, presenter mode), refilled with
-    the runs' current maps on every tick (ui.plots.boundary.refreshed_boundary_figure)."""
-    session = session_for(keys.LIVE_KEY)
-    cols = 1 if len(runs) <= 2 else 2  # two runs one above the other: larger maps
-    made_for = (session.ident if session else None, tuple(names), lab_settings.presenter())
-    figure = kept_or_computed(keys.figure_key("lab-live-maps"), made_for, lambda: boundary_figure(
-        runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
-        height=map_height(len(runs), cols, MAP_PANEL // cols, legend=False)))
-    return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
-
-
-def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
-    """Figure height (px) for `count` square maps of `panel` px in rows of `cols`, with the
-    margins and row gaps of ui.plots.boundary (the legend takes 40 px more)."""
-    rows = -(-count // cols)
-    return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else 40)
 
 
 def _chart_tabs(runs, names) -> None:
@@ -137,30 +99,8 @@ def _heavy(slot: str, runs, names, build, *extra):
 
 def _chart(figure) -> None:
     if lab_settings.presenter():
-        _presenter_fonts(figure)
+        presenter_fonts(figure)
     st.plotly_chart(figure, config=PLOT_CONFIG, width="stretch")
-
-
-def _presenter_fonts(figure) -> None:
-    """Chart text readable from the back of a room: every font at PRESENTER_FONT_SIZE (a
-    legend set beside the plot keeps its own size)."""
-    size = PRESENTER_FONT_SIZE
-    figure.update_layout(font_size=size, hoverlabel_font_size=size - 1)
-    for update_axes in (figure.update_xaxes, figure.update_yaxes):
-        update_axes(tickfont_size=size - 2, title_font_size=size)
-    if figure.layout.legend.orientation != "v":
-        figure.update_layout(legend_font_size=size - 1)
-    figure.update_annotations(font_size=size)
-
-
-def _legend_beside(figure):
-    """In presenter mode, the legend of a one-panel chart on its right (large legend text
-    above the plot would take half its height)."""
-    if lab_settings.presenter():
-        figure.update_layout(legend=dict(orientation="v", x=1.02, xanchor="left", y=1,
-                                         yanchor="top", tracegroupgap=4,
-                                         font_size=PRESENTER_FONT_SIZE - 3), margin_t=20)
-    return figure
 
 
 def _tab_height() -> int:
@@ -180,11 +120,11 @@ def _loss_tab(runs, names) -> None:
         loss_place, gap_place = (st.container(), st.container()) if shows_maps(runs) else \
             st.columns([3, 2])
         with loss_place:
-            _chart(_legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
+            _chart(legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
                                               show_train=train, what_if_patience=patience,
                                               height=_tab_height())))
         with gap_place:
-            _chart(_legend_beside(gap_figure(runs, names, smoothing=amount,
+            _chart(legend_beside(gap_figure(runs, names, smoothing=amount,
                                              height=_tab_height())))
 
 
@@ -219,7 +159,7 @@ def _accuracy_tab(runs, names) -> None:
                 "there is no accuracy to show.")
         return
     amount = st.session_state.get(keys.VIEW_SMOOTHING, 0.0)
-    _chart(_legend_beside(accuracy_figure(runs, names, smoothing=amount,
+    _chart(legend_beside(accuracy_figure(runs, names, smoothing=amount,
                                           height=_tab_height())))
 
 
@@ -288,14 +228,6 @@ def placeholder(names) -> None:
             _live_side(runs, names)
     with charts:
         _chart(loss_figure([], [], height=_tab_height()))
-
-
-def untrained_runs() -> list:
-    """The lab's runs at epoch 0 (their initial weights and data), if it can train them."""
-    session = session_for(keys.LIVE_KEY)
-    if session is None or session.playback is None:
-        return []
-    return session.playback.recording.runs_at(0)
 
 
 # --- around the live part ----------------------------------------------------------------------
