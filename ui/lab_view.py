@@ -45,7 +45,7 @@ def draw(runs, names) -> None:
     latest numbers and, for 2-D classification data, its decision map (both every tick);
     the summary below — the heavy views (summary, weight histograms, networks, the tab's
     maps) at most every HEAVY_REFRESH seconds while training, and exactly at the end."""
-    charts, side = _chart_columns(runs)
+    charts, side = _chart_columns()
     with side:
         _live_side(runs, names)
     with charts:
@@ -58,13 +58,9 @@ def draw(runs, names) -> None:
     lab_settings.write_view_settings()
 
 
-def _chart_columns(runs):
-    """(charts, side): side by side when the runs have decision maps to show beside the
-    charts, else the side (numbers only) above the charts."""
-    if shows_maps(runs):
-        return st.columns([3, 2], gap="medium")
-    side = st.container()
-    return st.container(), side
+def _chart_columns():
+    """(charts, side): the chart tabs, and beside them the live numbers and maps."""
+    return st.columns([3, 2], gap="medium")
 
 
 def _live_side(runs, names) -> None:
@@ -110,33 +106,24 @@ def _tab_height() -> int:
 
 
 def _loss_tab(runs, names) -> None:
-    """The loss and gap curves under their options (in presenter mode, the options below the
-    curves); the gap beside the loss, or under it where the maps take the side."""
+    """The loss curves, the gap under them, and their options above (in presenter mode, below
+    the curves: the loss chart comes first on the screen)."""
     first, second = st.container(), st.container()
     options, charts = (second, first) if lab_settings.presenter() else (first, second)
     with options:
         log, amount, train, patience = _loss_options(runs)
     with charts:
-        loss_place, gap_place = (st.container(), st.container()) if shows_maps(runs) else \
-            st.columns([3, 2])
-        with loss_place:
-            _chart(legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
-                                              show_train=train, what_if_patience=patience,
-                                              height=_tab_height())))
-        with gap_place:
-            _chart(legend_beside(gap_figure(runs, names, smoothing=amount,
-                                             height=_tab_height())))
+        _chart(legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
+                                          show_train=train, what_if_patience=patience,
+                                          height=_tab_height())))
+        _chart(legend_beside(gap_figure(runs, names, smoothing=amount, height=_tab_height())))
 
 
 def _loss_options(runs) -> tuple[bool, float, bool, int | None]:
     """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience),
-    in one row, or two where the maps narrow the charts (so no label is cut)."""
-    if shows_maps(runs):
-        log_y, show_train = st.columns(2, vertical_alignment="bottom")
-        smoothing, what_if = st.columns(2, vertical_alignment="bottom")
-    else:
-        log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2],
-                                                           vertical_alignment="bottom")
+    in two rows (the charts' column is too narrow for one without cutting labels)."""
+    log_y, show_train = st.columns(2, vertical_alignment="bottom")
+    smoothing, what_if = st.columns(2, vertical_alignment="bottom")
     log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
     amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
                               persist_state=KEEP,
@@ -222,7 +209,7 @@ def placeholder(names) -> None:
     around, and the browser has its chart library loaded by then): an empty loss chart and,
     for the 2-D sets, the data on the maps of the untrained runs (`names`)."""
     runs = untrained_runs()
-    charts, side = _chart_columns(runs)
+    charts, side = _chart_columns()
     if runs:
         with side:
             _live_side(runs, names)
