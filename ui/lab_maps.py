@@ -4,8 +4,8 @@ epoch to every tick of training. The figure is built once per comparison and its
 each tick on a coarse grid, so a tick pays a few ms for them (measured in the README)."""
 from __future__ import annotations
 
-from ui.plots.boundary import (BOTTOM, ROW_GAP, TOP, boundary_figure, refreshed_boundary_figure,
-                               why_no_boundary)
+from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure,
+                               refreshed_boundary_figure, why_no_boundary)
 
 from . import keys, lab_settings
 from .kept import kept_or_computed
@@ -37,9 +37,9 @@ def live_maps_figure(runs, names):
 
 def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
     """Figure height (px) for `count` square maps of `panel` px in rows of `cols`, with the
-    margins and row gaps of ui.plots.boundary (the legend takes 40 px more)."""
+    margins and row gaps of ui.plots.boundary."""
     rows = -(-count // cols)
-    return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else 40)
+    return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else LEGEND_SPACE)
 
 
 def untrained_runs() -> list:

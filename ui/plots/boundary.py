@@ -17,6 +17,7 @@ UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and
 BOUNDARY_LINE = dict(color="#303030", width=2)
 ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
 TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
+LEGEND_SPACE = 40      # px of TOP that the legend takes
 SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
                  "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
 
@@ -38,7 +39,7 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     data = [run.data for run in runs]
     bounds, n_classes = _shared_bounds(runs), max(d.n_classes for d in data)
     cols = min(cols or len(runs), len(runs))
-    top = TOP if legend else TOP - 40
+    top = TOP if legend else TOP - LEGEND_SPACE
     grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16,
                        v_gap=_binary_fraction(ROW_GAP / max(height - top - BOTTOM, 1))), Parts()
     for index, (run, name) in enumerate(zip(runs, names)):
