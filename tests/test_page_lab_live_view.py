@@ -8,8 +8,10 @@ import re
 
 import pytest
 
-from regcore import Config
+from regcore import Config, train_side_by_side
 from ui import keys
+from ui.lab_maps import map_height
+from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
 from ui.plots.style import FONT_SIZE
 from ui.theme import PRESENTER_FONT_SIZE
@@ -139,3 +141,16 @@ def test_presenter_mode_draws_the_charts_in_larger_text(presenter):
     assert loss["layout"]["font"]["size"] == size
     maps = [spec for spec in chart_specs(at) if any(t["type"] == "heatmap" for t in spec["data"])]
     assert {a["font"]["size"] for spec in maps for a in spec["layout"]["annotations"]} == {size}
+
+
+@pytest.mark.parametrize("count, cols", [(1, 1), (2, 1), (4, 2)])
+def test_map_height_gives_panels_as_tall_as_asked(count, cols):
+    config = Config(dataset="moons", n_samples=60, hidden=(4,), epochs=1)
+    runs = train_side_by_side([config] * count)
+    height = map_height(count, cols, 200, legend=False)
+    fig = boundary_figure(runs, list("ABCD"[:count]), resolution=5, cols=cols, legend=False,
+                          height=height)
+    plot_px = height - (TOP - LEGEND_SPACE) - BOTTOM
+    for axis in (fig.layout.yaxis, fig.layout[f"yaxis{count}" if count > 1 else "yaxis"]):
+        y0, y1 = axis.domain
+        assert (y1 - y0) * plot_px == pytest.approx(200, rel=0.03)
