@@ -8,7 +8,7 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import boundary_figure
+from ui.plots.boundary import boundary_figure, refreshed_boundary_figure, square_bounds
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -135,3 +135,49 @@ def test_a_diverged_model_leaves_its_map_blank_and_says_so(moons_runs):
 def test_which_must_be_final_or_best(moons_runs):
     with pytest.raises(ValueError, match="which"):
         boundary_figure(moons_runs, ["A", "B"], which="last")
+
+
+def panel_axes(fig, number):
+    suffix = "" if number == 1 else str(number)
+    return fig.layout[f"xaxis{suffix}"], fig.layout[f"yaxis{suffix}"]
+
+
+def test_every_panel_is_square_with_equal_axis_scales(moons_runs):
+    fig = boundary_figure(moons_runs, ["A", "B"], resolution=30)
+    for number in (1, 2):
+        x_axis, y_axis = panel_axes(fig, number)
+        (x0, x1), (y0, y1) = x_axis.range, y_axis.range
+        assert x1 - x0 == pytest.approx(y1 - y0)
+        assert y_axis.scaleanchor == f"x{'' if number == 1 else number}" and y_axis.scaleratio == 1
+        assert x_axis.constrain == y_axis.constrain == "domain"
+    for heatmap in heatmaps(fig):
+        assert np.diff(heatmap.x)[0] == pytest.approx(np.diff(heatmap.y)[0])
+
+
+def test_square_bounds_widen_the_shorter_side_about_its_centre():
+    assert square_bounds(((0.0, 4.0), (1.0, 2.0))) == ((0.0, 4.0), (-0.5, 3.5))
+    assert square_bounds(((-1.0, 1.0), (0.0, 6.0))) == ((-3.0, 3.0), (0.0, 6.0))
+
+
+def test_cols_puts_the_runs_in_rows_without_empty_panels(moons_runs):
+    three = [moons_runs[0], moons_runs[1], moons_runs[0]]
+    fig = boundary_figure(three, ["A", "B", "C"], resolution=20, cols=2)
+    assert len(heatmaps(fig)) == 3
+    assert not {"xaxis4", "yaxis4"} & set(fig.to_dict()["layout"])
+    first_row, second_row = fig.layout.yaxis.domain, fig.layout.yaxis3.domain
+    assert second_row[1] < first_row[0]
+    assert tuple(fig.layout.xaxis3.domain) == tuple(fig.layout.xaxis.domain)
+
+
+def test_a_refreshed_figure_equals_one_built_for_the_runs_now(moons_runs):
+    plain, stopped = moons_runs
+    built = boundary_figure([plain, stopped], ["A", "B"], resolution=20, cols=2, legend=False)
+    refreshed = refreshed_boundary_figure(
+        boundary_figure([plain, plain], ["A", "B"], resolution=20, cols=2, legend=False),
+        [plain, stopped], ["A", "B"], resolution=20)
+    for kind in ("heatmap", "contour"):
+        for new, old in zip(refreshed.select_traces(selector=dict(type=kind)),
+                            built.select_traces(selector=dict(type=kind))):
+            np.testing.assert_array_equal(new.z, old.z)
+    assert [a.text for a in refreshed.layout.annotations] == \
+        [a.text for a in built.layout.annotations]

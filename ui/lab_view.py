@@ -1,5 +1,6 @@
-"""What the lab shows: the chart tabs drawn on every tick, the summary table, the table of
-settings that differ between runs, and the share-and-keep section."""
+"""What the lab shows: the chart tabs drawn on every tick with each run's latest numbers beside
+them (and, for the 2-D sets, the decision maps, live from before the first epoch), the summary
+table, the table of settings that differ between runs, and the share-and-keep section."""
 from __future__ import annotations
 
 import streamlit as st
@@ -8,6 +9,7 @@ from regcore.export import configs_json, history_csv, reproduction_script
 from ui.plots.boundary import boundary_figure
 from ui.plots.curves import accuracy_figure, gap_figure, loss_figure, penalty_split_figure
 from ui.plots.network import network_figure
+from ui.plots.numbers import live_numbers_html
 from ui.plots.style import CHART_OPTIONS
 from ui.plots.summary import LEGEND as SUMMARY_LEGEND
 from ui.plots.summary import summary_frame, summary_html
@@ -16,7 +18,10 @@ from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epoc
 from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
 from .kept import kept_or_throttled
+from .lab_maps import (MAP_CAPTION, MAP_PANEL, live_maps_figure, map_height, shows_maps,
+                       untrained_runs)
 from .live import session_for
+from .presenter import PRESENTER_CHART_HEIGHT, legend_beside, presenter_fonts
 from .theme import FIGURE_HEIGHT, run_color
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
@@ -34,24 +39,17 @@ def run_color_css(container_key: str, names) -> None:
     st.html(f"<style>{rules}</style>")
 
 
-def compact_top() -> None:
-    """Less empty space above the title, so more of the lab fits on a projector."""
-    st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>")
-
-
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
-    """The lab's charts: one tab at a time is computed (lazy tabs), the summary always —
-    the heavy views (summary, weight histograms, maps) at most every HEAVY_REFRESH seconds
-    while training, and exactly at the end."""
-    tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
-    drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
-               "Weights": _weights_tab, "Network": _network_tab,
-               "Decision boundary": _boundary_tab}
-    for label, tab in zip(urlcodec.CHART_TABS, tabs):
-        if tab.open is not False:
-            with tab:
-                drawers[label](runs, names)
+    """The lab's charts: one tab at a time is computed (lazy tabs), beside them each run's
+    latest numbers and, for 2-D classification data, its decision map (both every tick);
+    the summary below — the heavy views (summary, weight histograms, networks, the tab's
+    maps) at most every HEAVY_REFRESH seconds while training, and exactly at the end."""
+    charts, side = _chart_columns()
+    with side:
+        _live_side(runs, names)
+    with charts:
+        _chart_tabs(runs, names)
     session = session_for(keys.LIVE_KEY)
     training = session is not None and session.playing
     st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every {HEAVY_REFRESH:g} s)"
@@ -60,22 +58,72 @@ def draw(runs, names) -> None:
     lab_settings.write_view_settings()
 
 
+def _chart_columns():
+    """(charts, side): the chart tabs, and beside them the live numbers and maps."""
+    return st.columns([3, 2], gap="medium")
+
+
+def _live_side(runs, names) -> None:
+    """Each run's latest numbers, and for 2-D data its decision map (both every tick)."""
+    st.html(live_numbers_html(runs, names))
+    if shows_maps(runs):
+        _chart(live_maps_figure(runs, names))
+        st.caption(MAP_CAPTION)
+
+
+def _chart_tabs(runs, names) -> None:
+    tabs = st.tabs(urlcodec.CHART_TABS, key=keys.VIEW_TAB, on_change="rerun")
+    drawers = {"Loss": _loss_tab, "Accuracy": _accuracy_tab, "Penalty": _penalty_tab,
+               "Weights": _weights_tab, "Network": _network_tab,
+               "Decision boundary": _boundary_tab}
+    for label, tab in zip(urlcodec.CHART_TABS, tabs):
+        if tab.open is not False:
+            with tab:
+                drawers[label](runs, names)
+
+
 def _heavy(slot: str, runs, names, build, *extra):
     """`build()`, rebuilt at most every HEAVY_REFRESH seconds while training, and once the
-    runs have paused or ended."""
+    runs have paused or ended (or presenter mode changed the fonts)."""
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing
-    version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names), *extra)
+    version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names),
+               lab_settings.presenter(), *extra)
     return kept_or_throttled(keys.figure_key(slot), version, build, every=HEAVY_REFRESH,
                              final=final)
 
 
 def _chart(figure) -> None:
+    if lab_settings.presenter():
+        presenter_fonts(figure)
     st.plotly_chart(figure, width="stretch", **CHART_OPTIONS)
 
 
+def _tab_height() -> int:
+    """The tab charts' height, less in presenter mode so the first chart fits a 1280×720
+    projector under the bar."""
+    return PRESENTER_CHART_HEIGHT if lab_settings.presenter() else FIGURE_HEIGHT + 60
+
+
 def _loss_tab(runs, names) -> None:
-    log_y, smoothing, show_train, what_if = st.columns([1, 2, 1, 2], vertical_alignment="bottom")
+    """The loss curves, the gap under them, and their options above (in presenter mode, below
+    the curves: the loss chart comes first on the screen)."""
+    first, second = st.container(), st.container()
+    options, charts = (second, first) if lab_settings.presenter() else (first, second)
+    with options:
+        log, amount, train, patience = _loss_options(runs)
+    with charts:
+        _chart(legend_beside(loss_figure(runs, names, log_y=log, smoothing=amount,
+                                          show_train=train, what_if_patience=patience,
+                                          height=_tab_height())))
+        _chart(legend_beside(gap_figure(runs, names, smoothing=amount, height=_tab_height())))
+
+
+def _loss_options(runs) -> tuple[bool, float, bool, int | None]:
+    """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience),
+    in two rows (the charts' column is too narrow for one without cutting labels)."""
+    log_y, show_train = st.columns(2, vertical_alignment="bottom")
+    smoothing, what_if = st.columns(2, vertical_alignment="bottom")
     log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
     amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
                               persist_state=KEEP,
@@ -89,12 +137,7 @@ def _loss_tab(runs, names) -> None:
             key=keys.VIEW_WHAT_IF, placeholder="off", persist_state=KEEP,
             help="Mark where early stopping with this patience would have ended the runs "
                  "that train without it.")
-    left, right = st.columns([3, 2])
-    with left:
-        _chart(loss_figure(runs, names, log_y=log, smoothing=amount, show_train=train,
-                           what_if_patience=patience, height=FIGURE_HEIGHT + 60))
-    with right:
-        _chart(gap_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+    return log, amount, train, patience
 
 
 def _accuracy_tab(runs, names) -> None:
@@ -103,13 +146,14 @@ def _accuracy_tab(runs, names) -> None:
                 "there is no accuracy to show.")
         return
     amount = st.session_state.get(keys.VIEW_SMOOTHING, 0.0)
-    _chart(accuracy_figure(runs, names, smoothing=amount, height=FIGURE_HEIGHT + 60))
+    _chart(legend_beside(accuracy_figure(runs, names, smoothing=amount,
+                                          height=_tab_height())))
 
 
 def _penalty_tab(runs, names) -> None:
     log = st.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP,
                     help="The same setting as the loss chart's.")
-    _chart(penalty_split_figure(runs, names, log_y=log, height=FIGURE_HEIGHT + 60))
+    _chart(penalty_split_figure(runs, names, log_y=log, height=_tab_height()))
 
 
 def _weights_tab(runs, names) -> None:
@@ -153,17 +197,26 @@ def _boundary_tab(runs, names) -> None:
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
                                  required=True, format_func=labels.get,
                                  persist_state=KEEP)
+    cols = min(len(runs), 2)
     _chart(_heavy(f"lab-boundary-{which}", runs, names,
-                  lambda: boundary_figure(runs, names, which=which)))
+                  lambda: boundary_figure(runs, names, which=which, cols=cols,
+                                          height=map_height(len(runs), cols, MAP_PANEL))))
     session = session_for(keys.LIVE_KEY)
     if session is not None and session.playing:
         st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")
 
 
-def placeholder() -> None:
+def placeholder(names) -> None:
     """Where the charts will be, before the first epoch (so Train does not push the page
-    around, and the browser has its chart library loaded by then)."""
-    _chart(loss_figure([], [], height=FIGURE_HEIGHT + 60))
+    around, and the browser has its chart library loaded by then): an empty loss chart and,
+    for the 2-D sets, the data on the maps of the untrained runs (`names`)."""
+    runs = untrained_runs()
+    charts, side = _chart_columns()
+    if runs:
+        with side:
+            _live_side(runs, names)
+    with charts:
+        _chart(loss_figure([], [], height=_tab_height()))
 
 
 # --- around the live part ----------------------------------------------------------------------

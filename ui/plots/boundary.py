@@ -1,6 +1,7 @@
-"""Decision boundaries of 2-D classifiers, one panel per run on shared bounds: the predicted
-class as a colored map (paler where the model is less sure), the boundary lines, and the
-training (●) and validation (✕) points colored by their true class.
+"""Decision boundaries of 2-D classifiers, one square panel per run on shared bounds: the
+predicted class as a colored map (paler where the model is less sure), the boundary lines, and
+the training (●) and validation (✕) points colored by their true class. Both axes have the
+same scale, so a circle in the data is a circle on screen.
 """
 from __future__ import annotations
 
@@ -14,36 +15,96 @@ from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 WHICH = ("final", "best")
 UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
 BOUNDARY_LINE = dict(color="#303030", width=2)
+ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
+TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
+LEGEND_SPACE = 40      # px of TOP that the legend takes
 SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
                  "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
 
 
 def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
-                    height: int = FIGURE_HEIGHT) -> go.Figure:
-    """Side-by-side decision maps of 2-D classification runs. which="final": each run's model
-    as it is now (after any restore of the best weights); which="best": the weights of its
-    best epoch. The map is `regcore.decision_grid` on bounds covering all runs' data."""
+                    height: int = FIGURE_HEIGHT, cols: int | None = None,
+                    legend: bool = True) -> go.Figure:
+    """Decision maps of 2-D classification runs, `cols` panels a row (default: all in one
+    row). which="final": each run's model as it is now (after any restore of the best
+    weights); which="best": the weights of its best epoch. The map is
+    `regcore.decision_grid` (resolution × resolution) on square bounds covering all runs'
+    data; every panel is square with equal x and y scales. legend=False: no legend of the
+    point markers (the page explains them)."""
     if which not in WHICH:
         raise ValueError(f"which must be one of {WHICH}, got {which!r}")
     reason = why_no_boundary(runs)
     if reason:
         return message_figure(reason, height=height, uirevision="boundary")
     data = [run.data for run in runs]
-    bounds = grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data))
-    n_classes = max(d.n_classes for d in data)
-    grid, parts = Grid(rows=1, cols=len(runs), h_gap=0.02, v_gap=0), Parts()
-    for col, (run, name) in enumerate(zip(runs, names), start=1):
+    bounds, n_classes = _shared_bounds(runs), max(d.n_classes for d in data)
+    cols = min(cols or len(runs), len(runs))
+    top = TOP if legend else TOP - LEGEND_SPACE
+    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16,
+                       v_gap=_binary_fraction(ROW_GAP / max(height - top - BOTTOM, 1))), Parts()
+    for index, (run, name) in enumerate(zip(runs, names)):
+        row, col = divmod(index, cols)
         model, title = _model_and_title(run, name, which)
-        refs = grid.refs(1, col)
+        refs = grid.refs(row + 1, col + 1)
         _add_decision_map(parts, refs, decision_grid(model, bounds, resolution), n_classes)
-        _add_points(parts, refs, run.data, first_panel=col == 1)
-        parts.annotations.append(grid.title(1, col, title))
+        _add_points(parts, refs, run.data, first_panel=legend and index == 0)
+        parts.annotations.append(grid.title(row + 1, col + 1, title))
     names_xy = data[0].feature_names or ("x₁", "x₂")
-    axes = grid.axes(x={"title": {"text": names_xy[0]}, "showgrid": False, "range": list(bounds[0])},
-                     y={"title": {"text": names_xy[1]}, "showgrid": False, "range": list(bounds[1])},
+    axes = grid.axes(x={"title": {"text": names_xy[0]}, "showgrid": False, "range": list(bounds[0]),
+                        "constrain": "domain"},
+                     y={"title": {"text": names_xy[1]}, "showgrid": False, "range": list(bounds[1]),
+                        "constrain": "domain", "constraintoward": "top"},
                      share_x=True)
+    for row in range(1, grid.rows):  # the x title under the last row only
+        for col in range(1, cols + 1):
+            axes[grid.keys(row, col)[0]].pop("title")
+    for empty in range(len(runs), grid.rows * cols):  # no axes where the last row has no run
+        for key in grid.keys(empty // cols + 1, empty % cols + 1):
+            del axes[key]
+    for y_axis in (axis for key, axis in axes.items() if key.startswith("yaxis")):
+        y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1)  # 1 unit of y = 1 unit of x
     return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
-                 top=100)
+                 top=top, legend=legend)
+
+
+def _binary_fraction(share: float) -> float:
+    """`share` rounded to 1/64ths (at most 1/2): panel domains built from it add up exactly,
+    never a rounding error below 0 or above 1."""
+    return min(round(share * 64), 32) / 64
+
+
+def refreshed_boundary_figure(figure: go.Figure, runs, names, *, which: str = "final",
+                              resolution: int = 80) -> go.Figure:
+    """`figure`, made by boundary_figure for these runs (same data, count and resolution),
+    with each panel's map, boundary lines and title recomputed for the runs as they are now.
+    Refilling a figure costs a few ms where building one costs ~20 (most of it Plotly
+    validating the new figure), so the live maps are refilled on every tick."""
+    bounds, n_classes = _shared_bounds(runs), max(run.data.n_classes for run in runs)
+    heatmaps = list(figure.select_traces(selector=dict(type="heatmap")))
+    contours = list(figure.select_traces(selector=dict(type="contour")))
+    per_panel = len(contours) // len(runs)
+    for index, (run, name) in enumerate(zip(runs, names)):
+        model, title = _model_and_title(run, name, which)
+        z, margins = _map_layers(decision_grid(model, bounds, resolution), n_classes)
+        heatmaps[index].z = z
+        for contour, margin in zip(contours[index * per_panel:], margins):
+            contour.z = margin
+        figure.layout.annotations[index].text = title
+    return figure
+
+
+def _shared_bounds(runs):
+    data = [run.data for run in runs]
+    return square_bounds(grid_bounds(*(d.X_train for d in data), *(d.X_val for d in data)))
+
+
+def square_bounds(bounds) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((x0, x1), (y0, y1)) widened about its centre to a square: both sides as long as the
+    longer one, so equal axis scales give a square panel."""
+    (x0, x1), (y0, y1) = bounds
+    half = max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (cx - half, cx + half), (cy - half, cy + half)
 
 
 def why_no_boundary(runs) -> str:
@@ -106,22 +167,29 @@ def _class_colorscale(n_classes: int) -> list:
 
 
 def _add_decision_map(parts, refs, grid, n_classes: int):
-    """Encode class and confidence in one heatmap value z = label + sureness, sureness =
-    (confidence − 1/K) / (1 − 1/K) in [0, 1), so one colorscale shows both; NaN (a diverged
-    model) is left blank. Boundary lines are the zero contours of p_k − max_{j≠k} p_j."""
+    """The heatmap and the boundary contours of one panel (see _map_layers)."""
+    z, margins = _map_layers(grid, n_classes)
+    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
+                             colorscale=_class_colorscale(n_classes), showscale=False,
+                             hoverinfo="skip", **refs))
+    for margin in margins:
+        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
+                                 contours=dict(start=0, end=0, size=1, coloring="none"),
+                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+
+
+def _map_layers(grid, n_classes: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(z, margins), each (resolution, resolution) float32. Class and confidence in one
+    heatmap value z = label + sureness, sureness = (confidence − 1/K) / (1 − 1/K) in [0, 1),
+    so one colorscale shows both; NaN (a diverged model) is left blank. Boundary lines are
+    the zero contours of the margins p_k − max_{j≠k} p_j (one for two classes, K else)."""
     confidence = grid.confidence
     sureness = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
     z = grid.label + np.clip(sureness, 0, 0.999)
     z = np.where(np.isfinite(confidence), z, np.nan).astype(np.float32)
-    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
-                             colorscale=_class_colorscale(n_classes), showscale=False,
-                             hoverinfo="skip", **refs))
-    for k in range(1 if n_classes == 2 else 0, n_classes):
-        others = np.delete(grid.proba, k, axis=-1).max(axis=-1)
-        margin = (grid.proba[..., k] - others).astype(np.float32)
-        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
-                                 contours=dict(start=0, end=0, size=1, coloring="none"),
-                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+    margins = [(grid.proba[..., k] - np.delete(grid.proba, k, axis=-1).max(axis=-1))
+               .astype(np.float32) for k in range(1 if n_classes == 2 else 0, n_classes)]
+    return z, margins
 
 
 def _add_points(parts, refs, data, first_panel: bool):
@@ -135,7 +203,8 @@ def _add_points(parts, refs, data, first_panel: bool):
                 continue
             color = CLASS_COLORS[k % len(CLASS_COLORS)]
             parts.traces.append(dict(
-                type="scatter", x=X[members, 0], y=X[members, 1], mode="markers",
+                type="scatter", x=X[members, 0].astype(np.float32),
+                y=X[members, 1].astype(np.float32), mode="markers",
                 name=f"{split}: {class_name}", legendgroup=f"{split}-{k}",
                 showlegend=first_panel, marker=dict(color=color, **SPLIT_MARKERS[split]),
                 hovertemplate=f"{split} point: {class_name}<extra></extra>", **refs))

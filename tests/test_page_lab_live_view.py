@@ -1,0 +1,156 @@
+"""The lab's live view beside the charts (AppTest): for the 2-D sets the data and every run's
+decision map are on the page before training and follow training; other sets get no map; the
+live numbers are the last row of each run's history; presenter mode puts the Train bar and
+the charts above the run settings and draws chart text larger."""
+import json
+import math
+import re
+
+import pytest
+
+from regcore import Config, train_side_by_side
+from ui import keys
+from ui.lab_maps import map_height
+from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
+from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
+from ui.plots.style import FONT_SIZE
+from ui.theme import PRESENTER_FONT_SIZE
+
+from test_app_lab import lab, live, set_epochs, train_to_end
+
+
+def chart_specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def map_titles(at) -> list[str]:
+    """The panel titles of the charts that draw decision maps (heatmaps), first line only."""
+    return [annotation["text"].split("<br>")[0]
+            for spec in chart_specs(at) if any(t["type"] == "heatmap" for t in spec["data"])
+            for annotation in spec["layout"].get("annotations", [])]
+
+
+def live_table(at) -> str:
+    tables = [e.proto.body for e in at.get("html") if "reglab-live" in e.proto.body]
+    assert len(tables) == 1
+    return tables[0]
+
+
+def table_rows(html: str) -> dict[str, list[str]]:
+    """{run name: its cells} of the live numbers table."""
+    body = html.split("<tbody>")[1]
+    return {name: re.findall(r"<td>([^<]*)</td>", cells)
+            for name, cells in re.findall(r"<th style='[^']*'>([^<]*)</th>(.*?)</tr>", body)}
+
+
+def test_a_2d_set_shows_the_data_and_the_untrained_maps_before_training():
+    at = lab(runs="2", dataset="circles")
+    assert not at.exception
+    assert live(at).runs is None  # nothing trained yet
+    assert map_titles(at) == ["A — initial weights", "B — initial weights"]
+    points = {t["name"] for spec in chart_specs(at) for t in spec["data"] if t["type"] == "scatter"}
+    assert {"training: class 0", "training: class 1", "validation: class 0",
+            "validation: class 1"} <= points
+
+
+def test_a_set_with_more_features_shows_no_map_before_or_after_training():
+    at = lab(runs="2", dataset="breast_cancer", **{"A.epochs": "2", "B.epochs": "2"})
+    assert not at.exception
+    assert map_titles(at) == []
+    train_to_end(at)
+    assert map_titles(at) == []
+    assert "reglab-live" in live_table(at)
+
+
+def test_the_maps_follow_training_to_the_last_epoch():
+    at = train_to_end(set_epochs(lab(runs="2", dataset="moons"), 3))
+    assert map_titles(at)[:2] == ["A — final (epoch 3)", "B — final (epoch 3)"]
+
+
+def test_live_numbers_are_the_last_row_of_each_runs_history():
+    at = lab(runs="2", dataset="moons")
+    at.button(key=keys.live_key(keys.LIVE_KEY, "step")).click().run()
+    at.button(key=keys.live_key(keys.LIVE_KEY, "step")).click().run()
+    runs = live(at).runs
+    rows = table_rows(live_table(at))
+    assert list(rows) == ["A", "B"]
+    for run, (name, cells) in zip(runs, rows.items()):
+        last = run.history.iloc[-1]
+        assert cells[0] == "2" == str(int(last["epoch"]))
+        assert cells[1:] == [f"{last['train_loss']:.4g}", f"{last['val_loss']:.4g}",
+                             f"{100 * last['train_acc']:.1f}%", f"{100 * last['val_acc']:.1f}%"]
+
+
+def page_order(node):
+    """The page's elements top to bottom (depth first)."""
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from page_order(child)
+
+
+def position(at, kind: str, label: str) -> int:
+    return next(index for index, node in enumerate(page_order(at.main))
+                if node.type == kind and getattr(node, "label", None) == label)
+
+
+@pytest.mark.parametrize("presenter, bar_first", [("1", True), ("0", False)])
+def test_presenter_mode_puts_the_train_bar_above_the_run_settings(presenter, bar_first):
+    at = lab(presenter=presenter)
+    assert not at.exception
+    train, settings = position(at, "button", "Train"), position(at, "expander", "Run settings")
+    assert (train < settings) is bar_first
+
+
+# --- the numbers table, by hand ------------------------------------------------------------------
+class FakeRun:
+    def __init__(self, rows, task="classification"):
+        import pandas as pd
+        self.history = pd.DataFrame(rows)
+        self.config = Config(dataset="moons" if task == "classification" else "diabetes")
+        self.data = None
+
+
+def test_test_columns_are_shown_only_when_finite():
+    with_test = FakeRun([{"epoch": 1, "train_loss": 0.5, "val_loss": 0.6, "train_acc": 0.7,
+                          "val_acc": 0.65, "test_loss": 0.62, "test_acc": 0.64}])
+    without = FakeRun([{"epoch": 1, "train_loss": 0.5, "val_loss": 0.6, "train_acc": 0.7,
+                        "val_acc": 0.65, "test_loss": math.nan, "test_acc": math.nan}])
+    assert "test loss" in live_numbers_html([with_test], ["A"])
+    assert "test" not in live_numbers_html([without], ["A"])
+    numbers = latest_numbers([with_test], ["A"])
+    assert shown_columns([with_test], numbers) == list(COLUMNS)
+    assert table_rows(live_numbers_html([with_test], ["A"]))["A"] == [
+        "1", "0.5", "0.6", "0.62", "70.0%", "65.0%", "64.0%"]
+
+
+def test_regression_shows_losses_only_and_an_untrained_run_dashes():
+    trained = FakeRun([{"epoch": 3, "train_loss": 1234.5, "val_loss": 1500.25,
+                        "train_acc": math.nan, "val_acc": math.nan}], task="regression")
+    untrained = FakeRun([], task="regression")
+    untrained.history = trained.history.iloc[:0]
+    rows = table_rows(live_numbers_html([trained, untrained], ["A", "B"]))
+    assert rows == {"A": ["3", "1234", "1500"], "B": ["0", "—", "—"]}
+
+
+@pytest.mark.parametrize("presenter", ["1", "0"])
+def test_presenter_mode_draws_the_charts_in_larger_text(presenter):
+    at = train_to_end(set_epochs(lab(presenter=presenter, runs="2", dataset="moons"), 2))
+    loss = next(spec for spec in chart_specs(at)
+                if any(t.get("name") == "A validation" for t in spec["data"]))
+    size = PRESENTER_FONT_SIZE if presenter == "1" else FONT_SIZE
+    assert loss["layout"]["font"]["size"] == size
+    maps = [spec for spec in chart_specs(at) if any(t["type"] == "heatmap" for t in spec["data"])]
+    assert {a["font"]["size"] for spec in maps for a in spec["layout"]["annotations"]} == {size}
+
+
+@pytest.mark.parametrize("count, cols", [(1, 1), (2, 1), (4, 2)])
+def test_map_height_gives_panels_as_tall_as_asked(count, cols):
+    config = Config(dataset="moons", n_samples=60, hidden=(4,), epochs=1)
+    runs = train_side_by_side([config] * count)
+    height = map_height(count, cols, 200, legend=False)
+    fig = boundary_figure(runs, list("ABCD"[:count]), resolution=5, cols=cols, legend=False,
+                          height=height)
+    plot_px = height - (TOP - LEGEND_SPACE) - BOTTOM
+    for axis in (fig.layout.yaxis, fig.layout[f"yaxis{count}" if count > 1 else "yaxis"]):
+        y0, y1 = axis.domain
+        assert (y1 - y0) * plot_px == pytest.approx(200, rel=0.03)

@@ -1,0 +1,50 @@
+"""The decision maps beside the lab's charts, as in TensorFlow Playground: for a 2-D
+classification set, the data on each run's map, from its initial weights before the first
+epoch to every tick of training. The figure is built once per comparison and its maps refilled
+each tick on a coarse grid, so a tick pays a few ms for them (measured in the README)."""
+from __future__ import annotations
+
+from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure,
+                               refreshed_boundary_figure, why_no_boundary)
+
+from . import keys, lab_settings
+from .kept import kept_or_computed
+from .live import session_for
+
+MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run
+MAP_PANEL = 330       # px: a map panel's side when one run takes the side column's width
+MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
+               "validation (✕) points in their true class's color.")
+
+
+def shows_maps(runs) -> bool:
+    """Whether the runs' data is a 2-D classification set (the maps are drawn beside the
+    charts, before and while training)."""
+    return bool(runs) and not why_no_boundary(runs)
+
+
+def live_maps_figure(runs, names):
+    """The side maps: built once per comparison (and names, presenter mode), refilled with
+    the runs' current maps on every tick (ui.plots.boundary.refreshed_boundary_figure)."""
+    session = session_for(keys.LIVE_KEY)
+    cols = 1 if len(runs) <= 2 else 2  # two runs one above the other: larger maps
+    made_for = (session.ident if session else None, tuple(names), lab_settings.presenter())
+    figure = kept_or_computed(keys.figure_key("lab-live-maps"), made_for, lambda: boundary_figure(
+        runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
+        height=map_height(len(runs), cols, MAP_PANEL // cols, legend=False)))
+    return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
+
+
+def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
+    """Figure height (px) for `count` square maps of `panel` px in rows of `cols`, with the
+    margins and row gaps of ui.plots.boundary."""
+    rows = -(-count // cols)
+    return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else LEGEND_SPACE)
+
+
+def untrained_runs() -> list:
+    """The lab's runs at epoch 0 (their initial weights and data), if it can train them."""
+    session = session_for(keys.LIVE_KEY)
+    if session is None or session.playback is None:
+        return []
+    return session.playback.recording.runs_at(0)
