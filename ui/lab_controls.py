@@ -8,6 +8,7 @@ import streamlit as st
 from . import controls, keys, lab_settings, lab_view, upload
 from .presets import CUSTOM, DESCRIPTIONS, PRESETS
 from .room_view import room_button
+from .theme import wrapping_labels_css
 from .urlcodec import MAX_RUNS
 
 
@@ -70,6 +71,7 @@ def run_tabs(configs, data_fields, presenter) -> list:
     with st.expander("Run settings", expanded=True, icon=":material/tune:"), \
             st.container(key=keys.RUNS_CONTAINER):
         lab_view.run_color_css(keys.RUNS_CONTAINER, names)
+        st.html(wrapping_labels_css(keys.RUNS_CONTAINER))
         tabs = st.tabs([lab_settings.run_tab_label(name) for name in names], key=keys.RUN_TAB,
                        on_change="rerun")
         for index, (tab, name, config) in enumerate(zip(tabs, names, configs)):
@@ -98,7 +100,7 @@ def _run_controls(name, base, presenter):
 def _run_buttons(index: int, names) -> None:
     """Add a run (a copy of the last); duplicate or remove the run whose tab is open."""
     name, count = names[index], len(names)
-    add, duplicate, remove, _ = st.columns([1, 1, 1, 2])
+    add, duplicate, remove = st.columns(3)
     add.button("Add run", key=keys.ADD_RUN, icon=":material/add:",
                on_click=lab_settings.add_run, disabled=count >= MAX_RUNS, width="stretch",
                help=f"A new run with the settings of run {names[-1]}, to change one thing; "

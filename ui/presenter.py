@@ -1,23 +1,25 @@
 """Presenter mode's look, made for a 1280×720 projector: the sidebar collapsed, the Train bar
-compact (ui.theme.presenter_css), chart text readable from the back of a room, and a first
+compact (ui.theme.live_bar_css), chart text readable from the back of a room, and a first
 chart short enough to fit under the bar."""
 from __future__ import annotations
 
 import streamlit as st
 
 from . import keys, lab_settings
-from .theme import PRESENTER_FONT_SIZE, presenter_css
+from .theme import PRESENTER_CSS, PRESENTER_FONT_SIZE, live_bar_css
 
 PRESENTER_CHART_HEIGHT = 380  # px: the first chart fits 720 px under the title and the bar
 
 
 def page_style(presenter: bool) -> None:
-    """Less empty space above the title, so more of the lab fits on a projector; presenter
-    mode collapses the sidebar and makes the Train bar compact (ui.theme.presenter_css)."""
+    """Less empty space above the title, so more of the lab fits on a projector, and the
+    Train bar compact (ui.theme.live_bar_css); presenter mode also collapses the sidebar and
+    makes the title smaller."""
     st.set_page_config(initial_sidebar_state="collapsed" if presenter else "auto")
     st.html("<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem;}</style>")
+    st.html(live_bar_css(keys.live_key(keys.LIVE_KEY, "bar")))
     if presenter:
-        st.html(presenter_css(keys.live_key(keys.LIVE_KEY, "bar")))
+        st.html(PRESENTER_CSS)
 
 
 def presenter_fonts(figure) -> None:

@@ -25,17 +25,25 @@ def steady_charts_css(container_key: str) -> str:
             "{opacity: 1 !important; transition: none !important;}</style>")
 
 
+def wrapping_labels_css(container_key: str) -> str:
+    """A <style> under which the toggle and checkbox labels inside
+    st.container(key=container_key) wrap onto a second line in a narrow grid column instead
+    of being cut to "Stop…" (Streamlit shortens them with an ellipsis)."""
+    labels = f".st-key-{container_key} [data-testid='stCheckbox'] .stMarkdownEllipsis"
+    return (f"<style>{labels}, {labels} * {{white-space: normal; overflow: visible; "
+            "text-overflow: clip;}</style>")
+
+
 PRESENTER_FONT_SIZE = 19  # px, every chart text in presenter mode (charts default to 15)
 
 
-def presenter_css(bar_key: str) -> str:
-    """Presenter mode's style: a smaller title, and the sticky bar of the live comparison
-    (st.container(key=bar_key)) compact — buttons on one line with whole labels, each run's
-    state and progress in small text close together — so the first chart fits a 1280×720
-    screen under it."""
+def live_bar_css(bar_key: str) -> str:
+    """The sticky bar of the live comparison (st.container(key=bar_key)) compact: buttons on
+    one line with whole labels, each run's state and progress in small text close together,
+    so the labels fit beside an open sidebar at 1280 px and the first chart fits a 1280×720
+    screen under the bar."""
     bar = f".st-key-{bar_key}"
     return f"""<style>
-[data-testid='stMainBlockContainer'] h1 {{font-size: 2rem; padding: 1rem 0 0;}}
 [data-testid='stLayoutWrapper']:has(> {bar}) {{padding-bottom: 0.35rem;}}
 {bar} {{gap: 0.3rem;}}
 {bar} button {{min-height: 2.2rem; padding: 0.15rem 0.4rem;}}
@@ -48,3 +56,7 @@ def presenter_css(bar_key: str) -> str:
 {bar} [data-testid='stCaptionContainer'] p {{white-space: normal;}}
 {bar} [data-testid='stProgress'] {{gap: 0.1rem;}}
 </style>"""
+
+
+PRESENTER_CSS = ("<style>[data-testid='stMainBlockContainer'] h1 "
+                 "{font-size: 2rem; padding: 1rem 0 0;}</style>")  # a smaller title

@@ -153,3 +153,33 @@ def test_after_removing_run_a_run_b_stays_red_and_the_uploader_states_10_mb(page
     limit = page.locator("[data-testid='stFileUploaderDropzoneInstructions']").first
     assert "10MB per file" in limit.text_content()
     assert exception_texts(page) == []
+
+
+# Texts of the main area wider than their box: cut off, or shortened with an ellipsis (as
+# Streamlit shortens labels); a select box shows its value cut by design, so it is left out.
+CUT_TEXTS = """() => [...document.querySelectorAll("[data-testid='stMain'] *")]
+    .filter((e) => e.tagName === "P" || getComputedStyle(e).textOverflow === "ellipsis")
+    .filter((e) => !e.closest("[data-testid='stSelectbox']"))
+    .filter((e) => e.getBoundingClientRect().height > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.textContent)"""
+
+
+def test_at_1280_px_with_the_sidebar_open_no_label_of_the_lab_is_cut(browser, app_server) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    try:
+        open_page(page, app_server.url + "/?runs=2&dataset=moons&test_fraction=0.2"
+                                         "&A.epochs=3&B.epochs=3&B.dropout=0.5")
+        assert page.locator("[data-testid='stSidebar']").bounding_box()["width"] > 200
+        assert page.evaluate(CUT_TEXTS) == []  # run settings, Train bar
+        click_button(page, "Train")
+        page.get_by_text(FINISHED).wait_for(timeout=FINISH_LIMIT * 1000)
+        wait_until_idle(page)
+        assert page.evaluate(CUT_TEXTS) == []  # and the live numbers beside the charts
+        numbers = page.locator(".reglab-live-box")
+        box, table = numbers.bounding_box(), numbers.locator("table").bounding_box()
+        main = page.locator("[data-testid='stMainBlockContainer']").bounding_box()
+        assert box["x"] + box["width"] <= main["x"] + main["width"] + 1  # never over the edge
+        assert table["width"] >= box["width"] - 1
+    finally:
+        context.close()

@@ -15,11 +15,15 @@ COLUMNS = {  # history column → heading
 }
 ACCURACY_COLUMNS = ("train_acc", "val_acc", "test_acc")
 TEST_COLUMNS = ("test_loss", "test_acc")
-TABLE_CSS = (".reglab-live {border-collapse: collapse; width: 100%; font-size: 1rem; "
+# Numbers never wrap; headings may ("train / loss"), and a column too narrow for the table
+# scrolls it sideways rather than letting it spill over the charts beside it.
+TABLE_CSS = (".reglab-live-box {overflow-x: auto;} "
+             ".reglab-live {border-collapse: collapse; width: 100%; font-size: 0.95rem; "
              "font-variant-numeric: tabular-nums;} .reglab-live th, .reglab-live td "
-             "{padding: 0.2rem 0.45rem; text-align: right; border-bottom: 1px solid #e5e7eb; "
+             "{padding: 0.2rem 0.35rem; text-align: right; border-bottom: 1px solid #e5e7eb; "
              "white-space: nowrap;} .reglab-live th:first-child {text-align: left;} "
-             ".reglab-live thead th {color: #4b5563; font-weight: 600; font-size: 0.85rem;}")
+             ".reglab-live thead th {color: #4b5563; font-weight: 600; font-size: 0.8rem; "
+             "white-space: normal; vertical-align: bottom;}")
 
 
 def latest_numbers(runs, names) -> dict[str, dict[str, float]]:
@@ -60,8 +64,8 @@ def live_numbers_html(runs, names) -> str:
                         for column in columns)
         rows.append(f"<tr><th style='color:{run_color(index, name)}'>{escape(name)}</th>"
                     f"<td>{values['epoch']}</td>{cells}</tr>")
-    return (f"<style>{TABLE_CSS}</style><table class='reglab-live'><thead><tr>{head}</tr>"
-            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+    return (f"<style>{TABLE_CSS}</style><div class='reglab-live-box'><table class='reglab-live'>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _formatted(column: str, value: float) -> str:
