@@ -13,7 +13,7 @@ configs = lab_settings.load_settings()
 presenter = lab_settings.presenter()
 page_style(presenter)
 data_fields, data = lab_controls.sidebar(configs)
-st.title("Regularization Lab", anchor=False)
+lab_view.title(configs, presenter)
 if not presenter:
     st.caption("Set up runs that differ in a regularizer, press Train and watch what changes. "
                "Every run trains on the same split from the same initial weights.")

@@ -7,14 +7,14 @@ import streamlit as st
 
 from . import controls, keys, lab_settings, lab_view, upload
 from .presets import CUSTOM, DESCRIPTIONS, PRESETS
-from .room_view import room_button
 from .theme import wrapping_labels_css
 from .urlcodec import MAX_RUNS
 
 
 # --- the sidebar -------------------------------------------------------------------------------
 def sidebar(configs) -> tuple[dict, object]:
-    """Presenter mode, presets and the shared data; returns (data fields, Dataset or None)."""
+    """Presenter mode, presets and the shared data; returns (data fields, Dataset or None).
+    (Presenter mode collapses the sidebar: its workshop-room button is on the page, `title`.)"""
     with st.sidebar:
         st.toggle("Presenter mode", key=keys.PRESENTER,
                   help="For a talk: hides the advanced controls (architecture, learning rate, "
@@ -26,8 +26,6 @@ def sidebar(configs) -> tuple[dict, object]:
                      help="A ready comparison; choosing one replaces the runs.")
         st.caption(DESCRIPTIONS[st.session_state[keys.PRESET]])
         presenter = lab_settings.presenter()
-        if presenter:
-            room_button(configs, list(lab_settings.lab_names(st.session_state)))
         st.subheader("Data", divider="gray", anchor=False)
         if upload.current() is not None:
             return _csv_data_controls(configs[0], presenter)

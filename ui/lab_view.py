@@ -21,11 +21,24 @@ from .kept import kept_or_throttled
 from .lab_maps import (MAP_CAPTION, MAP_PANEL, live_maps_figure, map_height, shows_maps,
                        untrained_runs)
 from .live import session_for
+from .room_view import room_button
 from .presenter import PRESENTER_CHART_HEIGHT, legend_beside, presenter_fonts
 from .theme import FIGURE_HEIGHT, run_color
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
 KEEP = "session"  # chart options survive a switch of tab (hidden tabs are not drawn) or page
+
+
+def title(configs, presenter: bool) -> None:
+    """The lab's title; in presenter mode (sidebar collapsed) with the workshop-room button
+    beside it, so a room opens from the first screen."""
+    if not presenter:
+        st.title("Regularization Lab", anchor=False)
+        return
+    heading, room = st.columns([3, 1], vertical_alignment="bottom")
+    heading.title("Regularization Lab", anchor=False)
+    with room:
+        room_button(configs, list(lab_settings.lab_names(st.session_state)))
 
 
 def run_color_css(container_key: str, names) -> None:

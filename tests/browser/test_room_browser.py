@@ -31,6 +31,14 @@ def open_room_from_the_lab(browser: Browser, url: str) -> tuple[Page, str]:
     return presenter, re.search(r"\S+\?room=\w+", link.inner_text()).group(0)
 
 
+def open_sidebar(page: Page) -> None:
+    """Open the sidebar as a presenter would: presenter mode collapses it."""
+    expand = page.locator("[data-testid='stExpandSidebarButton']")
+    if expand.is_visible():
+        expand.click()
+    page.locator("[data-testid='stSidebarNav']").wait_for()
+
+
 def predict_and_train(page: Page, answer: str) -> None:
     page.get_by_role("radiogroup").get_by_text(answer, exact=True).click()
     click_button(page, "Commit my prediction")
@@ -59,11 +67,13 @@ def test_presenter_mode_follows_the_presenter_to_a_lesson_that_opens_a_room(
     page = new_tab(browser, app_server.url)
     with expect_rerun(page):
         page.get_by_text("Presenter mode").click()
+    open_sidebar(page)
     with expect_rerun(page):  # in-app navigation keeps the session
         page.locator("[data-testid='stSidebarNav']").get_by_text("Dropout").click()
     page.get_by_role("button", name="Open a workshop room").click(timeout=30_000)
     page.get_by_text("scan the code").wait_for(timeout=30_000)
     page.get_by_text("Which run ends with the larger gap").first.wait_for(timeout=30_000)
+    open_sidebar(page)
     with expect_rerun(page):
         page.locator("[data-testid='stSidebarNav']").get_by_text("Comparison lab").click()
     move = page.get_by_role("button", name="Move my workshop room to this experiment")
