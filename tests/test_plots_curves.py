@@ -1,6 +1,8 @@
 """Curve figures: the right lines per run, smoothing, log scale, early-stopping marks,
-what-if patience, diverged runs and thinning of long histories."""
+what-if patience, diverged runs and thinning of long histories; assembled figures send the
+JSON a fully validated figure would."""
 import dataclasses
+import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -9,9 +11,12 @@ import pytest
 
 import regcore
 from regcore import Config
+import plotly.io as pio
+
+import ui.plots.curves as curves
 from ui.plots.curves import (NO_RUNS, accuracy_figure, gap_figure, loss_figure, mode_loss_figure,
                              penalty_split_figure, smooth)
-from ui.plots.style import MAX_LINE_POINTS
+from ui.plots.style import MAX_LINE_POINTS, build
 from ui.theme import FIGURE_HEIGHT, run_color
 
 BASE = Config(epochs=20, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -262,3 +267,43 @@ def test_mode_loss_figure_draws_eval_and_train_mode_per_run():
     assert list(figure.data[1].y) == [1.0, 0.8, 0.7] and figure.data[1].line.dash == "dot"
     assert figure.data[0].line.color != figure.data[2].line.color
     assert mode_loss_figure([], []).layout.annotations[0].text == NO_RUNS
+
+
+# assembled figures ----------------------------------------------------------------------------
+def sent_json(figure) -> dict:
+    """What st.plotly_chart sends for `figure` (Figure.to_dict, then to_json), parsed."""
+    return json.loads(pio.to_json(figure.to_dict(), validate=False))
+
+
+def validated_json(monkeypatch, figure_of, *args, **kwargs) -> dict:
+    """The JSON of the same figure built by style.build, validated as a whole by Plotly."""
+    with monkeypatch.context() as patch:
+        patch.setattr(curves, "assembled", lambda parts, **options: build(parts, **options))
+        return sent_json(figure_of(*args, **kwargs))
+
+
+@pytest.mark.parametrize("figure_of, options", [
+    (loss_figure, {}), (loss_figure, {"log_y": True, "smoothing": 0.5, "show_train": False}),
+    (loss_figure, {"what_if_patience": 2}), (accuracy_figure, {"smoothing": 0.3}),
+    (gap_figure, {}), (mode_loss_figure, {}), (penalty_split_figure, {})])
+def test_assembled_figures_send_the_same_json_as_figures_validated_whole(
+        monkeypatch, plain, stopped, penalized, figure_of, options):
+    runs, names = [plain, stopped, penalized, diverged_at(plain, 12)], ["A", "B", "C", "D"]
+    assert sent_json(figure_of(runs, names, **options)) == \
+        validated_json(monkeypatch, figure_of, runs, names, **options)
+
+
+def test_assembled_figures_of_every_epoch_of_a_training_match_validated_ones(monkeypatch, stopped):
+    for epoch in (1, 2, 10, stopped.stopped_epoch):
+        partial = dataclasses.replace(stopped, history=stopped.history.iloc[:epoch])
+        assert sent_json(loss_figure([partial], ["A"])) == \
+            validated_json(monkeypatch, loss_figure, [partial], ["A"])
+
+
+def test_a_tick_that_only_adds_epochs_validates_nothing_new(plain):
+    gap_figure([diverged_at(plain, 5)], ["A"])
+    traces, layouts = curves._valid_trace.cache_info(), curves._valid_layout.cache_info()
+    figure = gap_figure([diverged_at(plain, 9)], ["A"])
+    assert curves._valid_trace.cache_info().misses == traces.misses
+    assert curves._valid_layout.cache_info().misses == layouts.misses
+    assert list(trace(figure, "A gap").x) == list(range(1, 9))  # the new epochs are drawn
