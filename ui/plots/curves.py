@@ -303,16 +303,28 @@ def assembled(parts: Parts, **options) -> go.Figure:
     """The figure `build(parts, **options)` returns, as the same JSON, for a fraction of the
     cost: Plotly validates the layout (with the shapes and annotations) and each trace without
     its x and y once per distinct JSON text (`build` does it, so the result is build's), then
-    the arrays go back in and the whole is wrapped in a Figure that is not validated again
-    (st.plotly_chart validates a dict, not a Figure). During training only the arrays change
-    from tick to tick; a style that changes (a best-epoch hover text) costs one trace."""
+    the arrays go back in (`compact`) and the whole is wrapped in a Figure that is not
+    validated again (st.plotly_chart validates a dict, not a Figure). During training only the
+    arrays change from tick to tick; a style that changes (a best-epoch hover text) costs one
+    trace."""
     layout = json.loads(_valid_layout(_text([parts.shapes, parts.annotations, options])))
     data = []
     for trace in parts.traces:
         style = {key: value for key, value in trace.items() if key not in ARRAYS}
         data.append({**json.loads(_valid_trace(_text(style))),
-                     **{key: trace[key] for key in ARRAYS if key in trace}})
+                     **{key: compact(trace[key]) for key in ARRAYS if key in trace}})
     return go.Figure({"data": data, "layout": layout}, _validate=False)
+
+
+def compact(values):
+    """A numpy array as the browser needs it, in fewer bytes: whole numbers (epochs) as int32,
+    other floats as float32 (7 significant digits; hover texts show 4); lists as they are.
+    A line of 150 epochs then travels as 1.2 kB of base64 instead of 3.2 kB."""
+    if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+        return values
+    if np.all(values == np.round(values)) and np.all(np.abs(values) < 2**31):
+        return values.astype(np.int32)
+    return values.astype(np.float32)
 
 
 def _text(value) -> str:
