@@ -226,7 +226,7 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
     assert {config.dataset for config in configs(at)} == {"custom"}
     assert at.selectbox(key=keys.CSV_TARGET).value == "label"
     train_to_end(set_epochs(at, 2))
-    assert live(at).playback.recording.lockstep.data.n_features == 2
+    assert live(at).playback.recording.latest[0].data.n_features == 2
 
 
 def test_the_chosen_target_survives_a_visit_to_another_page():

@@ -1,5 +1,7 @@
 """One training per comparison: recordings, the playbacks that watch them, and the store that
 shares them between visitors."""
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -142,3 +144,34 @@ def test_the_store_evicts_the_least_recently_used_to_keep_its_cap():
     assert len(store) == 2
     newest = store.playback([BASE.replace(seed=5)])
     assert newest.recording.done  # still there: the most recent ones are kept
+
+
+def test_a_finished_recording_lets_go_of_its_training_state_and_still_replays():
+    store = RecordingStore(cap_bytes=10**9)
+    first = store.playback(CONFIGS)
+    play_to_end(first)
+    assert first.recording.done and first.recording.lockstep is None
+    second = store.playback(CONFIGS)
+    play_to_end(second)
+    assert_same_runs(first.runs(), second.runs())
+
+
+def test_a_recording_every_viewer_left_unfinished_is_dropped_from_the_store():
+    store = RecordingStore(cap_bytes=10**9)
+    left = store.playback(CONFIGS)
+    left.advance(0.0)
+    assert not left.recording.done
+    watched = store.playback((BASE.replace(seed=7),))
+    del left
+    gc.collect()
+    store.playback((BASE.replace(seed=8),))  # any visitor's arrival sweeps the store
+    assert CONFIGS not in store
+    assert (BASE.replace(seed=7),) in store and watched.recording.watched
+
+
+def test_a_finished_recording_stays_shared_after_its_viewers_left():
+    store = RecordingStore(cap_bytes=10**9)
+    play_to_end(store.playback(CONFIGS))
+    gc.collect()
+    store.playback((BASE.replace(seed=8),))
+    assert CONFIGS in store

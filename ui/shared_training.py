@@ -9,13 +9,18 @@ at the pace they were recorded, and once caught up shares the training of the ne
 the others (whoever ticks first trains it, under the recording's lock).
 
 `RecordingStore` keeps the recordings that can be shared — data described by the configs
-alone, never an uploaded table — under a cap in bytes, evicting the least recently used.
+alone, never an uploaded table — under a cap in bytes, evicting the least recently used. A
+finished recording lets go of its training state (the stacked models, optimizer moments and
+layer caches: ~3 MB for the default comparison), and an unfinished one that no playback
+watches any more (every visitor left mid-training) is dropped, so visitors who come and go do
+not leave trainings behind.
 Nothing here imports Streamlit: the live loop (`ui.live`) holds a Playback per comparison.
 """
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -60,7 +65,8 @@ class Recording:
     def __init__(self, configs: Sequence[Config], data: Dataset | None = None,
                  on_extend: Callable[[], None] | None = None):
         self.configs = tuple(configs)
-        self.lockstep = Lockstep(list(configs), data)
+        self.lockstep: Lockstep | None = Lockstep(list(configs), data)  # None once done
+        self.viewers: weakref.WeakSet[Playback] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
         self.chunk = 1
@@ -72,7 +78,12 @@ class Recording:
 
     @property
     def done(self) -> bool:
-        return self.lockstep.done
+        return self.lockstep is None or self.lockstep.done
+
+    @property
+    def watched(self) -> bool:
+        """Whether some Playback still shows this recording."""
+        return len(self.viewers) > 0
 
     @property
     def nbytes(self) -> int:
@@ -108,6 +119,8 @@ class Recording:
             self.chunk = next_chunk(asked, spent, target)
         self.latest = self.lockstep.runs()
         self._record_frame(self.frames[-1].seconds + spent)
+        if self.lockstep.done:
+            self.lockstep = None  # the runs and frames are all a replay needs
 
     def _record_frame(self, seconds: float) -> None:
         states = tuple(RunState(trainer.epoch, trainer.status, trainer.message,
@@ -152,6 +165,7 @@ class Playback:
 
     def __init__(self, recording: Recording):
         self.recording = recording
+        recording.viewers.add(self)
         self.index = 0
         self.seconds = 0.0
         self._last_tick: float | None = None
@@ -247,8 +261,9 @@ class RecordingStore:
                 self.trainings_started += 1
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)
+            playback = Playback(recording)  # watched before any other thread may evict it
             self._evict(keep=key)
-        return Playback(recording)
+        return playback
 
     def _fit_cap(self) -> None:
         with self._lock:
@@ -269,7 +284,11 @@ class RecordingStore:
         return iter(list(self._recordings))
 
     def _evict(self, keep: tuple) -> None:
-        """Drop least recently used recordings until the rest fit the cap (never `keep`)."""
+        """Drop the unfinished recordings no one watches, then least recently used ones until
+        the rest fit the cap (never `keep`)."""
+        for key, recording in list(self._recordings.items()):
+            if key != keep and not recording.done and not recording.watched:
+                del self._recordings[key]
         total = self.nbytes
         for key in list(self._recordings):
             if total <= self.cap_bytes:
