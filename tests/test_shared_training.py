@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from regcore import Config, Lockstep, make_dataset
-from ui.shared_training import MAX_CLOCK_STEP, Playback, Recording, RecordingStore, detached
+from ui.shared_training import (IDLE_SECONDS, MAX_CLOCK_STEP, Playback, Recording,
+                                RecordingStore, detached)
 
 BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), batch_size=16)
 CONFIGS = (BASE, BASE.replace(dropout=0.3, patience=3, epochs=40))
@@ -175,3 +176,18 @@ def test_a_finished_recording_stays_shared_after_its_viewers_left():
     gc.collect()
     store.playback((BASE.replace(seed=8),))
     assert CONFIGS in store
+
+
+def test_an_unfinished_recording_no_one_advanced_for_a_while_is_no_longer_shared():
+    now = [0.0]
+    store = RecordingStore(cap_bytes=10**9, clock=lambda: now[0])
+    paused = store.playback(CONFIGS)
+    paused.advance(0.0)
+    now[0] = IDLE_SECONDS / 2
+    store.playback((BASE.replace(seed=7),))
+    assert CONFIGS in store  # watched, idle for a short while
+    now[0] = IDLE_SECONDS * 1.5
+    store.playback((BASE.replace(seed=8),))
+    assert CONFIGS not in store
+    play_to_end(paused, start=1.0)  # its visitor still trains it, unshared
+    assert paused.done

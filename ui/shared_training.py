@@ -11,9 +11,9 @@ the others (whoever ticks first trains it, under the recording's lock).
 `RecordingStore` keeps the recordings that can be shared — data described by the configs
 alone, never an uploaded table — under a cap in bytes, evicting the least recently used. A
 finished recording lets go of its training state (the stacked models, optimizer moments and
-layer caches: ~3 MB for the default comparison), and an unfinished one that no playback
-watches any more (every visitor left mid-training) is dropped, so visitors who come and go do
-not leave trainings behind.
+layer caches: ~2 MB for the default comparison), and an unfinished one that no playback
+watches any more (every visitor left mid-training) or that no one advanced for IDLE_SECONDS is
+dropped from the store, so visitors who come and go do not leave trainings behind.
 Nothing here imports Streamlit: the live loop (`ui.live`) holds a Playback per comparison.
 """
 from __future__ import annotations
@@ -31,6 +31,7 @@ from .pace import TICK_SECONDS
 
 MAX_CHUNK = 500          # epochs per chunk at most
 MAX_CLOCK_STEP = 0.5     # seconds a replay moves per tick at most (a stalled tick skips nothing)
+IDLE_SECONDS = 60.0      # an unfinished recording no one advanced for this long is not shared
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,10 @@ class Recording:
     `extend` trains the next chunk; only one thread trains at a time."""
 
     def __init__(self, configs: Sequence[Config], data: Dataset | None = None,
-                 on_extend: Callable[[], None] | None = None):
+                 on_extend: Callable[[], None] | None = None, clock=time.monotonic):
         self.configs = tuple(configs)
+        self.clock = clock
+        self.touched = clock()       # when it was created or last extended
         self.lockstep: Lockstep | None = Lockstep(list(configs), data)  # None once done
         self.viewers: weakref.WeakSet[Playback] = weakref.WeakSet()
         self.lock = threading.Lock()
@@ -99,6 +102,7 @@ class Recording:
         once (or, with `wait`, trains after it)."""
         if not self.lock.acquire(blocking=wait):
             return False
+        self.touched = self.clock()
         try:
             if not self.done:
                 self._train(epochs, target)
@@ -242,8 +246,9 @@ class RecordingStore:
     """Shared recordings by configs, at most `cap_bytes` of them, least recently
     used evicted first. A visitor who is evicted keeps watching: only new visitors miss it."""
 
-    def __init__(self, cap_bytes: int):
+    def __init__(self, cap_bytes: int, clock=time.monotonic):
         self.cap_bytes = cap_bytes
+        self.clock = clock
         self._recordings: OrderedDict[tuple, Recording] = OrderedDict()
         self._lock = threading.Lock()
         self.trainings_started = 0   # recordings created: one per distinct comparison
@@ -257,7 +262,7 @@ class RecordingStore:
         with self._lock:
             recording = self._recordings.get(key)
             if recording is None:
-                recording = Recording(configs, on_extend=self._fit_cap)
+                recording = Recording(configs, on_extend=self._fit_cap, clock=self.clock)
                 self.trainings_started += 1
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)
@@ -284,10 +289,12 @@ class RecordingStore:
         return iter(list(self._recordings))
 
     def _evict(self, keep: tuple) -> None:
-        """Drop the unfinished recordings no one watches, then least recently used ones until
-        the rest fit the cap (never `keep`)."""
+        """Drop the unfinished recordings no one watches or advances, then least recently
+        used ones until the rest fit the cap (never `keep`)."""
+        now = self.clock()
         for key, recording in list(self._recordings.items()):
-            if key != keep and not recording.done and not recording.watched:
+            if key != keep and not recording.done and \
+                    (not recording.watched or now - recording.touched > IDLE_SECONDS):
                 del self._recordings[key]
         total = self.nbytes
         for key in list(self._recordings):
