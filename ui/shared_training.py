@@ -81,7 +81,8 @@ class Recording:
 
     @property
     def done(self) -> bool:
-        return self.lockstep is None or self.lockstep.done
+        lockstep = self.lockstep  # read once: the thread that trains may drop it meanwhile
+        return lockstep is None or lockstep.done
 
     @property
     def watched(self) -> bool:
