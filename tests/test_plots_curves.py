@@ -362,3 +362,11 @@ def test_a_tick_that_only_adds_epochs_validates_nothing_new(plain):
     assert curves._valid_trace.cache_info().misses == traces.misses
     assert curves._valid_layout.cache_info().misses == layouts.misses
     assert list(trace(figure, "A gap").x) == list(range(1, 9))  # the new epochs are drawn
+
+
+def test_assembled_accepts_numpy_values_anywhere_in_the_layout():
+    parts = curves.Parts(annotations=[dict(text="a", x=np.int64(3), y=np.float64(0.5))])
+    figure = curves.assembled(parts, height=300, uirevision="t",
+                              axes={"xaxis": {"tickvals": np.array([1.0, 2.0])}, "yaxis": {}})
+    assert list(figure.layout.xaxis.tickvals) == [1.0, 2.0]
+    assert (figure.layout.annotations[0].x, figure.layout.annotations[0].y) == (3, 0.5)

@@ -328,8 +328,8 @@ def compact(values):
 
 
 def _text(value) -> str:
-    """JSON text of plain dicts and lists holding numbers, strings and numpy scalars."""
-    return json.dumps(value, default=lambda number: number.item())
+    """JSON text of plain dicts and lists holding numbers, strings and numpy values."""
+    return json.dumps(value, default=lambda array: array.tolist())
 
 
 @lru_cache(maxsize=VALIDATED_PIECES)
