@@ -9,8 +9,9 @@ For every mode and every N it starts a fresh server (pinned by taskset to --serv
 lets one visitor warm it up, then opens N visitors in this process (pinned to
 --client-cores) and measures what benchmarks.room describes: time from the click to the
 first chart and to the finish (median and slowest visitor), chart updates per second while
-training, the server's CPU seconds per visitor, its peak memory, exceptions, and this
-process's own CPU share to show the visitors were not the bottleneck.
+training, the bytes each chart update brought the visitor, the server's CPU seconds per
+visitor, its peak memory, exceptions, and this process's own CPU share to show the visitors
+were not the bottleneck.
 Visitors speak Streamlit's websocket protocol as the browser does (benchmarks.visitor).
 Mode "room" is a workshop room instead (benchmarks.workshop): a presenter opens a room, the N
 visitors join by its link, predict, train and post; its rows add the posts the room received.
@@ -38,6 +39,7 @@ COLUMNS = (  # (heading, summary key, format)
     ("updates/s med/min", ("updates_per_s_median", "updates_per_s_min"), "{:.1f} / {:.1f}"),
     ("epochs/update", "epochs_per_update_median", "{:.1f}"),
     ("trained", "trained_median", "{:.0%}"),
+    ("kB/update", "kilobytes_per_update_median", "{:.1f}"),
     ("server CPU s/visitor", "server_cpu_per_visitor_s", "{:.2f}"),
     ("load CPU s/visitor", "load_cpu_per_visitor_s", "{:.2f}"),
     ("peak MB", "peak_mb", "{:.0f}"), ("exceptions", "exceptions", "{}"),

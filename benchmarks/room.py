@@ -17,6 +17,8 @@ Measured from the click (the moment every Train press is sent):
 - chart updates: the script runs that delivered at least one chart, from the click to the
   finish; per second of that time; and the epochs each run trained per update (from the
   progress bars' "epoch i of n");
+- bytes per update: what the websocket brought the visitor from the click to the finish (every
+  message as sent, cached ones as their short references), per chart update;
 - trained: the share of all epochs done at the finish, or when the room stopped waiting
   (--timeout) — how far unfinished visitors got;
   these three count what reached the visitor: Streamlit drops a run's unsent messages when the
@@ -63,6 +65,7 @@ class VisitorResult:
     updates_per_second: float | None
     epochs_per_update: float | None
     trained: float             # share of the runs' epochs done (1.0 at the finish)
+    kilobytes_per_update: float | None
     megabytes: float
     exceptions: list[str]
     errors: list[str]          # failures of the client, not of the app
@@ -118,6 +121,8 @@ class RoomResult:
             "epochs_per_update_median": _median([r.epochs_per_update for r in self.results
                                                  if r.epochs_per_update]),
             "trained_median": _median([r.trained for r in self.results]),
+            "kilobytes_per_update_median": _median([r.kilobytes_per_update for r in self.results
+                                                    if r.kilobytes_per_update]),
             "server_cpu_per_visitor_s": self.train_cpu_per_visitor,
             "load_cpu_per_visitor_s": self.load_cpu_per_visitor,
             "server_core_share": self.server_core_share,
@@ -234,6 +239,7 @@ def visitor_result(record: Record, clicked: float, stopped: float,
         updates=updates, updates_per_second=updates / (end - clicked),
         epochs_per_update=mean_epochs / updates if updates else None,
         trained=sum(epochs) / sum(totals) if totals else 0.0,
+        kilobytes_per_update=sum(run.bytes for run in runs) / 1e3 / updates if updates else None,
         megabytes=record.bytes_received / 1e6, exceptions=list(record.exceptions),
         errors=list(record.errors))
 

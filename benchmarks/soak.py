@@ -16,8 +16,10 @@ server's resident memory (VmRSS) in two parts:
    left session's state for server.disconnectedSessionTTL seconds (120 by default; the soak
    sets --session-ttl, 10 s) in case the visitor reconnects, so the end is measured after
    that time and after one more visitor opened and left the lab (the server reaps expired
-   sessions when it stores a left one). The start is the memory after part 1; a second round that ends where the
-   first ended shows the memory is reused, not lost.
+   sessions when it stores a left one), and once the trainings they left unfinished have been
+   idle for ui.shared_training.IDLE_SECONDS, after one more visitor opened the lab (an arrival
+   drops such trainings from the shared store). The start is the memory after part 1; a
+   second round that ends where the first ended shows the memory is reused, not lost.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ import sys
 import time
 
 from ui.keys import LIVE_KEY, live_key
+from ui.shared_training import IDLE_SECONDS
 
 from . import proc
 from .room import TRAIN, finish_time, query_string, server_errors, warm_up
@@ -83,10 +86,15 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
             exceptions += visitor.record.exceptions
             errors += visitor.record.errors
     peak = proc.rss_mb(server.pid)
+    left = time.monotonic()
     await asyncio.sleep(ttl + 1)
     last = Visitor(server.url)  # storing its session as it leaves reaps the expired ones
     await last.open(timeout)
     await last.close()
+    await asyncio.sleep(max(0.0, left + IDLE_SECONDS + 1 - time.monotonic()))
+    arrival = Visitor(server.url)  # its arrival drops the trainings left idle
+    await arrival.open(timeout)
+    await arrival.close()
     await asyncio.sleep(SETTLE_SECONDS)
     end = proc.rss_mb(server.pid)
     return {"sessions": sessions, "batch": batch, "start_mb": start, "with_sessions_mb": peak,

@@ -48,6 +48,7 @@ class ScriptRun:
     finished: float | None = None
     charts: list[float] = field(default_factory=list)   # when each chart arrived
     texts: list[str] = field(default_factory=list)
+    bytes: int = 0               # of the websocket messages that arrived during this run
 
 
 @dataclass
@@ -169,6 +170,8 @@ class Visitor:
                 self.record.bytes_received += len(data)
                 self.record.messages += 1
                 self._handle(self._resolved(data), time.monotonic())
+                if self.record.runs:
+                    self.record.runs[-1].bytes += len(data)
         except Exception as error:  # reported with the results instead of lost in the task
             self.record.errors.append(repr(error))
         else:

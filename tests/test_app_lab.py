@@ -334,7 +334,7 @@ def test_uploaded_csv_becomes_the_data_of_every_run(at):
     assert {config.dataset for config in configs(at)} == {"custom"}
     assert at.selectbox(key=keys.CSV_TARGET).value == "label"
     train_to_end(set_epochs(at, 2))
-    assert live(at).playback.recording.lockstep.data.n_features == 2
+    assert live(at).playback.recording.latest[0].data.n_features == 2
 
 
 def test_an_uploaded_csv_gets_a_held_out_test_split_like_the_built_in_sets(at):

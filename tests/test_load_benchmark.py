@@ -46,3 +46,18 @@ def test_a_workshop_room_of_three_gets_every_post_without_exception():
     assert room.all_finished, [result.finish for result in room.results]
     assert room.posts == 3 and room.all_posts_shown is not None
     assert room.ok
+
+
+def test_bytes_per_update_are_what_arrived_from_the_click_to_the_finish_per_chart_update():
+    from benchmarks.room import visitor_result
+    from benchmarks.visitor import Record, ScriptRun
+    before = ScriptRun(fragments=(), started=0.0, finished=0.5, bytes=90_000)   # page load
+    ticks = [ScriptRun(fragments=("f",), started=1.0 + i, finished=1.5 + i, charts=[1.2 + i],
+                       bytes=3_000) for i in range(3)]
+    quiet = ScriptRun(fragments=("f",), started=4.0, finished=4.5, bytes=1_000)  # no chart
+    end = ScriptRun(fragments=(), started=5.0, finished=5.5, charts=[5.2], bytes=5_000,
+                    texts=["Finished — the longest run took 1.0 s of compute."])
+    result = visitor_result(Record(runs=[before, *ticks, quiet, end]), clicked=0.8, stopped=9.0)
+    # (3·3000 + 1000 + 5000) bytes over 4 chart updates
+    assert result.updates == 4
+    assert result.kilobytes_per_update == pytest.approx(15.0 / 4)

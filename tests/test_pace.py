@@ -1,7 +1,7 @@
 """The server's pace: the more sessions train at once, the less often each ticks and the less
 each tick trains, so the core is not spent on redrawing alone."""
-from ui.pace import (ACTIVE_WINDOW, MAX_INTERVAL, MIN_INTERVAL, TICK_SECONDS, Pace, interval,
-                     training_budget)
+from ui.pace import (ACTIVE_WINDOW, MAX_INTERVAL, MIN_INTERVAL, MIN_TRAINING, TICK_COST,
+                     TICK_SECONDS, Pace, interval, training_budget)
 
 
 class Clock:
@@ -19,8 +19,13 @@ def test_one_session_ticks_fast_and_a_full_room_at_two_updates_a_second():
 
 def test_the_training_of_a_tick_is_an_equal_share():
     assert training_budget(1) == TICK_SECONDS
-    assert training_budget(10) * 10 == TICK_SECONDS
+    assert training_budget(5) * 5 == TICK_SECONDS
     assert training_budget(0) == TICK_SECONDS
+
+
+def test_a_tick_in_a_full_room_trains_at_least_as_long_as_it_costs_besides():
+    assert TICK_SECONDS / 30 < MIN_TRAINING == training_budget(30) == training_budget(200)
+    assert MIN_TRAINING >= TICK_COST
 
 
 def test_sessions_count_while_they_tick_and_are_forgotten_after_the_window():

@@ -1,6 +1,9 @@
 """Curve figures: the right lines per run, smoothing, log scale, early-stopping marks,
-what-if patience, diverged runs and thinning of long histories."""
+what-if patience, diverged runs and thinning of long histories; assembled figures send the
+JSON a fully validated figure would."""
+import base64
 import dataclasses
+import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -9,9 +12,12 @@ import pytest
 
 import regcore
 from regcore import Config
+import plotly.io as pio
+
+import ui.plots.curves as curves
 from ui.plots.curves import (NO_RUNS, accuracy_figure, gap_figure, loss_figure, mode_loss_figure,
                              penalty_split_figure, smooth)
-from ui.plots.style import LOG_TICKS, MAX_LINE_POINTS
+from ui.plots.style import LOG_TICKS, MAX_LINE_POINTS, build
 from ui.theme import FIGURE_HEIGHT, run_color
 
 BASE = Config(epochs=20, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -186,6 +192,22 @@ def test_long_histories_are_thinned_but_keep_first_and_last_epoch(plain):
     assert (line.x[0], line.x[-1]) == (1, 2500)
 
 
+def test_decimated_curves_keep_their_lowest_and_highest_points_and_the_last_one(plain):
+    e = np.arange(1, 2001)
+    val = 1 / e + 0.05 * np.sin(e / 7.0)   # wiggles that even spacing would cut through
+    val[1234] = -0.5                        # one deep dip between any two evenly spread points
+    history = pd.DataFrame({"epoch": e, "train_loss": 1 / e, "val_loss": val, "penalty": 0.0,
+                            "objective": 1 / e, "train_acc": 0.9, "val_acc": 0.8,
+                            "minibatch_loss": 1 / e, "time": e * 1e-3})
+    run = dataclasses.replace(plain, history=history, best_epoch=1235, stopped_epoch=2000)
+    line = trace(loss_figure([run], ["A"]), "A validation")
+    assert len(line.x) <= MAX_LINE_POINTS
+    assert line.y.min() == pytest.approx(-0.5) and line.y.max() == pytest.approx(val.max())
+    assert (line.x[-1], line.y[-1]) == (2000, pytest.approx(val[-1]))
+    crests = [i for i in range(1, 1999) if val[i - 1] < val[i] > val[i + 1] and abs(i - 1234) > 20]
+    assert set(e[crests]) <= set(line.x)  # every crest of the wiggles is drawn
+
+
 def test_figures_have_a_fixed_height_and_keep_zoom_across_updates(plain):
     for build in (loss_figure, accuracy_figure, gap_figure, penalty_split_figure):
         fig = build([plain], ["A"])
@@ -290,3 +312,89 @@ def test_mode_loss_figure_draws_eval_and_train_mode_per_run():
     assert list(figure.data[1].y) == [1.0, 0.8, 0.7] and figure.data[1].line.dash == "dot"
     assert figure.data[0].line.color != figure.data[2].line.color
     assert mode_loss_figure([], []).layout.annotations[0].text == NO_RUNS
+
+
+# assembled figures ----------------------------------------------------------------------------
+def sent_json(figure) -> dict:
+    """What st.plotly_chart sends for `figure` (Figure.to_dict, then to_json), parsed."""
+    return json.loads(pio.to_json(figure.to_dict(), validate=False))
+
+
+def validated_json(monkeypatch, figure_of, *args, **kwargs) -> dict:
+    """The JSON of the same figure built by style.build, validated as a whole by Plotly."""
+    with monkeypatch.context() as patch:
+        patch.setattr(curves, "assembled", lambda parts, **options: build(parts, **options))
+        return sent_json(figure_of(*args, **kwargs))
+
+
+def decoded(value):
+    """`value` with every typed array ({"dtype", "bdata"}) replaced by its numbers."""
+    if isinstance(value, dict) and set(value) == {"dtype", "bdata"}:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    if isinstance(value, dict):
+        return {key: decoded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decoded(item) for item in value]
+    return value
+
+
+def assert_same_drawing(sent, validated, path="figure"):
+    """The same JSON, but numbers in arrays may travel as float32 (7 significant digits)."""
+    if isinstance(validated, np.ndarray) or isinstance(sent, np.ndarray):
+        np.testing.assert_allclose(np.asarray(sent, float), np.asarray(validated, float),
+                                   rtol=1e-6, err_msg=path)
+    elif isinstance(validated, dict):
+        assert isinstance(sent, dict) and set(sent) == set(validated), path
+        for key in validated:
+            assert_same_drawing(sent[key], validated[key], f"{path}.{key}")
+    elif isinstance(validated, list):
+        assert isinstance(sent, list) and len(sent) == len(validated), path
+        for index, (mine, theirs) in enumerate(zip(sent, validated)):
+            assert_same_drawing(mine, theirs, f"{path}[{index}]")
+    else:
+        assert sent == validated, path
+
+
+@pytest.mark.parametrize("figure_of, options", [
+    (loss_figure, {}), (loss_figure, {"log_y": True, "smoothing": 0.5, "show_train": False}),
+    (loss_figure, {"what_if_patience": 2}), (accuracy_figure, {"smoothing": 0.3}),
+    (gap_figure, {}), (mode_loss_figure, {}), (penalty_split_figure, {})])
+def test_assembled_figures_send_the_same_json_as_figures_validated_whole(
+        monkeypatch, plain, stopped, penalized, figure_of, options):
+    runs, names = [plain, stopped, penalized, diverged_at(plain, 12)], ["A", "B", "C", "D"]
+    assert_same_drawing(decoded(sent_json(figure_of(runs, names, **options))),
+                        decoded(validated_json(monkeypatch, figure_of, runs, names, **options)))
+
+
+def test_assembled_figures_of_every_epoch_of_a_training_match_validated_ones(monkeypatch, stopped):
+    for epoch in (1, 2, 10, stopped.stopped_epoch):
+        partial = dataclasses.replace(stopped, history=stopped.history.iloc[:epoch])
+        assert_same_drawing(decoded(sent_json(loss_figure([partial], ["A"]))),
+                            decoded(validated_json(monkeypatch, loss_figure, [partial], ["A"])))
+
+
+def test_lines_travel_as_int32_epochs_and_float32_values_in_fewer_bytes(monkeypatch, plain):
+    line = sent_json(loss_figure([plain], ["A"]))["data"][0]
+    assert (line["x"]["dtype"], line["y"]["dtype"]) == ("i4", "f4")
+    sent = len(pio.to_json(loss_figure([plain], ["A"]).to_dict(), validate=False))
+    with monkeypatch.context() as patch:
+        patch.setattr(curves, "assembled", lambda parts, **options: build(parts, **options))
+        validated = len(pio.to_json(loss_figure([plain], ["A"]).to_dict(), validate=False))
+    assert sent < validated
+
+
+def test_a_tick_that_only_adds_epochs_validates_nothing_new(plain):
+    gap_figure([diverged_at(plain, 5)], ["A"])
+    traces, layouts = curves._valid_trace.cache_info(), curves._valid_layout.cache_info()
+    figure = gap_figure([diverged_at(plain, 9)], ["A"])
+    assert curves._valid_trace.cache_info().misses == traces.misses
+    assert curves._valid_layout.cache_info().misses == layouts.misses
+    assert list(trace(figure, "A gap").x) == list(range(1, 9))  # the new epochs are drawn
+
+
+def test_assembled_accepts_numpy_values_anywhere_in_the_layout():
+    parts = curves.Parts(annotations=[dict(text="a", x=np.int64(3), y=np.float64(0.5))])
+    figure = curves.assembled(parts, height=300, uirevision="t",
+                              axes={"xaxis": {"tickvals": np.array([1.0, 2.0])}, "yaxis": {}})
+    assert list(figure.layout.xaxis.tickvals) == [1.0, 2.0]
+    assert (figure.layout.annotations[0].x, figure.layout.annotations[0].y) == (3, 0.5)

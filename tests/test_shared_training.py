@@ -1,11 +1,14 @@
 """One training per comparison: recordings, the playbacks that watch them, and the store that
 shares them between visitors."""
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from regcore import Config, Lockstep, make_dataset
-from ui.shared_training import MAX_CLOCK_STEP, Playback, Recording, RecordingStore, detached
+from ui.shared_training import (IDLE_SECONDS, MAX_CLOCK_STEP, Playback, Recording,
+                                RecordingStore, detached)
 
 BASE = Config(epochs=12, n_samples=150, hidden=(8, 8), batch_size=16)
 CONFIGS = (BASE, BASE.replace(dropout=0.3, patience=3, epochs=40))
@@ -142,3 +145,49 @@ def test_the_store_evicts_the_least_recently_used_to_keep_its_cap():
     assert len(store) == 2
     newest = store.playback([BASE.replace(seed=5)])
     assert newest.recording.done  # still there: the most recent ones are kept
+
+
+def test_a_finished_recording_lets_go_of_its_training_state_and_still_replays():
+    store = RecordingStore(cap_bytes=10**9)
+    first = store.playback(CONFIGS)
+    play_to_end(first)
+    assert first.recording.done and first.recording.lockstep is None
+    second = store.playback(CONFIGS)
+    play_to_end(second)
+    assert_same_runs(first.runs(), second.runs())
+
+
+def test_a_recording_every_viewer_left_unfinished_is_dropped_from_the_store():
+    store = RecordingStore(cap_bytes=10**9)
+    left = store.playback(CONFIGS)
+    left.advance(0.0)
+    assert not left.recording.done
+    watched = store.playback((BASE.replace(seed=7),))
+    del left
+    gc.collect()
+    store.playback((BASE.replace(seed=8),))  # any visitor's arrival sweeps the store
+    assert CONFIGS not in store
+    assert (BASE.replace(seed=7),) in store and watched.recording.watched
+
+
+def test_a_finished_recording_stays_shared_after_its_viewers_left():
+    store = RecordingStore(cap_bytes=10**9)
+    play_to_end(store.playback(CONFIGS))
+    gc.collect()
+    store.playback((BASE.replace(seed=8),))
+    assert CONFIGS in store
+
+
+def test_an_unfinished_recording_no_one_advanced_for_a_while_is_no_longer_shared():
+    now = [0.0]
+    store = RecordingStore(cap_bytes=10**9, clock=lambda: now[0])
+    paused = store.playback(CONFIGS)
+    paused.advance(0.0)
+    now[0] = IDLE_SECONDS / 2
+    store.playback((BASE.replace(seed=7),))
+    assert CONFIGS in store  # watched, idle for a short while
+    now[0] = IDLE_SECONDS * 1.5
+    store.playback((BASE.replace(seed=8),))
+    assert CONFIGS not in store
+    play_to_end(paused, start=1.0)  # its visitor still trains it, unshared
+    assert paused.done

@@ -6,7 +6,10 @@ than its training: the rerun of the live fragment and the drawing of its charts.
 visitor the charts can refresh twenty times a second; with thirty the same rate would spend
 the whole core on redrawing and leave none for training. So the interval between ticks grows
 with the number of sessions ticking (about TICK_COST of server time each), and the compute a
-tick may spend on training is an equal share of TICK_SECONDS.
+tick may spend on training is an equal share of TICK_SECONDS, but never less than
+MIN_TRAINING: in a full room a tick costs the server ~30 ms besides its training, and ticks
+that trained less than that would spend most of the core on redrawing (thirty visitors: 3
+epochs per update, the room finished in 50 s instead of about half that).
 
 At most TURNS ticks run at once (`Pace.turn`): the others wait without holding Python's global
 lock, so the server's event loop, which sends every session's charts, is not starved by
@@ -22,6 +25,7 @@ TICK_SECONDS = 0.25   # training compute per tick with one session; shared out a
 TICK_COST = 0.015     # server time one tick costs besides its training, roughly
 MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
+MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
 TURNS = 2             # ticks computing at the same time
 ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (ticks of a
 #                       full room can be seconds apart: a shorter window would undercount)
@@ -33,8 +37,9 @@ def interval(sessions: int) -> float:
 
 
 def training_budget(sessions: int) -> float:
-    """Compute seconds one tick may spend on training when `sessions` train at once."""
-    return TICK_SECONDS / max(sessions, 1)
+    """Compute seconds one tick may spend on training when `sessions` train at once: an
+    equal share of TICK_SECONDS, at least MIN_TRAINING."""
+    return max(TICK_SECONDS / max(sessions, 1), MIN_TRAINING)
 
 
 class Pace:

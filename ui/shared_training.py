@@ -9,13 +9,18 @@ at the pace they were recorded, and once caught up shares the training of the ne
 the others (whoever ticks first trains it, under the recording's lock).
 
 `RecordingStore` keeps the recordings that can be shared — data described by the configs
-alone, never an uploaded table — under a cap in bytes, evicting the least recently used.
+alone, never an uploaded table — under a cap in bytes, evicting the least recently used. A
+finished recording lets go of its training state (the stacked models, optimizer moments and
+layer caches: ~2 MB for the default comparison), and an unfinished one that no playback
+watches any more (every visitor left mid-training) or that no one advanced for IDLE_SECONDS is
+dropped from the store, so visitors who come and go do not leave trainings behind.
 Nothing here imports Streamlit: the live loop (`ui.live`) holds a Playback per comparison.
 """
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,6 +31,7 @@ from .pace import TICK_SECONDS
 
 MAX_CHUNK = 500          # epochs per chunk at most
 MAX_CLOCK_STEP = 0.5     # seconds a replay moves per tick at most (a stalled tick skips nothing)
+IDLE_SECONDS = 60.0      # an unfinished recording no one advanced for this long is not shared
 
 
 @dataclass(frozen=True)
@@ -58,9 +64,12 @@ class Recording:
     `extend` trains the next chunk; only one thread trains at a time."""
 
     def __init__(self, configs: Sequence[Config], data: Dataset | None = None,
-                 on_extend: Callable[[], None] | None = None):
+                 on_extend: Callable[[], None] | None = None, clock=time.monotonic):
         self.configs = tuple(configs)
-        self.lockstep = Lockstep(list(configs), data)
+        self.clock = clock
+        self.touched = clock()       # when it was created or last extended
+        self.lockstep: Lockstep | None = Lockstep(list(configs), data)  # None once done
+        self.viewers: weakref.WeakSet[Playback] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
         self.chunk = 1
@@ -72,7 +81,13 @@ class Recording:
 
     @property
     def done(self) -> bool:
-        return self.lockstep.done
+        lockstep = self.lockstep  # read once: the thread that trains may drop it meanwhile
+        return lockstep is None or lockstep.done
+
+    @property
+    def watched(self) -> bool:
+        """Whether some Playback still shows this recording."""
+        return len(self.viewers) > 0
 
     @property
     def nbytes(self) -> int:
@@ -88,6 +103,7 @@ class Recording:
         once (or, with `wait`, trains after it)."""
         if not self.lock.acquire(blocking=wait):
             return False
+        self.touched = self.clock()
         try:
             if not self.done:
                 self._train(epochs, target)
@@ -108,6 +124,8 @@ class Recording:
             self.chunk = next_chunk(asked, spent, target)
         self.latest = self.lockstep.runs()
         self._record_frame(self.frames[-1].seconds + spent)
+        if self.lockstep.done:
+            self.lockstep = None  # the runs and frames are all a replay needs
 
     def _record_frame(self, seconds: float) -> None:
         states = tuple(RunState(trainer.epoch, trainer.status, trainer.message,
@@ -152,6 +170,7 @@ class Playback:
 
     def __init__(self, recording: Recording):
         self.recording = recording
+        recording.viewers.add(self)
         self.index = 0
         self.seconds = 0.0
         self._last_tick: float | None = None
@@ -228,8 +247,9 @@ class RecordingStore:
     """Shared recordings by configs, at most `cap_bytes` of them, least recently
     used evicted first. A visitor who is evicted keeps watching: only new visitors miss it."""
 
-    def __init__(self, cap_bytes: int):
+    def __init__(self, cap_bytes: int, clock=time.monotonic):
         self.cap_bytes = cap_bytes
+        self.clock = clock
         self._recordings: OrderedDict[tuple, Recording] = OrderedDict()
         self._lock = threading.Lock()
         self.trainings_started = 0   # recordings created: one per distinct comparison
@@ -243,12 +263,13 @@ class RecordingStore:
         with self._lock:
             recording = self._recordings.get(key)
             if recording is None:
-                recording = Recording(configs, on_extend=self._fit_cap)
+                recording = Recording(configs, on_extend=self._fit_cap, clock=self.clock)
                 self.trainings_started += 1
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)
+            playback = Playback(recording)  # watched before any other thread may evict it
             self._evict(keep=key)
-        return Playback(recording)
+        return playback
 
     def _fit_cap(self) -> None:
         with self._lock:
@@ -269,7 +290,13 @@ class RecordingStore:
         return iter(list(self._recordings))
 
     def _evict(self, keep: tuple) -> None:
-        """Drop least recently used recordings until the rest fit the cap (never `keep`)."""
+        """Drop the unfinished recordings no one watches or advances, then least recently
+        used ones until the rest fit the cap (never `keep`)."""
+        now = self.clock()
+        for key, recording in list(self._recordings.items()):
+            if key != keep and not recording.done and \
+                    (not recording.watched or now - recording.touched > IDLE_SECONDS):
+                del self._recordings[key]
         total = self.nbytes
         for key in list(self._recordings):
             if total <= self.cap_bytes:

@@ -19,7 +19,7 @@ FONT_SIZE = 15
 NOTE_FONT_SIZE = 13
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # the app's own text font
 TEXT_COLOR = "#111827"  # the app's text color (.streamlit/config.toml)
-MAX_LINE_POINTS = 1000  # points per line sent to the browser; longer curves are thinned
+MAX_LINE_POINTS = 500   # points per line sent to the browser; longer curves are decimated
 MUTED = "#6b6b6b"       # text and neutral marks that must not compete with the run colors
 HIGH_LEGEND = dict(y=1.12)  # multi-panel figures: the legend sits above the panel titles
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
@@ -179,12 +179,32 @@ def thin(length: int, max_points: int = MAX_LINE_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, length - 1, max_points).round().astype(int))
 
 
+def extremes(y: np.ndarray, max_points: int = MAX_LINE_POINTS) -> np.ndarray:
+    """Indices of at most `max_points` points of the finite curve `y` (shape (n,)) that draw
+    the same envelope: the first and the last point, and in each of (max_points − 2) / 2
+    consecutive equal buckets the lowest and the highest point, in order."""
+    length = len(y)
+    if length <= max_points:
+        return np.arange(length)
+    buckets = (max_points - 2) // 2
+    size = -(-length // buckets)  # ceil: the last bucket may be short
+    padded = np.full(buckets * size, np.nan)
+    padded[:length] = y
+    rows = padded.reshape(buckets, size)
+    starts = np.arange(buckets) * size
+    lows = np.where(np.isnan(rows), np.inf, rows).argmin(axis=1)
+    highs = np.where(np.isnan(rows), -np.inf, rows).argmax(axis=1)
+    picked = np.concatenate([[0, length - 1], starts + lows, starts + highs])
+    return np.unique(picked[picked < length])
+
+
 def finite_points(x, y) -> tuple[np.ndarray, np.ndarray]:
-    """(x, y) as float arrays without the points where y is NaN or ±inf, thinned for drawing."""
+    """(x, y) as float arrays without the points where y is NaN or ±inf, decimated for drawing
+    (`extremes`: first, last, and each stretch's lowest and highest point)."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     keep = np.isfinite(y)
     x, y = x[keep], y[keep]
-    index = thin(len(x))
+    index = extremes(y)
     return x[index], y[index]
 
 
