@@ -235,3 +235,22 @@ def test_a_viewer_is_not_done_before_the_last_chunk_it_has_not_seen_is_recorded(
     assert recording.done and not viewer.done  # the last frame is there, not yet shown
     play_to_end(viewer, start=1.0)
     assert viewer.epochs == [run.stopped_epoch for run in recording.latest]
+
+
+def test_a_viewer_is_not_done_when_the_last_chunk_lands_while_it_looks_at_the_frames():
+    recording = Recording(CONFIGS)
+    viewer = Playback(recording)
+    viewer.step(2)
+    with LastChunkHeld(recording) as last_chunk:
+        class LandingWhileCounted(list):
+            """Frames whose count, once taken, lets the held last chunk land."""
+
+            def __len__(self):
+                count = super().__len__()
+                last_chunk.release.set()
+                last_chunk.thread.join(timeout=30)
+                return count
+
+        recording.frames = LandingWhileCounted(recording.frames)
+        assert not viewer.done
+    assert recording.done and not viewer.done
