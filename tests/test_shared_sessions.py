@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from test_shared_training import CONFIGS, LastChunkHeld
+
 from regcore import Lockstep
 from ui import keys
-from ui.live import recording_store
+from ui.live import LiveSession, _advance, recording_store
+from ui.shared_training import Playback, Recording
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LINK = {"runs": "2", "dataset": "moons", "n_samples": "200", "A.epochs": "8", "B.epochs": "8",
@@ -69,3 +72,17 @@ def test_a_session_on_its_own_csv_shares_nothing(epochs_trained):
     session = at.session_state[keys.live_key(keys.LIVE_KEY)]
     assert session.configs not in recording_store()
     assert all(config.dataset != "custom" for configs in recording_store() for config in configs)
+
+
+def test_a_session_keeps_playing_while_another_session_trains_the_last_chunk():
+    """A tick that meets the shared training between its last epoch and its last frame must
+    not end the session's play: the full-page run that follows would draw the page without
+    the fragment's timer, and the visitor would never see the finish."""
+    playback = Playback(Recording(CONFIGS))
+    playback.step(2)
+    session = LiveSession(configs=CONFIGS, names=("A", "B"), data=None, fingerprint=None,
+                          playback=playback, playing=True)
+    with LastChunkHeld(playback.recording):
+        _advance(session)
+        assert session.playing and not session.done
+    assert session.playing and not session.done  # the last frame is still to be shown

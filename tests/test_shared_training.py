@@ -1,6 +1,7 @@
 """One training per comparison: recordings, the playbacks that watch them, and the store that
 shares them between visitors."""
 import gc
+import threading
 
 import numpy as np
 import pandas as pd
@@ -191,3 +192,65 @@ def test_an_unfinished_recording_no_one_advanced_for_a_while_is_no_longer_shared
     assert CONFIGS not in store
     play_to_end(paused, start=1.0)  # its visitor still trains it, unshared
     assert paused.done
+
+
+class LastChunkHeld:
+    """Another viewer's thread training the last chunk of `recording`, held (by an event) just
+    after the engine finished the runs and before the chunk's frame is recorded."""
+
+    def __init__(self, recording: Recording):
+        self.recording = recording
+        self.reached, self.release = threading.Event(), threading.Event()
+        lockstep = recording.lockstep
+        built = lockstep.runs
+
+        def held_runs():
+            if lockstep.done:
+                self.reached.set()
+                self.release.wait(timeout=30)
+            return built()
+
+        lockstep.runs = held_runs
+        self.thread = threading.Thread(
+            target=lambda: recording.extend(max(c.epochs for c in recording.configs)))
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.reached.wait(timeout=30)
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join(timeout=30)
+
+
+def test_a_viewer_is_not_done_before_the_last_chunk_it_has_not_seen_is_recorded():
+    recording = Recording(CONFIGS)
+    viewer = Playback(recording)
+    viewer.step(2)
+    with LastChunkHeld(recording):
+        assert not recording.done and not viewer.done
+        viewer.advance(0.01)  # its own tick meanwhile: the chunk is being trained by another
+        assert not viewer.done
+    assert recording.done and not viewer.done  # the last frame is there, not yet shown
+    play_to_end(viewer, start=1.0)
+    assert viewer.epochs == [run.stopped_epoch for run in recording.latest]
+
+
+def test_a_viewer_is_not_done_when_the_last_chunk_lands_while_it_looks_at_the_frames():
+    recording = Recording(CONFIGS)
+    viewer = Playback(recording)
+    viewer.step(2)
+    with LastChunkHeld(recording) as last_chunk:
+        class LandingWhileCounted(list):
+            """Frames whose count, once taken, lets the held last chunk land."""
+
+            def __len__(self):
+                count = super().__len__()
+                last_chunk.release.set()
+                last_chunk.thread.join(timeout=30)
+                return count
+
+        recording.frames = LandingWhileCounted(recording.frames)
+        assert not viewer.done
+    assert recording.done and not viewer.done

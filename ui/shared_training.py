@@ -81,8 +81,10 @@ class Recording:
 
     @property
     def done(self) -> bool:
-        lockstep = self.lockstep  # read once: the thread that trains may drop it meanwhile
-        return lockstep is None or lockstep.done
+        """Whether every run ended and the frame of the last chunk is recorded. The engine's
+        runs end inside `extend`, before that frame exists: asking them would tell a viewer
+        at the frontier it had seen everything while the last chunk still lands."""
+        return self.lockstep is None  # dropped only once the last frame is recorded
 
     @property
     def watched(self) -> bool:
@@ -186,7 +188,10 @@ class Playback:
 
     @property
     def done(self) -> bool:
-        return self.at_frontier and self.recording.done
+        # The recording first: once it is done its frames are complete, so the frontier read
+        # next is the last frame (read the other way round, a chunk landing in between
+        # would count as seen).
+        return self.recording.done and self.at_frontier
 
     @property
     def epochs(self) -> list[int]:
