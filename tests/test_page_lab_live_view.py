@@ -1,16 +1,19 @@
 """The lab's live view beside the charts (AppTest): for the 2-D sets the data and every run's
 decision map are on the page before training and follow training; other sets get no map; the
 live numbers are the last row of each run's history; presenter mode puts the Train bar and
-the charts above the run settings and draws chart text larger."""
+the charts above the run settings and draws chart text larger; the status bar says why a run
+stopped."""
 import json
 import math
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from regcore import Config, train_side_by_side
 from ui import keys
 from ui.lab_maps import map_height
+from ui.live import stop_note
 from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
 from ui.plots.style import FONT_SIZE
@@ -154,3 +157,17 @@ def test_map_height_gives_panels_as_tall_as_asked(count, cols):
     for axis in (fig.layout.yaxis, fig.layout[f"yaxis{count}" if count > 1 else "yaxis"]):
         y0, y1 = axis.domain
         assert (y1 - y0) * plot_px == pytest.approx(200, rel=0.03)
+
+
+def test_the_status_bar_says_why_a_run_stopped_or_that_it_trained_full_batch_not_a_plain_end():
+    base = Config(n_samples=100, hidden=(8,), epochs=3)
+    plain, full_batch, stopped = train_side_by_side(
+        [base, base.replace(batch_size=5000),
+         base.replace(epochs=60, patience=1, min_delta=10.0)])
+    shown = [stop_note(SimpleNamespace(status=run.status, message=run.message,
+                                       epoch=int(run.history["epoch"].iloc[-1])))
+             for run in (plain, full_batch, stopped)]
+    assert shown[0] == ""
+    assert "larger than the 70 training rows" in shown[1] and "full batch" in shown[1]
+    assert shown[2].startswith("stopped early")
+    assert stop_note(SimpleNamespace(status="running", message="", epoch=1)) == ""

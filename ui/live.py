@@ -310,6 +310,15 @@ def _state_line(session: LiveSession) -> str:
     return "Paused."
 
 
+def stop_note(run) -> str:
+    """What a run's message adds to its status bar: why it stopped (early, diverged, failed)
+    or that it trained full batch (a batch larger than its training rows); nothing while it
+    runs or for a plain completion ("completed 150 epochs")."""
+    if run.status == "running" or run.message == f"completed {run.epoch} epochs":
+        return ""
+    return run.message
+
+
 def _progress(session: LiveSession) -> None:
     if session.playback is None:
         return
@@ -328,5 +337,5 @@ def _progress(session: LiveSession) -> None:
                         f" <span style='color:#4b5563'>{status}</span>", unsafe_allow_html=True)
             st.progress(min(run.epoch / config.epochs, 1.0),
                         text=f"epoch {run.epoch} of {config.epochs}")
-            if run.message and run.status not in ("running", "completed"):
-                st.caption(run.message)  # why it stopped: early, diverged or failed
+            if note := stop_note(run):
+                st.caption(note)
