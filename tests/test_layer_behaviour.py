@@ -125,3 +125,25 @@ def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_afte
         out = stacked.forward(x[:, :rows], train=True)
         for r, layer in enumerate(alone):
             assert out[r].tobytes() == layer.forward(x[r, :rows], train=True).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_equals_numpy_maximum_with_zero_bit_for_bit(dtype):
+    """NaN, infinities and the sign of zero included, in training and evaluation, for every
+    shape it meets (kept zeros per shape)."""
+    from regcore.layers import ReLU
+    special = np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf, np.inf, -1.0, 1.0, 1e-45, -1e-45])
+    relu = ReLU()
+    for shape in [(2, 5, 10), (1, 3, 10), (4, 10), (2, 5, 10), (6, 10), (3, 10), (2, 1, 10)]:
+        x = np.resize(special, shape).astype(dtype)
+        np.random.default_rng(len(shape)).shuffle(x.reshape(-1))
+        for train in (True, False):
+            assert relu.forward(x, train).tobytes() == np.maximum(x, 0).tobytes()
+    assert len(relu._zeros) <= 4
+
+
+def test_relu_leaves_its_input_unchanged():
+    from regcore.layers import ReLU
+    x = np.array([[-1.0, 2.0, -0.0]], np.float32)
+    ReLU().forward(x, train=True)
+    np.testing.assert_array_equal(x, [[-1.0, 2.0, -0.0]])
