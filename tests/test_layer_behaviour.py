@@ -147,3 +147,16 @@ def test_relu_leaves_its_input_unchanged():
     x = np.array([[-1.0, 2.0, -0.0]], np.float32)
     ReLU().forward(x, train=True)
     np.testing.assert_array_equal(x, [[-1.0, 2.0, -0.0]])
+
+
+def test_weight_stats_of_rows_equal_numpys_statistics_of_each_row():
+    from regcore.snapshots import rows_weight_stats
+    rows = np.array([[0.0, -3.0, 4.0, 0.0], [1.0, -0.0, 0.5, -2.0]], np.float32)
+    assert rows_weight_stats(rows) == [
+        {"sparsity": 0.5, "l1": 7.0, "l2": 5.0, "max_abs": 4.0},
+        {"sparsity": 0.25, "l1": 3.5, "l2": float(np.sqrt(5.25)), "max_abs": 2.0}]
+    big = np.random.default_rng(0).normal(size=(3, 5000)).astype(np.float32)
+    for row, stats in zip(big, rows_weight_stats(big)):
+        wide = row.astype(np.float64)
+        assert stats == {"sparsity": 0.0, "l1": np.abs(wide).sum(),
+                         "l2": np.sqrt(np.sum(wide * wide)), "max_abs": np.abs(wide).max()}
