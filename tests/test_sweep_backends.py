@@ -310,3 +310,22 @@ def test_a_chunk_trains_without_per_epoch_weight_records_and_summarizes_as_train
         alone = summarize(train(configs[index]))
         np.testing.assert_equal({k: v for k, v in summary.items() if k not in ("time", "message")},
                                 {k: v for k, v in alone.items() if k != "time"})
+
+
+def test_warming_up_trains_one_tiny_run_and_never_fails(monkeypatch):
+    trained = []
+
+    def failing(configs):
+        trained.extend(configs)
+        raise RuntimeError("no memory left")
+    monkeypatch.setattr(worker, "run_configs", failing)
+    worker.warm_up()
+    assert [(config["n_samples"], config["epochs"]) for config in trained] == [(40, 1)]
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="no fork server on this platform")
+def test_the_fork_server_loads_the_engine_warmed_up_before_forking_workers():
+    from multiprocessing import forkserver
+    backends._worker_context()
+    assert forkserver._forkserver._preload_modules == ["regcore.sweep.preload"]
