@@ -54,7 +54,7 @@ def rows_weight_stats(rows: np.ndarray) -> list[dict[str, float]]:
     zeros = np.add.reduce(rows == 0, axis=1, dtype=np.intp)
     columns = {"sparsity": zeros / flat.shape[1],
                "l1": np.add.reduce(magnitude, axis=1),
-               "l2": np.sqrt(np.add.reduce(np.square(flat), axis=1)),  # not a dot: no BLAS call per row
+               "l2": np.sqrt(np.add.reduce(np.square(flat), axis=1)),  # not a dot: no BLAS call
                "max_abs": np.maximum.reduce(magnitude, axis=1)}
     columns = {name: values.tolist() for name, values in columns.items()}
     return [{name: values[r] for name, values in columns.items()} for r in range(len(rows))]
