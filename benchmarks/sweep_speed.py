@@ -12,7 +12,9 @@ the default worker count ("default, first"): it starts no fork server for a swee
 small, so it must not be slower than in process. The three other kinds alternate
 `--repeats` times so that a slow spell of the machine falls on all; each reports its
 fastest and median wall time and its speed-up over one by one. BLAS runs on one thread.
-Also printed: whether all sweeps give the same numbers as one by one.
+Also printed: the CPU time of this process for one by one and in process (fastest of the
+repeats; unlike wall time it does not grow while other processes hold the cores), and
+whether all sweeps give the same numbers as one by one.
 
     python -m benchmarks.sweep_speed [--epochs 100] [--workers 2] [--repeats 3]
     (from the repository root)
@@ -39,19 +41,22 @@ NUMBERS = ["best_val_loss", "final_val_loss", "final_train_loss", "final_val_acc
            "weight_norm", "sparsity"]
 
 
-def one_by_one(epochs: int) -> tuple[float, pd.DataFrame]:
-    """(wall seconds, numbers) of training every config of the grid by itself, in order."""
+def one_by_one(epochs: int) -> tuple[float, pd.DataFrame, float]:
+    """(wall seconds, numbers, CPU seconds of this process) of training every config of the
+    grid by itself, in order."""
     plan = plan_sweep(BASE.replace(epochs=epochs), GRID, SEEDS)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rows = [summarize(train(config)) for _, _, _, config in plan.runs()]
-    return time.perf_counter() - started, pd.DataFrame(rows)[NUMBERS]
+    return (time.perf_counter() - started, pd.DataFrame(rows)[NUMBERS],
+            time.process_time() - cpu)
 
 
-def as_sweep(epochs: int, workers: int | None) -> tuple[float, pd.DataFrame]:
-    """(wall seconds, numbers) of one sweep of the grid."""
-    started = time.perf_counter()
+def as_sweep(epochs: int, workers: int | None) -> tuple[float, pd.DataFrame, float]:
+    """(wall seconds, numbers, CPU seconds of this process) of one sweep of the grid."""
+    started, cpu = time.perf_counter(), time.process_time()
     results = sweep(BASE.replace(epochs=epochs), GRID, SEEDS, workers=workers)
-    return time.perf_counter() - started, results[NUMBERS].reset_index(drop=True)
+    return (time.perf_counter() - started, results[NUMBERS].reset_index(drop=True),
+            time.process_time() - cpu)
 
 
 def report(label: str, walls: list[float], reference: list[float] | None) -> str:
@@ -81,14 +86,17 @@ def main() -> None:
             warm.append(as_sweep(args.epochs, args.workers))
     reference = single[0][1]
     same = all(numbers.equals(reference)
-               for _, numbers in [default_first, cold, *single, *in_process, *warm])
-    walls = [wall for wall, _ in single]
+               for _, numbers, _ in [default_first, cold, *single, *in_process, *warm])
+    walls = [wall for wall, _, _ in single]
     print(f"{'':22} {'fastest':>8} {'median':>8}   speed-up over one by one (fastest, median)")
     print(report("one by one", walls, None))
-    print(report("in process (stacked)", [wall for wall, _ in in_process], walls))
+    print(report("in process (stacked)", [wall for wall, _, _ in in_process], walls))
     print(report("default, first", [default_first[0]], walls))
     print(report(f"{args.workers} workers (cold)", [cold[0]], walls))
-    print(report(f"{args.workers} workers (warm)", [wall for wall, _ in warm], walls))
+    print(report(f"{args.workers} workers (warm)", [wall for wall, _, _ in warm], walls))
+    cpu_single, cpu_stacked = (min(cpu for _, _, cpu in kind) for kind in (single, in_process))
+    print(f"CPU time of this process: one by one {cpu_single:.1f} s, in process "
+          f"{cpu_stacked:.1f} s ({cpu_single / cpu_stacked:.2f}×)")
     print(f"identical numbers one by one, in process and on {args.workers} workers: {same}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes slow all timings)")
 

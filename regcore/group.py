@@ -133,6 +133,7 @@ class Group:
         self._terms = {"l1": any_nonzero(self.penalty.l1), "l2": any_nonzero(self.penalty.l2),
                        "decay": any_nonzero(self.decay)}  # which per-run terms any run has
         self._stack_data()
+        self._plan_batches()
 
     def _stacked_optimizer(self):
         """The members' optimizer on the whole stacked buffer (R, n_params): one call per
@@ -212,22 +213,30 @@ class Group:
         if ended:
             self._release(ended)
 
-    def _weight_reports(self) -> list[WeightReport]:
-        """Every member's weight statistics of this epoch, and the histograms of those at a
-        snapshot epoch, computed for all members at once (bin edges depend on the init)."""
-        layers = {name: W.reshape(len(W), -1) for name, W in self.model.weight_layers.items()}
+    def _weight_reports(self) -> list[WeightReport | None]:
+        """Every recording member's weight statistics of this epoch, and the histograms of
+        those at a snapshot epoch, computed for all of them at once (bin edges depend on the
+        init); None for members that keep no weight records."""
+        recording = [r for r, member in enumerate(self.members) if member.weight_records]
+        reports: list[WeightReport | None] = [None] * len(self.members)
+        if not recording:
+            return reports
+        every = len(recording) == len(self.members)
+        layers = {name: W.reshape(len(W), -1) if every else W[recording].reshape(len(recording), -1)
+                  for name, W in self.model.weight_layers.items()}
         stats = {name: rows_weight_stats(rows) for name, rows in layers.items()}
-        reports = [WeightReport({name: stats[name][r] for name in layers})
-                   for r in range(len(self.members))]
+        for i, r in enumerate(recording):
+            reports[r] = WeightReport({name: stats[name][i] for name in layers})
         snapshot_rows: dict[str, list[int]] = {}
-        for r, member in enumerate(self.members):
+        for i, r in enumerate(recording):
+            member = self.members[r]
             if member.wants_snapshot(member.epoch + 1):
-                snapshot_rows.setdefault(member.config.init, []).append(r)
+                snapshot_rows.setdefault(member.config.init, []).append(i)
         for rows in snapshot_rows.values():
-            edges = self.members[rows[0]].edges
+            edges = self.members[recording[rows[0]]].edges
             counts = {name: histograms(layers[name][rows], edges[name]) for name in layers}
-            for i, r in enumerate(rows):
-                reports[r].histograms = {name: counts[name][i] for name in layers}
+            for j, i in enumerate(rows):
+                reports[recording[i]].histograms = {name: counts[name][j] for name in layers}
         return reports
 
     def _train_one_epoch(self) -> list[float]:
@@ -238,24 +247,32 @@ class Group:
         rows = np.arange(R)[:, None]
         X = self.X_train[orders] if self.shared_data else self.X_train[rows, orders]
         y = self.y_train[orders] if self.shared_data else self.y_train[rows, orders]
-        size = self.config.batch_size
-        losses, sizes, stopped = [], [], {}
-        for start in range(0, n, size):
-            xb, yb = X[:, start: start + size], y[:, start: start + size]
-            if xb.shape[1] < 2 and self.config.norm == "batch":
-                continue  # a last batch of one sample: BatchNorm needs two (as drop_last)
-            losses.append(self._train_step(xb, yb))
-            sizes.append(xb.shape[1])
-            if not math.isfinite(losses[-1].sum()):
-                self._stop_unfinite(losses[-1], stopped)
+        batches, step = self._batches, self._train_step
+        losses = np.empty((len(batches), R))  # float64, as the float32 losses are summed
+        stopped, steps = {}, len(batches)
+        for i, batch in enumerate(batches):
+            step_losses = losses[i] = step(X[:, batch], y[:, batch])
+            if not math.isfinite(np.add.reduce(step_losses)):
+                self._stop_unfinite(step_losses, stopped)
                 if len(stopped) == R:
+                    steps = i + 1
                     break
         # Σ loss·batch size, added in step order as floats would be (cumsum is sequential)
-        totals = np.cumsum(np.array(losses, np.float64) * np.array(sizes)[:, None], axis=0)[-1]
-        seen = sum(sizes)
+        sizes = self._batch_sizes[:steps]
+        totals = np.cumsum(losses[:steps] * sizes[:, None], axis=0)[-1]
+        seen = int(sizes.sum())
         for r, (state, _) in stopped.items():
             self.members[r].model.load_state(state)
         return [stopped[r][1] if r in stopped else float(totals[r] / seen) for r in range(R)]
+
+    def _plan_batches(self) -> None:
+        """The minibatches of an epoch as slices of the shuffled rows, and their sizes; a last
+        batch of one sample is left out with BatchNorm, which needs two (as drop_last)."""
+        n, size = len(self.members[0].X_train), self.config.batch_size
+        starts = [start for start in range(0, n, size)
+                  if min(size, n - start) >= 2 or self.config.norm != "batch"]
+        self._batches = [slice(start, start + size) for start in starts]
+        self._batch_sizes = np.array([min(size, n - start) for start in starts])
 
     def _stop_unfinite(self, losses: np.ndarray, stopped: dict) -> None:
         """Keep, for each member whose loss has just become NaN or inf, its state after this
@@ -316,4 +333,5 @@ class Group:
         loss = self.loss_fn(out, y, grad=False)[0]
         if self.members[0].data.task == "regression":
             return loss, np.full(len(loss), np.nan)
-        return loss, np.mean(out.argmax(axis=-1) == y, axis=-1)
+        correct = np.add.reduce(out.argmax(axis=-1) == y, axis=-1, dtype=np.intp)
+        return loss, correct / out.shape[-2]  # the mean of the hits, as np.mean gives it

@@ -42,14 +42,23 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
     """
     logp = log_softmax(logits)
     labels = y if y.ndim == logits.ndim - 1 else np.broadcast_to(y, logits.shape[:-1])
-    loss = _mean_last(picked(logp, labels))
-    np.negative(loss, out=loss)
+    loss = _negative_mean_last(picked(logp, labels))
     if not grad:
         return _per_run(loss), None
     dlogits = np.exp(logp, out=logp)
     dlogits -= labels[..., None] == _classes(logits.shape[-1])
     dlogits /= logits.shape[-2]
     return _per_run(loss), dlogits
+
+
+def _negative_mean_last(x: np.ndarray) -> np.ndarray:
+    """−x.mean(axis=-1), bit for bit, as an array (0-d for one network). Stacked: the sum
+    divided by −N in one call (rounding to nearest is symmetric, so Σ/(−N) = −(Σ/N) exactly)."""
+    if x.ndim > 1:
+        total = np.add.reduce(x, axis=-1)
+        return np.true_divide(total, -x.shape[-1], out=total)
+    loss = _mean_last(x)
+    return np.negative(loss, out=loss)
 
 
 def _mean_last(x: np.ndarray) -> np.ndarray:

@@ -105,10 +105,14 @@ class WeightReport:
 
 class Trainer:
     """One run of `config`; `step_epoch()` trains one epoch and returns its history record.
-    dtype: of parameters and data (float32; float64 for checks)."""
+    dtype: of parameters and data (float32; float64 for checks).
+    weight_records: keep per-epoch weight statistics (`layer_records`) and histograms; a
+    sweep, which keeps only each run's summary, trains without them."""
 
-    def __init__(self, config: Config, data: Dataset | None = None, dtype=DTYPE):
+    def __init__(self, config: Config, data: Dataset | None = None, dtype=DTYPE,
+                 weight_records: bool = True):
         self.config, self.dtype = config, np.dtype(dtype)
+        self.weight_records = weight_records
         self.data = dataset_for(config) if data is None else data
         _check_task(config, self.data)
         init_rng, self.shuffle_rng, self.dropout_rng = (
@@ -236,6 +240,8 @@ class Trainer:
     def _record_weights(self, epoch: int, weights: WeightReport | None = None) -> None:
         """Per-layer statistics and, at snapshot epochs and the end, histograms of the current
         weights: those in `weights` where given, else computed here."""
+        if not self.weight_records:
+            return
         weights = weights or WeightReport()
         layers = self.model.weight_layers
         for name, w in layers.items():

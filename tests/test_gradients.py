@@ -175,3 +175,17 @@ def test_stacked_losses_give_each_run_its_own_loss_and_gradient():
         np.testing.assert_allclose(grads[r], softmax_cross_entropy(logits[r], y[r])[1])
         assert mse[r] == pytest.approx(mean_squared_error(pred[r], target[r])[0], rel=1e-12)
         np.testing.assert_allclose(mse_grads[r], mean_squared_error(pred[r], target[r])[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_stacked_cross_entropy_is_the_negated_mean_of_the_picked_log_probabilities(dtype):
+    """Bit for bit: each run's loss is −mean(log p of its labels), as numpy computes it."""
+    from regcore.losses import log_softmax
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(3, 7, 4)).astype(dtype)
+    y = rng.integers(0, 4, size=(3, 7))
+    losses, _ = softmax_cross_entropy(logits, y)
+    logp = log_softmax(logits)
+    for r in range(3):
+        expected = -np.mean(logp[r][np.arange(7), y[r]])
+        assert losses[r].tobytes() == np.asarray(expected, dtype).tobytes()

@@ -161,3 +161,35 @@ def test_runs_evaluated_in_smaller_blocks_in_a_large_group_are_identical_alone()
         group.step_epoch()
     for config, trainer in zip(configs, trainers):
         assert_same_run(trained_alone(config, data=data), trainer)
+
+
+def test_runs_without_weight_records_train_the_same_and_keep_no_weight_records():
+    recording = trained_together(MIXED)
+    plain = [Trainer(config, DATA, weight_records=False) for config in MIXED]
+    train_all(plain)
+    for a, b in zip(recording, plain):
+        strip = [{k: v for k, v in r.items() if k != "time"} for r in a.records]
+        np.testing.assert_equal(strip, [{k: v for k, v in r.items() if k != "time"}
+                                        for r in b.records])
+        assert a.model.flat.tobytes() == b.model.flat.tobytes()
+        assert (b.layer_records, b.histograms) == ([], {})
+
+
+def test_a_group_of_recording_and_silent_runs_gives_each_run_its_own_records():
+    trainers = [Trainer(config, DATA, weight_records=i % 2 == 0) for i, config in enumerate(MIXED)]
+    train_all(trainers)
+    for i, (config, trainer) in enumerate(zip(MIXED, trainers)):
+        if i % 2 == 0:
+            assert_same_run(trained_alone(config), trainer)
+        else:
+            assert (trainer.layer_records, trainer.histograms) == ([], {})
+
+
+def test_with_batchnorm_a_last_batch_of_one_sample_is_left_out():
+    """112 training rows in batches of 37: three of 37 and one of 1, which BatchNorm skips."""
+    plain = Group([Trainer(BASE.replace(batch_size=37), DATA)])
+    normed = Group([Trainer(BASE.replace(batch_size=37, norm="batch"), DATA)])
+    assert plain._batch_sizes.tolist() == [37, 37, 37, 1]
+    assert normed._batch_sizes.tolist() == [37, 37, 37]
+    normed.step_epoch()
+    assert normed.members[0].records[0]["epoch"] == 1

@@ -125,3 +125,38 @@ def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_afte
         out = stacked.forward(x[:, :rows], train=True)
         for r, layer in enumerate(alone):
             assert out[r].tobytes() == layer.forward(x[r, :rows], train=True).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_equals_numpy_maximum_with_zero_bit_for_bit(dtype):
+    """NaN, infinities and the sign of zero included, in training and evaluation, for every
+    shape it meets (kept zeros per shape)."""
+    from regcore.layers import ReLU
+    special = np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf, np.inf, -1.0, 1.0, 1e-45, -1e-45])
+    relu = ReLU()
+    for shape in [(2, 5, 10), (1, 3, 10), (4, 10), (2, 5, 10), (6, 10), (3, 10), (2, 1, 10)]:
+        x = np.resize(special, shape).astype(dtype)
+        np.random.default_rng(len(shape)).shuffle(x.reshape(-1))
+        for train in (True, False):
+            assert relu.forward(x, train).tobytes() == np.maximum(x, 0).tobytes()
+    assert len(relu._zeros) <= 4
+
+
+def test_relu_leaves_its_input_unchanged():
+    from regcore.layers import ReLU
+    x = np.array([[-1.0, 2.0, -0.0]], np.float32)
+    ReLU().forward(x, train=True)
+    np.testing.assert_array_equal(x, [[-1.0, 2.0, -0.0]])
+
+
+def test_weight_stats_of_rows_equal_numpys_statistics_of_each_row():
+    from regcore.snapshots import rows_weight_stats
+    rows = np.array([[0.0, -3.0, 4.0, 0.0], [1.0, -0.0, 0.5, -2.0]], np.float32)
+    assert rows_weight_stats(rows) == [
+        {"sparsity": 0.5, "l1": 7.0, "l2": 5.0, "max_abs": 4.0},
+        {"sparsity": 0.25, "l1": 3.5, "l2": float(np.sqrt(5.25)), "max_abs": 2.0}]
+    big = np.random.default_rng(0).normal(size=(3, 5000)).astype(np.float32)
+    for row, stats in zip(big, rows_weight_stats(big)):
+        wide = row.astype(np.float64)
+        assert stats == {"sparsity": 0.0, "l1": np.abs(wide).sum(),
+                         "l2": np.sqrt(np.sum(wide * wide)), "max_abs": np.abs(wide).max()}

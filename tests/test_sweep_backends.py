@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from regcore import Config, limits, summarize, train
@@ -296,3 +297,35 @@ def test_chunks_of_large_data_sets_hold_fewer_runs():
     small = BASE.to_dict()
     large = BASE.replace(dataset="noisy_features", n_samples=20000, n_features=200).to_dict()
     assert most_runs(large) == 1 < most_runs(small)
+
+
+def test_a_chunk_trains_without_per_epoch_weight_records_and_summarizes_as_train_does():
+    configs = [BASE.replace(dropout=0.3), BASE.replace(penalty_strength=1e-2, seed=1)]
+    chunk = worker.ChunkTraining([(i, config.to_dict()) for i, config in enumerate(configs)])
+    assert [trainer.weight_records for _, trainer in chunk._trainers] == [False, False]
+    outcomes = []
+    while not chunk.done:
+        outcomes += chunk.step()
+    for index, summary in sorted(outcomes, key=lambda outcome: outcome[0]):
+        alone = summarize(train(configs[index]))
+        np.testing.assert_equal({k: v for k, v in summary.items() if k not in ("time", "message")},
+                                {k: v for k, v in alone.items() if k != "time"})
+
+
+def test_warming_up_trains_one_tiny_run_and_never_fails(monkeypatch):
+    trained = []
+
+    def failing(configs):
+        trained.extend(configs)
+        raise RuntimeError("no memory left")
+    monkeypatch.setattr(worker, "run_configs", failing)
+    worker.warm_up()
+    assert [(config["n_samples"], config["epochs"]) for config in trained] == [(40, 1)]
+
+
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="no fork server on this platform")
+def test_the_fork_server_loads_the_engine_warmed_up_before_forking_workers():
+    from multiprocessing import forkserver
+    backends._worker_context()
+    assert forkserver._forkserver._preload_modules == ["regcore.sweep.preload"]

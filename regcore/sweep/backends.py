@@ -213,7 +213,7 @@ def _worker_context():
     global _fork_server_started
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([worker.__name__])
+        context.set_forkserver_preload([f"{__package__}.preload"])
         _fork_server_started = True  # by the caller, at once
         return context
     return multiprocessing.get_context("spawn")

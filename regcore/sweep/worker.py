@@ -23,7 +23,8 @@ class ChunkTraining:
     """Runs (index, Config.to_dict()) training in stacked groups, one group epoch per
     `step()`. A config the engine refuses at the start (say monitor val_acc on a regression
     set) comes back as a failed run rather than stopping the whole sweep. Runs with equal
-    data fields share one Dataset, built from those fields and the seed as anywhere else."""
+    data fields share one Dataset, built from those fields and the seed as anywhere else.
+    A summary reads no per-epoch weight statistics or histograms, so none are kept."""
 
     def __init__(self, runs: list[tuple[int, dict]]):
         self._outcomes: list[Outcome] = []
@@ -35,7 +36,8 @@ class ChunkTraining:
                 key = tuple(getattr(config, name) for name in DATA_FIELDS)
                 if key not in datasets:
                     datasets[key] = dataset_for(config)
-                self._trainers.append((index, Trainer(config, datasets[key])))
+                trainer = Trainer(config, datasets[key], weight_records=False)
+                self._trainers.append((index, trainer))
             except ValueError as error:
                 self._outcomes.append((index, failed_summary(str(error))))
         self._groups = form_groups(trainer for _, trainer in self._trainers)
@@ -70,6 +72,16 @@ def run_configs(configs: list[dict]) -> list[dict]:
         while not chunk.done:
             outcomes += chunk.step()
     return [summary for _, summary in sorted(outcomes, key=lambda outcome: outcome[0])]
+
+
+def warm_up() -> None:
+    """Train one tiny run (40 samples, one epoch) as a worker would, so that a process
+    forked afterwards has nothing left to load. Never raises: a process that cannot warm up
+    still trains, only later."""
+    try:
+        run_configs([Config(dataset="moons", n_samples=40, hidden=(4,), epochs=1).to_dict()])
+    except Exception:  # noqa: BLE001 - warming up is an optimization, never a failure
+        pass
 
 
 def run_config(config: dict) -> dict:
