@@ -517,6 +517,15 @@ def test_equal_data_built_twice_counts_as_the_same_data():
     assert fingerprint(make_dataset("moons", 100, seed=2)) != fingerprint(first)
 
 
+def test_data_that_differs_only_in_its_held_out_test_rows_counts_as_other_data():
+    from dataclasses import replace
+    from regcore import make_dataset
+    from ui.live import fingerprint
+    data = make_dataset("moons", 100, seed=1, test_fraction=0.2)
+    other = replace(data, y_test=1 - data.y_test)
+    assert fingerprint(other) != fingerprint(data)
+
+
 def test_penalty_tab_shares_the_loss_charts_log_scale(at):
     train_to_end(set_epochs(at, 3))
     at.toggle(key=keys.VIEW_LOG_Y).set_value(True).run()

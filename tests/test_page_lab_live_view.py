@@ -10,7 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from regcore import Config, train_side_by_side
+from regcore import Config, summarize, train_side_by_side
+from regcore.summary import at_end, end_epoch
 from ui import keys
 from ui.lab_maps import map_height
 from ui.live import stop_note
@@ -110,7 +111,7 @@ class FakeRun:
         import pandas as pd
         self.history = pd.DataFrame(rows)
         self.config = Config(dataset="moons" if task == "classification" else "diabetes")
-        self.data = None
+        self.data, self.status = None, "running"
 
 
 def test_test_columns_are_shown_only_when_finite():
@@ -146,6 +147,14 @@ def test_presenter_mode_draws_the_charts_in_larger_text(presenter):
     assert {a["font"]["size"] for spec in maps for a in spec["layout"]["annotations"]} == {size}
 
 
+@pytest.mark.parametrize("presenter", ["1", "0"])
+def test_presenter_mode_shows_the_charts_without_the_toolbar_beside_their_legend(presenter):
+    at = train_to_end(set_epochs(lab(presenter=presenter, runs="2", dataset="moons"), 2))
+    shown = {json.loads(chart.proto.config).get("displayModeBar", True)
+             for chart in at.get("plotly_chart")}
+    assert shown == ({False} if presenter == "1" else {True})
+
+
 @pytest.mark.parametrize("count, cols", [(1, 1), (2, 1), (4, 2)])
 def test_map_height_gives_panels_as_tall_as_asked(count, cols):
     config = Config(dataset="moons", n_samples=60, hidden=(4,), epochs=1)
@@ -171,3 +180,14 @@ def test_the_status_bar_says_why_a_run_stopped_or_that_it_trained_full_batch_not
     assert "larger than the 70 training rows" in shown[1] and "full batch" in shown[1]
     assert shown[2].startswith("stopped early")
     assert stop_note(SimpleNamespace(status="running", message="", epoch=1)) == ""
+
+
+def test_after_a_restore_best_stop_the_numbers_describe_the_restored_weights_as_the_summary():
+    config = Config(n_samples=200, hidden=(32, 32), epochs=300, lr=0.05, label_noise=0.2,
+                    patience=5)
+    run, = train_side_by_side([config])
+    assert run.status == "early_stopped" and end_epoch(run) < run.stopped_epoch
+    numbers = latest_numbers([run], ["A"])["A"]
+    assert numbers["epoch"] == end_epoch(run) and numbers["restored"]
+    assert numbers["val_loss"] == at_end(run, "val_loss") == summarize(run)["final_val_loss"]
+    assert f"{end_epoch(run)} (best, restored)" in live_numbers_html([run], ["A"])

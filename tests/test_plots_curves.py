@@ -209,10 +209,10 @@ def test_decimated_curves_keep_their_lowest_and_highest_points_and_the_last_one(
 
 
 def test_figures_have_a_fixed_height_and_keep_zoom_across_updates(plain):
-    for build in (loss_figure, accuracy_figure, gap_figure, penalty_split_figure):
-        fig = build([plain], ["A"])
+    for make in (loss_figure, accuracy_figure, gap_figure, penalty_split_figure):
+        fig = make([plain], ["A"])
         assert fig.layout.height == FIGURE_HEIGHT and fig.layout.uirevision
-        assert build([plain], ["A"], height=500).layout.height == 500
+        assert make([plain], ["A"], height=500).layout.height == 500
 
 
 @pytest.mark.parametrize("build, line", [(loss_figure, "validation"), (accuracy_figure, "validation"),
@@ -226,8 +226,8 @@ def test_a_run_with_no_epochs_yet_draws_an_empty_line_beside_the_others(plain, b
 
 
 def test_no_runs_give_a_message_instead_of_axes():
-    for build in (loss_figure, accuracy_figure, gap_figure, penalty_split_figure):
-        fig = build([], [])
+    for make in (loss_figure, accuracy_figure, gap_figure, penalty_split_figure):
+        fig = make([], [])
         assert not fig.data and "Train a run" in fig.layout.annotations[0].text
 
 

@@ -98,3 +98,10 @@ def test_with_one_seed_the_sentences_say_no_spread_is_known():
     text = " ".join(measured_sentences(table, KEYS, "final_val_loss", "final loss"))
     assert "Each cell is the mean over 1 seed." in text
     assert "no known spread" in text and "± 0" not in text
+
+
+def test_a_cancelled_sweep_without_the_least_regularized_cell_says_it_has_no_result():
+    table = cells({(1e-4, 0.5): [1.4, 1.6], (1e-2, 0.0): [1.0, 1.2]})  # (1e-4, 0) never ran
+    sentences = measured_sentences(table, KEYS, "final_val_loss", "validation loss")
+    assert sentences[-1].startswith("The least regularized cell (")
+    assert "no result" in sentences[-1] and "0.0001" in sentences[-1]

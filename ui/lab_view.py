@@ -22,7 +22,8 @@ from .lab_maps import (MAP_CAPTION, MAP_PANEL, live_maps_figure, map_height, sho
                        untrained_runs)
 from .live import session_for
 from .room_view import room_button
-from .presenter import PRESENTER_CHART_HEIGHT, legend_beside, presenter_fonts
+from .presenter import (PRESENTER_CHART_HEIGHT, PRESENTER_CHART_OPTIONS, legend_beside,
+                        presenter_fonts)
 from .theme import FIGURE_HEIGHT, run_color
 
 HEAVY_REFRESH = 1.0   # seconds between redraws of the heavy views while training
@@ -109,6 +110,8 @@ def _heavy(slot: str, runs, names, build, *extra):
 def _chart(figure) -> None:
     if lab_settings.presenter():
         presenter_fonts(figure)
+        st.plotly_chart(figure, width="stretch", **PRESENTER_CHART_OPTIONS)
+        return
     st.plotly_chart(figure, width="stretch", **CHART_OPTIONS)
 
 

@@ -196,11 +196,13 @@ def _same_data(session: LiveSession, data: Dataset | None) -> bool:
 
 
 def fingerprint(data: Dataset | None) -> str | None:
-    """A digest of a Dataset's arrays and task, so equal data built twice compares equal."""
+    """A digest of a Dataset's arrays (held-out test rows too, when it has them) and task, so
+    equal data built twice compares equal."""
     if data is None:
         return None
     digest = hashlib.blake2b(digest_size=16)
-    for array in (data.X_train, data.y_train, data.X_val, data.y_val):
+    test = () if data.X_test is None else (data.X_test, data.y_test)
+    for array in (data.X_train, data.y_train, data.X_val, data.y_val, *test):
         digest.update(str((array.shape, array.dtype)).encode())
         digest.update(array.tobytes())
     digest.update(data.task.encode())

@@ -6,9 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from . import keys, lab_settings
+from .plots.style import CHART_OPTIONS, PLOT_CONFIG
 from .theme import PRESENTER_CSS, PRESENTER_FONT_SIZE, live_bar_css
 
 PRESENTER_CHART_HEIGHT = 380  # px: the first chart fits 720 px under the title and the bar
+# On a projector the charts show no toolbar: it would sit where the legend beside a chart is.
+PRESENTER_CHART_OPTIONS = {**CHART_OPTIONS, "config": {**PLOT_CONFIG, "displayModeBar": False}}
 
 
 def page_style(presenter: bool) -> None:

@@ -117,7 +117,12 @@ def _tie_sentences(standing: pd.Series) -> list[str]:
 
 
 def _weakest_sentence(table: pd.DataFrame, keys: list[str], best: pd.Series) -> str:
-    weakest = table.loc[(table[keys] == table[keys].min()).all(axis=1)].iloc[0]
+    lowest = table[keys].min()
+    found = table.loc[(table[keys] == lowest).all(axis=1)]
+    if found.empty:  # a cancelled sweep: that cell's runs never finished
+        return f"The least regularized cell ({cell_text(lowest)}) has no result: its runs " \
+               f"did not finish."
+    weakest = found.iloc[0]
     where = f"The least regularized cell ({cell_text(weakest[keys])}): {value_text(weakest)}"
     standing = weakest["standing"]
     if standing == BEST:

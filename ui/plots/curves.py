@@ -3,8 +3,8 @@ generalization gap, the training loss in train vs eval mode, and the split of th
 objective into data loss and penalty.
 
 Run i, named name, is drawn in run_color(i, name); validation solid, training dashed.
-Non-finite values (a run that diverged) are left out of the lines, and long curves are thinned
-before drawing.
+Non-finite values (a run that diverged) are left out of the lines, and long curves are
+decimated before drawing (ui.plots.style.extremes: each stretch keeps its lowest and highest).
 
 These figures are redrawn on every tick of live training, so they are assembled (`assembled`)
 rather than built: Plotly validates each distinct piece once, not the whole figure every time.

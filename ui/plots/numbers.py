@@ -1,11 +1,13 @@
 """Live loss numbers: each run's training, validation (and, when the data has a test split,
-test) loss and accuracy at the epoch it has reached — the last row of its history — as a
+test) loss and accuracy at the epoch it has reached — the last row of its history; once it has
+ended, the row of the weights it ends with (its restored best epoch) — as a
 small HTML table redrawn on every tick (plain strings: well under a millisecond)."""
 from __future__ import annotations
 
 import math
 from html import escape
 
+from regcore.summary import end_epoch
 from ui.plots.style import task_of
 from ui.theme import run_color
 
@@ -27,17 +29,24 @@ TABLE_CSS = (".reglab-live-box {overflow-x: auto;} "
 
 
 def latest_numbers(runs, names) -> dict[str, dict[str, float]]:
-    """{run name: {"epoch": e, column: value}} from the last row of each run's history, for
-    the COLUMNS its history has (an untrained run: epoch 0 and no values)."""
+    """{run name: {"epoch": e, "restored": bool, column: value}} for the COLUMNS its history
+    has: the last row of each run's history while it trains; once it has ended, the row of the
+    weights it ends with (regcore.summary.end_epoch: the best epoch when early stopping
+    restored it, "restored" True), as the summary and the maps describe it. An untrained run:
+    epoch 0 and no values."""
     numbers = {}
     for run, name in zip(runs, names):
         history = run.history
         if not len(history):
-            numbers[name] = {"epoch": 0}
+            numbers[name] = {"epoch": 0, "restored": False}
             continue
-        last = history.iloc[-1]
-        values = {column: float(last[column]) for column in COLUMNS if column in history}
-        numbers[name] = {"epoch": int(last["epoch"]), **values}
+        row = history.iloc[-1]
+        if run.status != "running" and end_epoch(run) != int(row["epoch"]):
+            row = history.loc[history["epoch"] == end_epoch(run)].iloc[0]
+        values = {column: float(row[column]) for column in COLUMNS if column in history}
+        numbers[name] = {"epoch": int(row["epoch"]),
+                         "restored": int(row["epoch"]) != int(history["epoch"].iloc[-1]),
+                         **values}
     return numbers
 
 
@@ -62,8 +71,9 @@ def live_numbers_html(runs, names) -> str:
     for index, (name, values) in enumerate(numbers.items()):
         cells = "".join(f"<td>{_formatted(column, values.get(column, math.nan))}</td>"
                         for column in columns)
+        epoch = f"{values['epoch']} (best, restored)" if values["restored"] else values["epoch"]
         rows.append(f"<tr><th style='color:{run_color(index, name)}'>{escape(name)}</th>"
-                    f"<td>{values['epoch']}</td>{cells}</tr>")
+                    f"<td>{epoch}</td>{cells}</tr>")
     return (f"<style>{TABLE_CSS}</style><div class='reglab-live-box'><table class='reglab-live'>"
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
