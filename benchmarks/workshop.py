@@ -82,7 +82,9 @@ async def run_workshop(server: Server, participants: int, timeout: float = 300.0
     result, clicked = await measured(server, "room", room, join, train, timeout,
                                      done_text=POSTED)
     # The board refreshes every REFRESH_SECONDS: give it two refreshes to count the last posts.
-    shown = lambda: all_counted(presenter.record, participants, clicked)  # noqa: E731
+    def shown() -> float | None:
+        return all_counted(presenter.record, participants, clicked)
+
     await until(lambda: shown() is not None, 2 * REFRESH_SECONDS + 1)
     result.posts, result.all_posts_shown = counted(presenter.record), shown()
     result.presenter_exceptions = list(presenter.record.exceptions)

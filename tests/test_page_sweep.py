@@ -254,3 +254,11 @@ def test_cancel_stops_the_sweep_and_keeps_the_finished_runs():
     plan, results, state = at.session_state["sweep_results"]
     assert state == "cancelled" and len(results) < plan.total
     assert not at.exception
+
+
+def test_picking_a_real_set_on_the_sweep_page_uses_all_its_rows_and_says_how_many():
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.selectbox(key="sweep_dataset").set_value("breast_cancer").run()
+    assert not at.exception
+    assert at.number_input(key="sweep_n_samples").value == 569
+    assert any("(all 569 rows of the set)" in caption.value for caption in at.caption)

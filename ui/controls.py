@@ -82,8 +82,9 @@ def data_controls(base: Config, presenter: bool) -> dict[str, object]:
     """The data widgets for the built-in sets; returns the Config data fields they set."""
     seed_data(base)
     dataset_key = keys.data_key("dataset")
-    dataset = setting_widget("dataset", dataset_key, on_change=_samples_for_new_set,
-                             args=(st.session_state[dataset_key],))
+    dataset = setting_widget("dataset", dataset_key, on_change=samples_for_new_set,
+                             args=(dataset_key, keys.data_key("n_samples"),
+                                   st.session_state[dataset_key]))
     st.caption(DATASETS[dataset])
     values = {"dataset": dataset,
               "n_samples": setting_widget("n_samples", keys.data_key("n_samples"),
@@ -100,17 +101,16 @@ def data_controls(base: Config, presenter: bool) -> dict[str, object]:
     return values
 
 
-def _samples_for_new_set(previous: str) -> None:
-    """Callback of the data set widget (`previous`: the set it showed): a newly picked set
+def samples_for_new_set(dataset_key: str, samples_key: str, previous: str) -> None:
+    """Callback of a data set widget (`previous`: the set it showed): a newly picked set
     gets the sample count Config gives it (all rows of a real set) unless the count carries
     over (between generated sets, see Config.replace)."""
     state = st.session_state
-    samples = keys.data_key("n_samples")
     try:
-        before = Config(dataset=previous, n_samples=state[samples])
+        before = Config(dataset=previous, n_samples=state[samples_key])
     except (ValueError, TypeError):
         before = Config(dataset=previous)
-    state[samples] = before.replace(dataset=state[keys.data_key("dataset")]).n_samples
+    state[samples_key] = before.replace(dataset=state[dataset_key]).n_samples
 
 
 def rows_caption(base: Config, values: dict[str, object]) -> None:

@@ -17,8 +17,10 @@ def sidebar(configs) -> tuple[dict, object]:
     (Presenter mode collapses the sidebar: its workshop-room button is on the page, `title`.)"""
     with st.sidebar:
         st.toggle("Presenter mode", key=keys.PRESENTER,
-                  help="For a talk: hides the advanced controls (architecture, learning rate, "
-                       "batch size, early-stopping details) and keeps the regularizers.")
+                  help="For a talk on a projector: collapses this sidebar, puts the Train bar "
+                       "and the charts first in larger text, hides the advanced controls "
+                       "(architecture, learning rate, batch size, early-stopping details) and "
+                       "keeps the regularizers; a workshop room opens beside the title.")
         st.session_state[keys.PRESET] = lab_settings.lab_preset(
             configs, lab_settings.lab_names(st.session_state))
         st.selectbox("Preset", [*PRESETS, CUSTOM], key=keys.PRESET,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from regcore import Config
+from regcore.datasets import rows_available
 from regcore.settings import SETTINGS, parse_widths
 from regcore.sweep import (AXES, BACKENDS, SCHEDULER_VARIABLE, axis_values, max_local_workers,
                            prepare_workers, scheduler_from_environment)
 from regcore.sweep.defaults import DEFAULT_BASE, DEFAULT_KEYS
 from regcore.sweep.ranges import MAX_POINTS
 
-from .controls import seed, setting_widget, widget_value
+from .controls import rows_text, samples_for_new_set, seed, setting_widget, widget_value
 from .keys import page_key
 from .presets import PRESETS
 
@@ -39,14 +40,28 @@ def base_controls() -> Config | None:
     for columns, fields in ((data.columns(3), DATA_FIELDS), (model.columns(4), MODEL_FIELDS)):
         for column, field in zip(columns, fields):
             with column:
-                values[field] = setting_widget(field, key(field))
+                values[field] = _base_widget(field)
     st.caption(_unshown_settings(preset))
     try:
         values["hidden"] = parse_widths(values["hidden"])
-        return preset.replace(**values)
+        base = preset.replace(**values)
     except ValueError as error:
         st.error(f"Base configuration: {error}")
         return None
+    st.caption(rows_text(base))
+    return base
+
+
+def _base_widget(field: str):
+    """A base setting's widget; a newly picked data set takes its own sample count (all rows
+    of a real set), as in the lab."""
+    if field == "dataset":
+        return setting_widget(field, key(field), on_change=samples_for_new_set,
+                              args=(key(field), key("n_samples"), st.session_state[key(field)]))
+    if field == "n_samples":
+        return setting_widget(field, key(field),
+                              high=rows_available(st.session_state[key("dataset")]))
+    return setting_widget(field, key(field))
 
 
 def _unshown_settings(config: Config) -> str:
