@@ -185,11 +185,10 @@ def _weights_tab(runs, names) -> None:
             help="Scrub through the weight snapshots (follows training while it runs).")
     _chart(_heavy("lab-histograms", runs, names,
                   lambda: histogram_figure(runs, names, epoch), epoch))
-    left, right = st.columns(2)
-    with left:
-        _chart(layer_stats_figure(runs, names, stat="sparsity"))
-    with right:
-        _chart(layer_stats_figure(runs, names, stat="l2"))
+    for column, stat in zip(st.columns(2), ("sparsity", "l2")):
+        with column:
+            _chart(_heavy(f"lab-layers-{stat}", runs, names,
+                          lambda stat=stat: layer_stats_figure(runs, names, stat=stat)))
 
 
 def _network_tab(runs, names) -> None:
