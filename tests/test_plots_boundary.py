@@ -8,7 +8,7 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import boundary_figure, refreshed_boundary_figure, square_bounds
+from ui.plots.boundary import MARGIN_SCALE, boundary_figure, refreshed_boundary_figure, square_bounds
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -94,7 +94,7 @@ def test_boundary_line_is_where_both_classes_are_equally_likely(moons_runs):
     assert contour.contours.start == contour.contours.end == 0
     proba = moons_runs[0].model.predict_proba(on_map_grid(contour))
     margin = (proba[:, 1] - proba[:, 0]).reshape(30, 30)
-    np.testing.assert_allclose(np.asarray(contour.z) / 32767, margin, atol=0.5 / 32767)
+    np.testing.assert_allclose(np.asarray(contour.z) / MARGIN_SCALE, margin, atol=0.5 / MARGIN_SCALE)
     assert np.array_equal(np.asarray(contour.z) > 0, margin > 0)
 
 

@@ -15,6 +15,7 @@ from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 WHICH = ("final", "best")
 UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
 BOUNDARY_LINE = dict(color="#303030", width=2)
+MARGIN_SCALE = 30_000  # int16 code of margin 1 (not 32767: bytes FF 7F are base64 "/", see _levels)
 ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
 TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
 LEGEND_SPACE = 40      # px of TOP that the legend takes
@@ -183,8 +184,10 @@ def _add_decision_map(parts, refs, grid, n_classes: int):
 
 
 def _levels(n_classes: int) -> int:
-    """Shades a class gets in the one-byte map codes: S = 256 // K."""
-    return 256 // n_classes
+    """Shades a class gets in the one-byte map codes: S = 200 // K, more than the eye tells
+    apart. Codes stay below 200 so that the sure (and most frequent) ones are not bytes like
+    0xFF whose base64 is "/", which the figure's JSON spells in six bytes ("\\u002f")."""
+    return 200 // n_classes
 
 
 def _map_layers(grid, n_classes: int) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -192,15 +195,15 @@ def _map_layers(grid, n_classes: int) -> tuple[np.ndarray, list[np.ndarray]]:
     live maps small. Class and confidence in one heatmap code z = label · S + round(sureness
     · (S − 1)), S = _levels(K), sureness = (confidence − 1/K) / (1 − 1/K) clipped to [0, 1], so
     one colorscale on [0, K · S] shows both: uint8. Boundary lines are the zero contours of the
-    margins p_k − max_{j≠k} p_j (one for two classes, K else), coded round(32767 · margin):
-    int16. A diverged model's NaN is left blank (the codes then float32, NaN kept)."""
+    margins p_k − max_{j≠k} p_j (one for two classes, K else), coded round(MARGIN_SCALE ·
+    margin): int16. A diverged model's NaN is left blank (the codes then float32, NaN kept)."""
     confidence, levels = grid.confidence, _levels(n_classes)
     sureness = np.clip((confidence - 1 / n_classes) / (1 - 1 / n_classes), 0, 1)
     z = _coded(grid.label * levels + np.round(sureness * (levels - 1)), np.isfinite(confidence),
                np.uint8)
     margins = [grid.proba[..., k] - np.delete(grid.proba, k, axis=-1).max(axis=-1)
                for k in range(1 if n_classes == 2 else 0, n_classes)]
-    return z, [_coded(np.round(32767 * m), np.isfinite(m), np.int16) for m in margins]
+    return z, [_coded(np.round(MARGIN_SCALE * m), np.isfinite(m), np.int16) for m in margins]
 
 
 def _coded(codes: np.ndarray, finite: np.ndarray, dtype) -> np.ndarray:
