@@ -8,7 +8,8 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import MARGIN_SCALE, boundary_figure, refreshed_boundary_figure, square_bounds
+from ui.plots.boundary import (MARGIN_SCALE, boundary_figure, refreshed_boundary_figure,
+                               square_bounds)
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -94,13 +95,15 @@ def test_boundary_line_is_where_both_classes_are_equally_likely(moons_runs):
     assert contour.contours.start == contour.contours.end == 0
     proba = moons_runs[0].model.predict_proba(on_map_grid(contour))
     margin = (proba[:, 1] - proba[:, 0]).reshape(30, 30)
-    np.testing.assert_allclose(np.asarray(contour.z) / MARGIN_SCALE, margin, atol=0.5 / MARGIN_SCALE)
+    np.testing.assert_allclose(np.asarray(contour.z) / MARGIN_SCALE, margin,
+                               atol=0.5 / MARGIN_SCALE)
     assert np.array_equal(np.asarray(contour.z) > 0, margin > 0)
 
 
 def test_map_cells_are_the_decision_grid_points(moons_runs):
     fig = boundary_figure(moons_runs, ["A", "B"], resolution=30)
-    grid = regcore.decision_grid(moons_runs[0].model, (fig.layout.xaxis.range, fig.layout.yaxis.range), 30)
+    bounds = (fig.layout.xaxis.range, fig.layout.yaxis.range)
+    grid = regcore.decision_grid(moons_runs[0].model, bounds, 30)
     for trace in (t for t in fig.data if t.type in ("heatmap", "contour")):
         xs, ys = cell_centres(trace)
         np.testing.assert_allclose(xs, grid.xs)
