@@ -3,17 +3,19 @@ decision map are on the page before training and follow training; other sets get
 live numbers are the last row of each run's history; presenter mode puts the Train bar and
 the charts above the run settings and draws chart text larger; the status bar says why a run
 stopped."""
+import base64
 import json
 import math
 import re
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from regcore import Config, summarize, train_side_by_side
 from regcore.summary import at_end, end_epoch
 from ui import keys
-from ui.lab_maps import map_height
+from ui.lab_maps import MAP_RESOLUTION, map_height
 from ui.live import stop_note
 from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
@@ -69,6 +71,22 @@ def test_a_set_with_more_features_shows_no_map_before_or_after_training():
 def test_the_maps_follow_training_to_the_last_epoch():
     at = train_to_end(set_epochs(lab(runs="2", dataset="moons"), 3))
     assert map_titles(at)[:2] == ["A — final (epoch 3)", "B — final (epoch 3)"]
+
+
+def decoded(array: dict):
+    """A numpy array from its JSON form {"dtype", "bdata" (base64), "shape"}."""
+    shape = [int(n) for n in array["shape"].split(",")]
+    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).reshape(shape)
+
+
+def test_the_maps_sent_after_training_are_the_runs_maps_one_byte_a_cell():
+    at = train_to_end(set_epochs(lab(runs="2", dataset="moons"), 3))
+    sent = [t for spec in chart_specs(at) for t in spec["data"] if t["type"] == "heatmap"]
+    drawn = [t for t in boundary_figure(live(at).runs, ["A", "B"], resolution=MAP_RESOLUTION).data
+             if t.type == "heatmap"]
+    assert [t["z"]["dtype"] for t in sent] == ["u1", "u1"]
+    for heatmap, expected in zip(sent, drawn):
+        np.testing.assert_array_equal(decoded(heatmap["z"]), expected.z)
 
 
 def test_live_numbers_are_the_last_row_of_each_runs_history():

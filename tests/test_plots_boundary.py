@@ -8,7 +8,8 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import boundary_figure, refreshed_boundary_figure, square_bounds
+from ui.plots.boundary import (MARGIN_SCALE, boundary_figure, refreshed_boundary_figure,
+                               square_bounds)
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -30,17 +31,33 @@ def heatmaps(fig):
     return [t for t in fig.data if t.type == "heatmap"]
 
 
+def cell_centres(trace):
+    """(xs, ys) of a heatmap's or contour's cells, from its first point and step."""
+    rows, cols = np.asarray(trace.z).shape
+    return trace.x0 + trace.dx * np.arange(cols), trace.y0 + trace.dy * np.arange(rows)
+
+
+def on_map_grid(trace):
+    """The (rows · cols, 2) points of the trace's grid, row by row like z."""
+    gx, gy = np.meshgrid(*cell_centres(trace))
+    return np.column_stack([gx.ravel(), gy.ravel()])
+
+
 def predicted_on_map(heatmap, model):
     """model.predict at every cell of the heatmap's grid, shaped like z."""
-    gx, gy = np.meshgrid(heatmap.x, heatmap.y)
-    return model.predict(np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    return model.predict(on_map_grid(heatmap)).reshape(np.asarray(heatmap.z).shape)
+
+
+def map_classes(heatmap, n_classes=2):
+    """The class each cell of the heatmap shows: its code // S, S = zmax / K shades a class."""
+    return np.asarray(heatmap.z).astype(int) // (heatmap.zmax // n_classes)
 
 
 def test_map_shows_the_class_model_predict_gives_at_each_grid_point(moons_runs):
     fig = boundary_figure(moons_runs, ["A", "B"], resolution=30)
     for heatmap, run in zip(heatmaps(fig), moons_runs):
         assert np.asarray(heatmap.z).shape == (30, 30)
-        np.testing.assert_array_equal(np.floor(heatmap.z).astype(int), predicted_on_map(heatmap, run.model))
+        np.testing.assert_array_equal(map_classes(heatmap), predicted_on_map(heatmap, run.model))
 
 
 def fresh_model(run, state):
@@ -54,15 +71,43 @@ def test_best_shows_the_weights_of_the_best_epoch(moons_runs):
     run = moons_runs[0]
     heatmap = heatmaps(boundary_figure([run], ["A"], which="best", resolution=30))[0]
     best = fresh_model(run, run.best_state)
-    np.testing.assert_array_equal(np.floor(heatmap.z).astype(int), predicted_on_map(heatmap, best))
+    np.testing.assert_array_equal(map_classes(heatmap), predicted_on_map(heatmap, best))
 
 
 def test_map_is_paler_where_the_model_is_less_sure(moons_runs):
     heatmap = heatmaps(boundary_figure(moons_runs[:1], ["A"], resolution=30))[0]
-    gx, gy = np.meshgrid(heatmap.x, heatmap.y)
-    confidence = moons_runs[0].model.predict_proba(np.column_stack([gx.ravel(), gy.ravel()])).max(axis=1)
-    sureness = np.asarray(heatmap.z).ravel() % 1
-    assert np.corrcoef(sureness, confidence)[0, 1] > 0.99
+    confidence = moons_runs[0].model.predict_proba(on_map_grid(heatmap)).max(axis=1)
+    shades = heatmap.zmax // 2
+    sureness = (np.asarray(heatmap.z).ravel() % shades) / (shades - 1)
+    np.testing.assert_allclose(sureness, (confidence - 0.5) / 0.5, atol=0.5 / (shades - 1))
+
+
+def test_map_codes_one_byte_a_cell_and_the_boundary_two(moons_runs):
+    fig = boundary_figure(moons_runs[:1], ["A"], resolution=30).to_dict()
+    heatmap, contour = fig["data"][:2]
+    assert heatmap["type"] == "heatmap" and heatmap["z"]["dtype"] == "u1"
+    assert contour["type"] == "contour" and contour["z"]["dtype"] == "i2"
+
+
+def test_boundary_line_is_where_both_classes_are_equally_likely(moons_runs):
+    fig = boundary_figure(moons_runs[:1], ["A"], resolution=30)
+    contour = next(t for t in fig.data if t.type == "contour")
+    assert contour.contours.start == contour.contours.end == 0
+    proba = moons_runs[0].model.predict_proba(on_map_grid(contour))
+    margin = (proba[:, 1] - proba[:, 0]).reshape(30, 30)
+    np.testing.assert_allclose(np.asarray(contour.z) / MARGIN_SCALE, margin,
+                               atol=0.5 / MARGIN_SCALE)
+    assert np.array_equal(np.asarray(contour.z) > 0, margin > 0)
+
+
+def test_map_cells_are_the_decision_grid_points(moons_runs):
+    fig = boundary_figure(moons_runs, ["A", "B"], resolution=30)
+    bounds = (fig.layout.xaxis.range, fig.layout.yaxis.range)
+    grid = regcore.decision_grid(moons_runs[0].model, bounds, 30)
+    for trace in (t for t in fig.data if t.type in ("heatmap", "contour")):
+        xs, ys = cell_centres(trace)
+        np.testing.assert_allclose(xs, grid.xs)
+        np.testing.assert_allclose(ys, grid.ys)
 
 
 def test_panels_share_bounds_that_cover_all_points(moons_runs):
@@ -74,7 +119,7 @@ def test_panels_share_bounds_that_cover_all_points(moons_runs):
     assert x0 < points[:, 0].min() and points[:, 0].max() < x1
     assert y0 < points[:, 1].min() and points[:, 1].max() < y1
     first, second = heatmaps(fig)
-    np.testing.assert_array_equal(first.x, second.x)
+    assert (first.x0, first.dx, first.y0, first.dy) == (second.x0, second.dx, second.y0, second.dy)
 
 
 def test_titles_say_which_epoch_the_weights_come_from(moons_runs):
@@ -93,7 +138,9 @@ def test_points_are_drawn_by_split_and_class_with_the_class_colors(moons_runs):
         for k in range(2):
             points = [t for t in fig.data if t.name == f"{split}: class {k}"]
             assert len(points) == 1
-            assert len(points[0].x) == np.count_nonzero(y == k)
+            X = data.X_train if split == "training" else data.X_val
+            np.testing.assert_array_equal(points[0].x, X[y == k, 0].astype(np.float32))
+            np.testing.assert_array_equal(points[0].y, X[y == k, 1].astype(np.float32))
             assert points[0].marker.symbol == symbol and points[0].marker.color == CLASS_COLORS[k]
 
 
@@ -101,7 +148,7 @@ def test_three_classes_get_three_boundary_contours(blobs):
     fig = boundary_figure([blobs], ["A"], resolution=25)
     assert blobs.data.n_classes == 3
     assert len([t for t in fig.data if t.type == "contour"]) == 3
-    np.testing.assert_array_equal(np.floor(heatmaps(fig)[0].z).astype(int),
+    np.testing.assert_array_equal(map_classes(heatmaps(fig)[0], 3),
                                   predicted_on_map(heatmaps(fig)[0], blobs.model))
 
 
@@ -151,7 +198,7 @@ def test_every_panel_is_square_with_equal_axis_scales(moons_runs):
         assert y_axis.scaleanchor == f"x{'' if number == 1 else number}" and y_axis.scaleratio == 1
         assert x_axis.constrain == y_axis.constrain == "domain"
     for heatmap in heatmaps(fig):
-        assert np.diff(heatmap.x)[0] == pytest.approx(np.diff(heatmap.y)[0])
+        assert heatmap.dx == pytest.approx(heatmap.dy)
 
 
 def test_square_bounds_widen_the_shorter_side_about_its_centre():

@@ -15,6 +15,7 @@ from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 WHICH = ("final", "best")
 UNSURE_SHADE, SURE_SHADE = 0.10, 0.55  # class color share at confidence 1/K and at 1
 BOUNDARY_LINE = dict(color="#303030", width=2)
+MARGIN_SCALE = 30_000  # int16 code of margin 1 (not 32767: bytes FF 7F are base64 "/", see _levels)
 ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
 TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
 LEGEND_SPACE = 40      # px of TOP that the legend takes
@@ -167,29 +168,49 @@ def _class_colorscale(n_classes: int) -> list:
 
 
 def _add_decision_map(parts, refs, grid, n_classes: int):
-    """The heatmap and the boundary contours of one panel (see _map_layers)."""
+    """The heatmap and the boundary contours of one panel (see _map_layers), the grid given
+    by its first point and step rather than as coordinate arrays."""
     z, margins = _map_layers(grid, n_classes)
-    parts.traces.append(dict(type="heatmap", x=grid.xs, y=grid.ys, z=z, zmin=0, zmax=n_classes,
+    cells = dict(x0=float(grid.xs[0]), dx=float(grid.xs[1] - grid.xs[0]),
+                 y0=float(grid.ys[0]), dy=float(grid.ys[1] - grid.ys[0]))
+    parts.traces.append(dict(type="heatmap", z=z, zmin=0, zmax=n_classes * _levels(n_classes),
                              colorscale=_class_colorscale(n_classes), showscale=False,
-                             hoverinfo="skip", **refs))
+                             hoverinfo="skip", **cells, **refs))
     for margin in margins:
-        parts.traces.append(dict(type="contour", x=grid.xs, y=grid.ys, z=margin, showscale=False,
+        parts.traces.append(dict(type="contour", z=margin, showscale=False,
                                  contours=dict(start=0, end=0, size=1, coloring="none"),
-                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False, **refs))
+                                 line=BOUNDARY_LINE, hoverinfo="skip", showlegend=False,
+                                 **cells, **refs))
+
+
+def _levels(n_classes: int) -> int:
+    """Shades a class gets in the one-byte map codes: S = 200 // K, more than the eye tells
+    apart. Codes stay below 200 so that the sure (and most frequent) ones are not bytes like
+    0xFF whose base64 is "/", which the figure's JSON spells in six bytes ("\\u002f")."""
+    return 200 // n_classes
 
 
 def _map_layers(grid, n_classes: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(z, margins), each (resolution, resolution) float32. Class and confidence in one
-    heatmap value z = label + sureness, sureness = (confidence − 1/K) / (1 − 1/K) in [0, 1),
-    so one colorscale shows both; NaN (a diverged model) is left blank. Boundary lines are
-    the zero contours of the margins p_k − max_{j≠k} p_j (one for two classes, K else)."""
-    confidence = grid.confidence
-    sureness = (confidence - 1 / n_classes) / (1 - 1 / n_classes)
-    z = grid.label + np.clip(sureness, 0, 0.999)
-    z = np.where(np.isfinite(confidence), z, np.nan).astype(np.float32)
-    margins = [(grid.proba[..., k] - np.delete(grid.proba, k, axis=-1).max(axis=-1))
-               .astype(np.float32) for k in range(1 if n_classes == 2 else 0, n_classes)]
-    return z, margins
+    """(z, margins), each (resolution, resolution), coded small to keep each update of the
+    live maps small. Class and confidence in one heatmap code z = label · S + round(sureness
+    · (S − 1)), S = _levels(K), sureness = (confidence − 1/K) / (1 − 1/K) clipped to [0, 1], so
+    one colorscale on [0, K · S] shows both: uint8. Boundary lines are the zero contours of the
+    margins p_k − max_{j≠k} p_j (one for two classes, K else), coded round(MARGIN_SCALE ·
+    margin): int16. A diverged model's NaN is left blank (the codes then float32, NaN kept)."""
+    confidence, levels = grid.confidence, _levels(n_classes)
+    sureness = np.clip((confidence - 1 / n_classes) / (1 - 1 / n_classes), 0, 1)
+    z = _coded(grid.label * levels + np.round(sureness * (levels - 1)), np.isfinite(confidence),
+               np.uint8)
+    margins = [grid.proba[..., k] - np.delete(grid.proba, k, axis=-1).max(axis=-1)
+               for k in range(1 if n_classes == 2 else 0, n_classes)]
+    return z, [_coded(np.round(MARGIN_SCALE * m), np.isfinite(m), np.int16) for m in margins]
+
+
+def _coded(codes: np.ndarray, finite: np.ndarray, dtype) -> np.ndarray:
+    """`codes` as `dtype` where all are finite, else float32 with NaN where not `finite`."""
+    if finite.all():
+        return codes.astype(dtype)
+    return np.where(finite, codes, np.nan).astype(np.float32)
 
 
 def _add_points(parts, refs, data, first_panel: bool):
