@@ -109,8 +109,7 @@ def _heavy(slot: str, runs, names, build, *extra):
 
 def _chart(figure) -> None:
     if lab_settings.presenter():
-        presenter_fonts(figure)
-        st.plotly_chart(figure, width="stretch", **PRESENTER_CHART_OPTIONS)
+        st.plotly_chart(presenter_fonts(figure), width="stretch", **PRESENTER_CHART_OPTIONS)
         return
     st.plotly_chart(figure, width="stretch", **CHART_OPTIONS)
 
