@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from regcore import Config, Dataset, Lockstep, Run
 
+from .memory import release_freed_memory
 from .pace import TICK_SECONDS
 
 MAX_CHUNK = 500          # epochs per chunk at most
@@ -273,7 +274,9 @@ class RecordingStore:
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)
             playback = Playback(recording)  # watched before any other thread may evict it
-            self._evict(keep=key)
+            dropped = self._evict(keep=key)
+        if dropped:
+            release_freed_memory(force=True)
         return playback
 
     def _fit_cap(self) -> None:
@@ -294,17 +297,20 @@ class RecordingStore:
         """The configs of every shared recording, least recently used first."""
         return iter(list(self._recordings))
 
-    def _evict(self, keep: tuple) -> None:
+    def _evict(self, keep: tuple) -> bool:
         """Drop the unfinished recordings no one watches or advances, then least recently
-        used ones until the rest fit the cap (never `keep`)."""
+        used ones until the rest fit the cap (never `keep`); whether any unfinished one was
+        dropped."""
         now = self.clock()
-        for key, recording in list(self._recordings.items()):
-            if key != keep and not recording.done and \
-                    (not recording.watched or now - recording.touched > IDLE_SECONDS):
-                del self._recordings[key]
+        left = [key for key, recording in self._recordings.items()
+                if key != keep and not recording.done and
+                (not recording.watched or now - recording.touched > IDLE_SECONDS)]
+        for key in left:
+            del self._recordings[key]
         total = self.nbytes
         for key in list(self._recordings):
             if total <= self.cap_bytes:
-                return
+                break
             if key != keep:
                 total -= self._recordings.pop(key).nbytes
+        return bool(left)
