@@ -8,13 +8,10 @@ and the workshop room are pages in app_pages/, each reading top to bottom.
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from ui.memory import release_freed_memory
-
 # Many visitors share the server's cores: one BLAS thread per training keeps them from fighting.
 threadpool_limits(1, user_api="blas")
 
 st.set_page_config(layout="wide", page_title="Regularization Lab", page_icon=":material/science:")
-release_freed_memory()  # what visitors who left freed goes back to the system (ui/memory.py)
 st.navigation({
     "": [st.Page("app_pages/0_Comparison_lab.py", title="Comparison lab",
                  icon=":material/science:", default=True)],

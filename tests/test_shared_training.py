@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from regcore import Config, Lockstep, make_dataset
-from ui import shared_training
 from ui.shared_training import (IDLE_SECONDS, MAX_CLOCK_STEP, Playback, Recording,
                                 RecordingStore, detached)
 
@@ -170,19 +169,6 @@ def test_a_recording_every_viewer_left_unfinished_is_dropped_from_the_store():
     store.playback((BASE.replace(seed=8),))  # any visitor's arrival sweeps the store
     assert CONFIGS not in store
     assert (BASE.replace(seed=7),) in store and watched.recording.watched
-
-
-def test_dropping_a_left_training_hands_its_memory_back_at_once(monkeypatch):
-    releases = []
-    monkeypatch.setattr(shared_training, "release_freed_memory",
-                        lambda force: releases.append(force))
-    store = RecordingStore(cap_bytes=10**9)
-    store.playback(CONFIGS).advance(0.0)  # its visitor leaves mid-training
-    gc.collect()
-    watched = store.playback((BASE.replace(seed=7),))
-    assert releases == [True]
-    store.playback((BASE.replace(seed=8),))  # nothing left behind: nothing to hand back
-    assert releases == [True] and watched.recording.watched
 
 
 def test_a_finished_recording_stays_shared_after_its_viewers_left():

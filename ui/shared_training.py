@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from regcore import Config, Dataset, Lockstep, Run
 
-from .memory import release_freed_memory
 from .pace import TICK_SECONDS
 
 MAX_CHUNK = 500          # epochs per chunk at most
@@ -274,9 +273,7 @@ class RecordingStore:
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)
             playback = Playback(recording)  # watched before any other thread may evict it
-            dropped = self._evict(keep=key)
-        if dropped:
-            release_freed_memory(force=True)
+            self._evict(keep=key)
         return playback
 
     def _fit_cap(self) -> None:
@@ -297,20 +294,17 @@ class RecordingStore:
         """The configs of every shared recording, least recently used first."""
         return iter(list(self._recordings))
 
-    def _evict(self, keep: tuple) -> bool:
+    def _evict(self, keep: tuple) -> None:
         """Drop the unfinished recordings no one watches or advances, then least recently
-        used ones until the rest fit the cap (never `keep`); whether any unfinished one was
-        dropped."""
+        used ones until the rest fit the cap (never `keep`)."""
         now = self.clock()
-        left = [key for key, recording in self._recordings.items()
-                if key != keep and not recording.done and
-                (not recording.watched or now - recording.touched > IDLE_SECONDS)]
-        for key in left:
-            del self._recordings[key]
+        for key, recording in list(self._recordings.items()):
+            if key != keep and not recording.done and \
+                    (not recording.watched or now - recording.touched > IDLE_SECONDS):
+                del self._recordings[key]
         total = self.nbytes
         for key in list(self._recordings):
             if total <= self.cap_bytes:
-                break
+                return
             if key != keep:
                 total -= self._recordings.pop(key).nbytes
-        return bool(left)
