@@ -207,7 +207,7 @@ class Trainer:
                 self._end("early_stopped", f"stopped early at epoch {self.epoch}: no "
                                            f"improvement since epoch {self.stopper.best_epoch}")
             elif self.epoch >= self.config.epochs:
-                self._end("completed", f"completed {self.epoch} epochs")
+                self._end("completed", completion_message(self.epoch))
         self._record_weights(self.epoch, weights)
         if self.done:
             self._restore_best()
@@ -263,6 +263,11 @@ class Trainer:
     def run(self) -> Run:
         """The run so far (a snapshot of the trainer's records)."""
         return Run.from_records(self)
+
+
+def completion_message(epochs: int) -> str:
+    """What a run that trained all its epochs says ("completed 150 epochs"), before any note."""
+    return f"completed {epochs} epochs"
 
 
 def full_batch_note(batch_size: int, n_train: int) -> str:

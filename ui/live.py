@@ -26,6 +26,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from regcore import LIMITS, Config, Dataset, Run
+from regcore.training import completion_message
 
 from . import pace
 from .keys import live_key
@@ -316,7 +317,7 @@ def stop_note(run) -> str:
     """What a run's message adds to its status bar: why it stopped (early, diverged, failed)
     or that it trained full batch (a batch larger than its training rows); nothing while it
     runs or for a plain completion ("completed 150 epochs")."""
-    if run.status == "running" or run.message == f"completed {run.epoch} epochs":
+    if run.status == "running" or run.message == completion_message(run.epoch):
         return ""
     return run.message
 
