@@ -15,7 +15,7 @@ import pytest
 from regcore import Config, summarize, train_side_by_side
 from regcore.summary import at_end, end_epoch
 from ui import keys
-from ui.lab_maps import MAP_RESOLUTION, map_height
+from ui.lab_maps import MAP_PANEL, MAP_RESOLUTION, TAB_WIDTH, map_height
 from ui.live import stop_note
 from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
@@ -184,6 +184,34 @@ def test_map_height_gives_panels_as_tall_as_asked(count, cols):
     for axis in (fig.layout.yaxis, fig.layout[f"yaxis{count}" if count > 1 else "yaxis"]):
         y0, y1 = axis.domain
         assert (y1 - y0) * plot_px == pytest.approx(200, rel=0.03)
+
+
+def panel_pixels(layout: dict, width: int) -> list[tuple[float, float]]:
+    """(width, height) in px of each panel's box in a figure `width` px wide."""
+    margin = layout["margin"]
+    plot_w, plot_h = width - margin["l"] - margin["r"], layout["height"] - margin["t"] - margin["b"]
+    return [((x1 - x0) * plot_w, (y1 - y0) * plot_h)
+            for key, axis in layout.items() if re.fullmatch(r"yaxis\d*", key)
+            for (y0, y1), (x0, x1) in [(axis["domain"],
+                                        layout[axis["anchor"].replace("x", "xaxis")]["domain"])]]
+
+
+@pytest.mark.parametrize("count, tab_cols", [(2, 1), (4, 2)])
+def test_the_boundary_tab_gives_square_maps_the_tabs_width_and_the_side_maps_keep_their_size(
+        count, tab_cols):
+    at = train_to_end(set_epochs(lab(runs=str(count), dataset="moons"), 2))
+    at.session_state[keys.VIEW_TAB] = "Decision boundary"
+    maps = [spec["layout"] for spec in chart_specs(at.run())
+            if any(t["type"] == "heatmap" for t in spec["data"])]
+    tab, = (layout for layout in maps if layout["showlegend"])
+    side, = (layout for layout in maps if not layout["showlegend"])
+    panels = panel_pixels(tab, TAB_WIDTH)
+    assert len(panels) == count and len({round(w) for w, _ in panels}) == 1
+    assert panels[0][0] * tab_cols > 0.9 * (TAB_WIDTH - tab["margin"]["l"] - tab["margin"]["r"])
+    for width, height in panels:  # as tall as wide: no band of empty height under a map
+        assert height == pytest.approx(width, rel=0.03)
+    side_cols = 1 if count <= 2 else 2
+    assert side["height"] == map_height(count, side_cols, MAP_PANEL // side_cols, legend=False)
 
 
 def test_the_status_bar_says_why_a_run_stopped_or_that_it_trained_full_batch_not_a_plain_end():

@@ -8,8 +8,8 @@ import pytest
 import regcore
 from regcore import Config
 from regcore.training import build_for
-from ui.plots.boundary import (MARGIN_SCALE, boundary_figure, refreshed_boundary_figure,
-                               square_bounds)
+from ui.plots.boundary import (MARGIN_SCALE, boundary_figure, panel_side,
+                               refreshed_boundary_figure, square_bounds)
 from ui.theme import CLASS_COLORS
 
 MOONS = Config(dataset="moons", epochs=15, n_samples=160, hidden=(8, 8), lr=0.05, batch_size=16)
@@ -199,6 +199,16 @@ def test_every_panel_is_square_with_equal_axis_scales(moons_runs):
         assert x_axis.constrain == y_axis.constrain == "domain"
     for heatmap in heatmaps(fig):
         assert heatmap.dx == pytest.approx(heatmap.dy)
+
+
+@pytest.mark.parametrize("cols", [1, 2])
+def test_panel_side_is_the_width_a_panel_gets_in_a_row_of_the_figure(moons_runs, cols):
+    fig = boundary_figure(moons_runs, ["A", "B"], resolution=10, cols=cols)
+    width = 440
+    plot_width = width - fig.layout.margin.l - fig.layout.margin.r
+    for number in range(1, cols + 1):
+        x0, x1 = panel_axes(fig, number)[0].domain
+        assert panel_side(width, cols) == pytest.approx((x1 - x0) * plot_width, abs=1)
 
 
 def test_square_bounds_widen_the_shorter_side_about_its_centre():

@@ -1,10 +1,11 @@
 """The decision maps beside the lab's charts, as in TensorFlow Playground: for a 2-D
 classification set, the data on each run's map, from its initial weights before the first
 epoch to every tick of training. The figure is built once per comparison and its maps refilled
-each tick on a coarse grid, so a tick pays a few ms for them (measured in the README)."""
+each tick on a coarse grid, so a tick pays a few ms for them (measured in the README). Also the
+size of the maps in the Decision boundary tab, which has the charts' wider column."""
 from __future__ import annotations
 
-from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure,
+from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure, panel_side,
                                refreshed_boundary_figure, why_no_boundary)
 
 from . import keys, lab_settings
@@ -13,6 +14,7 @@ from .live import session_for
 
 MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run
 MAP_PANEL = 330       # px: a map panel's side when one run takes the side column's width
+TAB_WIDTH = 440       # px: the chart tabs' column (3/5 of the page) at 1280 px, sidebar open
 MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
                "validation (✕) points in their true class's color.")
 
@@ -40,6 +42,15 @@ def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
     margins and row gaps of ui.plots.boundary."""
     rows = -(-count // cols)
     return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else LEGEND_SPACE)
+
+
+def tab_maps_layout(count: int) -> tuple[int, int]:
+    """(cols, height in px) of the Decision boundary tab's figure of `count` runs: up to two
+    runs one above the other (each map as large as the tab allows), more two a row; each
+    square panel as wide as the tab makes it at TAB_WIDTH, so no band of empty height is left
+    under or between the maps (a wider tab leaves room beside them instead)."""
+    cols = 1 if count <= 2 else 2
+    return cols, map_height(count, cols, panel_side(TAB_WIDTH, cols))
 
 
 def untrained_runs() -> list:

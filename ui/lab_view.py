@@ -18,7 +18,7 @@ from ui.plots.weights import histogram_figure, layer_stats_figure, snapshot_epoc
 from . import keys, lab_settings, urlcodec
 from .controls import settings_diff
 from .kept import kept_or_throttled
-from .lab_maps import (MAP_CAPTION, MAP_PANEL, live_maps_figure, map_height, shows_maps,
+from .lab_maps import (MAP_CAPTION, live_maps_figure, shows_maps, tab_maps_layout,
                        untrained_runs)
 from .live import session_for
 from .room_view import room_button
@@ -211,10 +211,9 @@ def _boundary_tab(runs, names) -> None:
     which = st.segmented_control("Weights", list(labels), key=keys.VIEW_BOUNDARY_AT,
                                  required=True, format_func=labels.get,
                                  persist_state=KEEP)
-    cols = min(len(runs), 2)
+    cols, height = tab_maps_layout(len(runs))
     _chart(_heavy(f"lab-boundary-{which}", runs, names,
-                  lambda: boundary_figure(runs, names, which=which, cols=cols,
-                                          height=map_height(len(runs), cols, MAP_PANEL))))
+                  lambda: boundary_figure(runs, names, which=which, cols=cols, height=height)))
     session = session_for(keys.LIVE_KEY)
     if session is not None and session.playing:
         st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")

@@ -183,3 +183,47 @@ def test_at_1280_px_with_the_sidebar_open_no_label_of_the_lab_is_cut(browser, ap
         assert table["width"] >= box["width"] - 1
     finally:
         context.close()
+
+
+# The largest horizontal strip of a chart with nothing drawn in it (px), from the top of the
+# chart to its bottom: plot areas (after Plotly has made them square) and every text count.
+EMPTY_BAND = """(plot) => {
+    const chart = plot.getBoundingClientRect();
+    const drawn = [...plot.querySelectorAll(".nsewdrag, text")]
+        .map((e) => e.getBoundingClientRect()).filter((r) => r.width > 0 && r.height > 0)
+        .map((r) => [r.top - chart.top, r.bottom - chart.top]).sort((a, b) => a[0] - b[0]);
+    let reach = 0, band = 0;
+    for (const [top, bottom] of drawn) {
+        band = Math.max(band, top - reach);
+        reach = Math.max(reach, bottom);
+    }
+    return Math.max(band, chart.height - reach);
+}"""
+PANEL_SIDES = """(plot) => Object.keys(plot._fullLayout).filter((k) => /^xaxis\\d*$/.test(k))
+    .map((k) => [plot._fullLayout[k]._length,
+                 plot._fullLayout[plot._fullLayout[k].anchor.replace("y", "yaxis")]._length])"""
+
+
+def test_at_1280_px_the_decision_boundary_tab_fills_its_width_with_square_maps(browser,
+                                                                              app_server) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
+    try:
+        open_page(page, app_server.url + "/?runs=2&dataset=moons&A.epochs=3&B.epochs=3"
+                                         "&B.dropout=0.5")
+        click_button(page, "Train")
+        page.get_by_text(FINISHED).wait_for(timeout=FINISH_LIMIT * 1000)
+        wait_until_idle(page)
+        page.get_by_role("tab", name="Decision boundary").click()
+        maps = page.locator("[role='tabpanel'] .js-plotly-plot").first
+        maps.locator(".heatmaplayer").first.wait_for(timeout=30_000)
+        wait_until_idle(page)
+        plot = maps.element_handle()
+        sides = page.evaluate(PANEL_SIDES, plot)
+        width = maps.bounding_box()["width"]
+        assert len(sides) == 2 and all(abs(x - y) < 1 for x, y in sides)  # square
+        assert all(x > 0.6 * width for x, _ in sides)  # one above the other, as wide as the tab
+        assert page.evaluate(EMPTY_BAND, plot) < 60
+        assert exception_texts(page) == []
+    finally:
+        context.close()

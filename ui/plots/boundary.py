@@ -9,7 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from regcore import decision_grid, grid_bounds
-from ui.plots.style import Grid, Parts, blend_with_white, build, message_figure, task_of
+from ui.plots.style import (MODEBAR_WIDTH, Grid, Parts, blend_with_white, build, message_figure,
+                            task_of)
 from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
 
 WHICH = ("final", "best")
@@ -18,6 +19,8 @@ BOUNDARY_LINE = dict(color="#303030", width=2)
 MARGIN_SCALE = 30_000  # int16 code of margin 1 (not 32767: bytes FF 7F are base64 "/", see _levels)
 ROW_GAP = 100  # px between rows of panels: the x ticks above, the next row's titles below
 TOP, BOTTOM = 100, 55  # px of margin: legend and titles above the panels, x title below
+LEFT, RIGHT = 70, MODEBAR_WIDTH  # px of margin: y ticks and title left, Plotly's toolbar right
+H_GAP = 1 / 16         # share of the panels' width between two panels of a row
 LEGEND_SPACE = 40      # px of TOP that the legend takes
 SPLIT_MARKERS = {"training": dict(symbol="circle", size=7, line=dict(color="white", width=0.8)),
                  "validation": dict(symbol="x", size=8, line=dict(color="#303030", width=0.8))}
@@ -41,7 +44,7 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     bounds, n_classes = _shared_bounds(runs), max(d.n_classes for d in data)
     cols = min(cols or len(runs), len(runs))
     top = TOP if legend else TOP - LEGEND_SPACE
-    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=1 / 16,
+    grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=H_GAP,
                        v_gap=_binary_fraction(ROW_GAP / max(height - top - BOTTOM, 1))), Parts()
     for index, (run, name) in enumerate(zip(runs, names)):
         row, col = divmod(index, cols)
@@ -65,7 +68,13 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     for y_axis in (axis for key, axis in axes.items() if key.startswith("yaxis")):
         y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1)  # 1 unit of y = 1 unit of x
     return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
-                 top=top, legend=legend)
+                 top=top, legend=legend, margin=dict(l=LEFT, r=RIGHT, t=top, b=BOTTOM))
+
+
+def panel_side(width: int, cols: int) -> int:
+    """Side (px) of each square panel when `cols` panels fill a row of a boundary figure
+    `width` px wide: (width − LEFT − RIGHT) · (1 − H_GAP · (cols − 1)) / cols, rounded down."""
+    return int((width - LEFT - RIGHT) * (1 - H_GAP * (cols - 1)) / cols)
 
 
 def _binary_fraction(share: float) -> float:
