@@ -66,20 +66,19 @@ def draw(runs, names):
     st.subheader("Where each patience stops, and what it keeps")
     patiences = sorted(set(lesson.PATIENCES) | {what_if})
     table = lesson.patience_table(runs[0], patiences)
-    left, right = st.columns([1, 1])
-    left.plotly_chart(patience_figure(table, what_if), **CHART_OPTIONS,
-                      key=page_key(PAGE, "table_fig"))
-    with right:
-        shown = table.rename(columns={"best_epoch": "best", "stopped_epoch": "stops",
-                                      "epochs_saved": "saved",
-                                      "val_loss_restored": "kept (restore)",
-                                      "val_loss_last": "kept (last)",
-                                      "test_loss_restored": "test loss (restore)"})
-        if shown["test loss (restore)"].isna().all():  # no held-out test split
-            shown = shown.drop(columns="test loss (restore)")
-        st.dataframe(shown.set_index("patience").style.format(precision=4, na_rep="never"),
-                     width="stretch")
-        notice_box([lesson.table_sentence(table)], title="From the table")
+    st.plotly_chart(patience_figure(table, what_if), **CHART_OPTIONS,
+                    key=page_key(PAGE, "table_fig"))
+    # The table has the page's width: its seven columns of numbers do not fit half of it.
+    shown = table.rename(columns={"best_epoch": "best", "stopped_epoch": "stops",
+                                  "epochs_saved": "saved",
+                                  "val_loss_restored": "kept (restore)",
+                                  "val_loss_last": "kept (last)",
+                                  "test_loss_restored": "test loss (restore)"})
+    if shown["test loss (restore)"].isna().all():  # no held-out test split
+        shown = shown.drop(columns="test loss (restore)")
+    st.dataframe(shown.set_index("patience").style.format(precision=4, na_rep="never"),
+                 width="stretch")
+    notice_box([lesson.table_sentence(table)], title="From the table")
 
 
 room_control(PAGE, configs, names, first="stopped_epoch")

@@ -21,8 +21,12 @@ def test_early_stopping_page_trains_its_preset_and_tables_each_patience():
     assert not at.exception
     table = early_stopping.patience_table(runs[0], sorted({*early_stopping.PATIENCES, 7}))
     assert early_stopping.table_sentence(table) in shown_sentences(at)
-    assert 7 in at.dataframe[0].value.index
-    assert "test loss (restore)" in at.dataframe[0].value.columns
+    shown = at.dataframe[0].value
+    assert list(shown.columns) == ["best", "stops", "saved", "kept (restore)", "kept (last)",
+                                   "test loss (restore)"]
+    np.testing.assert_array_equal(shown.index, table["patience"])  # 7 among them
+    np.testing.assert_allclose(shown.to_numpy(dtype=float),  # every number of the table
+                               table.drop(columns="patience").to_numpy(dtype=float))
     assert "held-out test rows, which chose nothing" in shown_sentences(at)
 
 def test_early_stopping_page_waits_for_train_after_a_new_patience():

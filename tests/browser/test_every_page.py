@@ -53,3 +53,30 @@ def test_a_direct_link_on_a_fresh_server_shows_the_apps_navigation(page: Page):
         assert exception_texts(page) == []
     finally:
         stop_server(server)
+
+
+# (scrollWidth, clientWidth) of each table's scrolling area (st.dataframe draws in a canvas
+# inside a scroller of its own): a table that fits scrolls no wider than it is.
+TABLE_WIDTHS = """() => [...document.querySelectorAll("[data-testid='stMain'] "
+                                                  + "[data-testid='stDataFrame'] .dvn-scroller")]
+    .filter((e) => e.getBoundingClientRect().height > 0)
+    .map((e) => [e.scrollWidth, e.clientWidth])"""
+
+
+def test_at_1280_px_with_the_sidebar_open_the_patience_table_fits_without_scrolling(browser,
+                                                                                   app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
+    try:
+        open_page(page, f"{app_server.url}/Early_stopping")
+        assert page.locator("[data-testid='stSidebar']").bounding_box()["width"] > 200
+        page.get_by_role("button", name="Train", exact=True).first.click()
+        page.get_by_text(FINISHED).first.wait_for(timeout=TRAIN_LIMIT_MS)
+        wait_until_idle(page)
+        page.locator("[data-testid='stDataFrame'] .dvn-scroller").first.wait_for()
+        widths = page.evaluate(TABLE_WIDTHS)
+        assert widths, "no table on the page"
+        assert all(scroll <= client for scroll, client in widths), widths
+        assert exception_texts(page) == []
+    finally:
+        context.close()
