@@ -8,8 +8,16 @@ and the workshop room are pages in app_pages/, each reading top to bottom.
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-# Many visitors share the server's cores: one BLAS thread per training keeps them from fighting.
-threadpool_limits(1, user_api="blas")
+
+
+@st.cache_resource(show_spinner=False)
+def one_blas_thread() -> None:
+    """Many visitors share the server's cores: one BLAS thread per training keeps them from
+    fighting. Set once per process (each call looks through every loaded library)."""
+    threadpool_limits(1, user_api="blas")
+
+
+one_blas_thread()
 
 st.set_page_config(layout="wide", page_title="Regularization Lab", page_icon=":material/science:")
 st.navigation({

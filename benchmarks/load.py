@@ -41,10 +41,11 @@ COLUMNS = (  # (heading, summary key, format)
     ("trained", "trained_median", "{:.0%}"),
     ("kB/update", "kilobytes_per_update_median", "{:.1f}"),
     ("server CPU s/visitor", "server_cpu_per_visitor_s", "{:.2f}"),
+    ("of which main process", "main_cpu_per_visitor_s", "{:.2f}"),
     ("load CPU s/visitor", "load_cpu_per_visitor_s", "{:.2f}"),
     ("peak MB", "peak_mb", "{:.0f}"), ("exceptions", "exceptions", "{}"),
     ("posts", "posts", "{}"), ("all posts shown s", "all_posts_shown_s", "{:.1f}"),
-    ("server core", "server_core_share", "{:.0%}"), ("clients CPU", "client_cpu_share", "{:.0%}"),
+    ("server cores", "server_core_share", "{:.0%}"), ("clients CPU", "client_cpu_share", "{:.0%}"),
 )
 
 

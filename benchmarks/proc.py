@@ -4,6 +4,8 @@
     rss_mb(pid)         resident memory now (VmRSS in /proc/<pid>/status)
     peak_rss_mb(pid)    the most resident memory it ever had (VmHWM, kept by the kernel, so
                         a short peak between two samples is not missed)
+    family(pid)         the process and every process descended from it (a server's training
+                        processes are children of its fork server, itself a child)
 """
 from __future__ import annotations
 
@@ -18,6 +20,46 @@ def cpu_seconds(pid: int) -> float:
         fields = stat.read().rsplit(")", 1)[1].split()
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
     return (utime + stime) / TICKS
+
+
+def family(pid: int) -> list[int]:
+    """`pid` and its living descendants, `pid` first."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                children.setdefault(_parent(int(entry)), []).append(int(entry))
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # ended while we looked
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        waiting.extend(children.get(current, []))
+    return found
+
+
+def family_cpu_seconds(pid: int) -> float:
+    """CPU seconds used so far by `pid` and its living descendants."""
+    return sum(_if_alive(cpu_seconds, member) for member in family(pid))
+
+
+def family_peak_rss_mb(pid: int) -> float:
+    """The sum of each family member's peak resident memory: an upper bound of the family's
+    peak (forked processes share pages, and their peaks need not coincide)."""
+    return sum(_if_alive(peak_rss_mb, member) for member in family(pid))
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])  # field 4 of proc(5)
+
+
+def _if_alive(read, pid: int) -> float:
+    try:
+        return read(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
 
 
 def rss_mb(pid: int) -> float:

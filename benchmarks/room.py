@@ -23,9 +23,11 @@ Measured from the click (the moment every Train press is sent):
   (--timeout) — how far unfinished visitors got;
   these three count what reached the visitor: Streamlit drops a run's unsent messages when the
   next run starts, so an overloaded server computes more than its visitors see;
-- server CPU: user + system time of the server process from the click until the last visitor
-  finished, per visitor (and while the visitors loaded the page, per visitor);
-- peak memory: the server's VmHWM (the kernel's record of its largest resident size);
+- server CPU: user + system time of the server process and its training processes from the
+  click until the last visitor finished, per visitor (and while the visitors loaded the page,
+  per visitor); of which the server process alone (it runs every page and draws every chart);
+- peak memory: the server's VmHWM (the kernel's record of its largest resident size), plus its
+  training processes' (their sum: an upper bound, since forks share pages);
 - clients' CPU: this process's CPU time over the same span, as a share of its wall time — well
   below 1 means the visitors waited for the server, not the other way round;
 - exceptions: exception elements any visitor received, plus tracebacks in the server's log.
@@ -77,7 +79,8 @@ class RoomResult:
     visitors: int
     results: list[VisitorResult]
     load_cpu_per_visitor: float
-    train_cpu_per_visitor: float
+    train_cpu_per_visitor: float     # the server process and its training processes
+    main_cpu_per_visitor: float      # the server process alone
     span: float                # seconds from the click to the last finish (or the timeout)
     server_core_share: float   # server CPU over the span / span
     client_cpu_share: float
@@ -124,6 +127,7 @@ class RoomResult:
             "kilobytes_per_update_median": _median([r.kilobytes_per_update for r in self.results
                                                     if r.kilobytes_per_update]),
             "server_cpu_per_visitor_s": self.train_cpu_per_visitor,
+            "main_cpu_per_visitor_s": self.main_cpu_per_visitor,
             "load_cpu_per_visitor_s": self.load_cpu_per_visitor,
             "server_core_share": self.server_core_share,
             "client_cpu_share": self.client_cpu_share,
@@ -176,10 +180,11 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
     load), then press in all at once (`await press(visitor, index)`) and wait until every
     visitor's page says `done_text` in a full run; the visitors leave. Returns the room's
     figures and the moment of the click."""
-    cpu_before_load = proc.cpu_seconds(server.pid)
+    cpu_before_load = proc.family_cpu_seconds(server.pid)
     await asyncio.gather(*(load(visitor, index) for index, visitor in enumerate(room)))
     rss_before = proc.rss_mb(server.pid)
-    cpu_at_click, client_at_click = proc.cpu_seconds(server.pid), _own_cpu()
+    cpu_at_click, client_at_click = proc.family_cpu_seconds(server.pid), _own_cpu()
+    main_at_click = proc.cpu_seconds(server.pid)
     clicked = time.monotonic()
     await asyncio.gather(*(press(visitor, index) for index, visitor in enumerate(room)))
     done = lambda: all(finish_time(v.record, clicked, done_text) is not None  # noqa: E731
@@ -187,7 +192,8 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
     await until(done, timeout)
     stopped = time.monotonic()
     span = stopped - clicked
-    train_cpu = proc.cpu_seconds(server.pid) - cpu_at_click
+    train_cpu = proc.family_cpu_seconds(server.pid) - cpu_at_click
+    main_cpu = proc.cpu_seconds(server.pid) - main_at_click
     client_cpu = _own_cpu() - client_at_click
     results = [visitor_result(visitor.record, clicked, stopped, done_text) for visitor in room]
     await asyncio.gather(*(visitor.close() for visitor in room))
@@ -195,9 +201,10 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
     return RoomResult(
         mode=mode, visitors=visitors, results=results,
         load_cpu_per_visitor=(cpu_at_click - cpu_before_load) / visitors,
-        train_cpu_per_visitor=train_cpu / visitors, span=span,
+        train_cpu_per_visitor=train_cpu / visitors, main_cpu_per_visitor=main_cpu / visitors,
+        span=span,
         server_core_share=train_cpu / span, client_cpu_share=client_cpu / span,
-        peak_mb=proc.peak_rss_mb(server.pid), rss_before_mb=rss_before,
+        peak_mb=proc.family_peak_rss_mb(server.pid), rss_before_mb=rss_before,
         server_errors=server_errors(server.log_text())), clicked
 
 

@@ -9,8 +9,11 @@ from regcore import train_side_by_side
 
 
 @pytest.fixture(autouse=True)
-def empty_server_resources():
+def empty_server_resources(monkeypatch):
+    """Also: AppTest sessions train in this process (tests that count or patch the engine's
+    steps see them), unless a test asks for training processes itself."""
     st.cache_resource.clear()
+    monkeypatch.setattr("ui.live.default_worker_count", lambda: 0)
     yield
 
 

@@ -86,3 +86,41 @@ def test_a_session_keeps_playing_while_another_session_trains_the_last_chunk():
         _advance(session)
         assert session.playing and not session.done
     assert session.playing and not session.done  # the last frame is still to be shown
+
+
+@pytest.fixture
+def training_processes(monkeypatch):
+    """The server's trainings run in one training process, as on a multi-core server."""
+    monkeypatch.setattr("ui.live.default_worker_count", lambda: 1)
+    yield
+    recording_store().workers.close()
+
+
+def test_with_a_training_process_two_sessions_share_one_training_with_the_numbers_of_one_in_process(
+        training_processes, epochs_trained):
+    first = train_to_end(visitor(LINK))
+    second = train_to_end(visitor(LINK))
+    assert recording_store().trainings_started == 1
+    assert sum(epochs_trained) == 0          # nothing trained in this process
+    lockstep = Lockstep([run.config for run in first])
+    lockstep.step(8)
+    for shown, replayed, here in zip(first, second, lockstep.runs()):
+        pd.testing.assert_frame_equal(shown.history, replayed.history)
+        pd.testing.assert_frame_equal(shown.history.drop(columns="time"),
+                                      here.history.drop(columns="time"))
+
+
+def test_a_lost_training_process_tells_the_visitor_and_a_new_visit_trains_again(
+        training_processes):
+    at = visitor(LINK)
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    for worker in recording_store().workers._workers:
+        worker.process.kill()
+        worker.process.join(5)
+    for _ in range(5):
+        at.run()
+    assert not at.exception
+    assert any("Training stopped" in error.value for error in at.error)
+    assert not at.session_state[keys.live_key(keys.LIVE_KEY)].playing
+    runs = train_to_end(visitor(LINK))    # a new visitor: a new process, a new training
+    assert all(run.status == "completed" for run in runs)

@@ -327,5 +327,5 @@ def test_warming_up_trains_one_tiny_run_and_never_fails(monkeypatch):
                     reason="no fork server on this platform")
 def test_the_fork_server_loads_the_engine_warmed_up_before_forking_workers():
     from multiprocessing import forkserver
-    backends._worker_context()
+    backends.worker_context()
     assert forkserver._forkserver._preload_modules == ["regcore.sweep.preload"]

@@ -1,5 +1,6 @@
 """What the lab shows: the chart tabs drawn on every tick with each run's latest numbers beside
-them (and, for the 2-D sets, the decision maps, live from before the first epoch), the summary
+them (and, for the 2-D sets, the decision maps, live from before the first epoch; in a full
+room redrawn every few seconds), the summary
 table, the table of settings that differ between runs, and the share-and-keep section."""
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from .controls import settings_diff
 from .kept import kept_or_throttled
 from .lab_maps import (MAP_CAPTION, live_maps_figure, shows_maps, tab_maps_layout,
                        untrained_runs)
-from .live import session_for
+from . import pace
+from .live import server_pace, session_for
 from .room_view import room_button
 from .presenter import (PRESENTER_CHART_HEIGHT, PRESENTER_CHART_OPTIONS, legend_beside,
                         presenter_fonts)
@@ -56,7 +58,8 @@ def run_color_css(container_key: str, names) -> None:
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
     """The lab's charts: one tab at a time is computed (lazy tabs), beside them each run's
-    latest numbers and, for 2-D classification data, its decision map (both every tick);
+    latest numbers and, for 2-D classification data, its decision map (every tick; in a full
+    room every `pace.view_refresh` seconds);
     the summary below — the heavy views (summary, weight histograms, networks, the tab's
     maps) at most every HEAVY_REFRESH seconds while training, and exactly at the end."""
     charts, side = _chart_columns()
@@ -66,8 +69,8 @@ def draw(runs, names) -> None:
         _chart_tabs(runs, names)
     session = session_for(keys.LIVE_KEY)
     training = session is not None and session.playing
-    st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every {HEAVY_REFRESH:g} s)"
-                                  if training else ""))
+    st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every "
+                                  f"{heavy_refresh():g} s)" if training else ""))
     st.html(_heavy("lab-summary", runs, names, lambda: summary_html(summary_frame(runs, names))))
     lab_settings.write_view_settings()
 
@@ -78,10 +81,12 @@ def _chart_columns():
 
 
 def _live_side(runs, names) -> None:
-    """Each run's latest numbers, and for 2-D data its decision map (both every tick)."""
+    """Each run's latest numbers (every tick), and for 2-D data its decision map (every tick
+    but in a full room)."""
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
-        _chart(live_maps_figure(runs, names))
+        _chart(_heavy("lab-live-maps", runs, names, lambda: live_maps_figure(runs, names),
+                      every=pace.view_refresh(server_pace().active())))
         st.caption(MAP_CAPTION)
 
 
@@ -96,15 +101,23 @@ def _chart_tabs(runs, names) -> None:
                 drawers[label](runs, names)
 
 
-def _heavy(slot: str, runs, names, build, *extra):
-    """`build()`, rebuilt at most every HEAVY_REFRESH seconds while training, and once the
-    runs have paused or ended (or presenter mode changed the fonts)."""
+def _heavy(slot: str, runs, names, build, *extra, every: float | None = None):
+    """`build()`, rebuilt at most every `every` seconds while training — by default
+    HEAVY_REFRESH, longer in a full room (`pace.view_refresh`) — and once the runs have paused
+    or ended (or presenter mode changed the fonts)."""
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing
+    if every is None:
+        every = heavy_refresh()
     version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names),
                lab_settings.presenter(), *extra)
-    return kept_or_throttled(keys.figure_key(slot), version, build, every=HEAVY_REFRESH,
-                             final=final)
+    return kept_or_throttled(keys.figure_key(slot), version, build, every=every, final=final)
+
+
+def heavy_refresh() -> float:
+    """Seconds between redraws of the heavy views while training: HEAVY_REFRESH, or longer
+    in a full room (`pace.view_refresh`)."""
+    return max(HEAVY_REFRESH, pace.view_refresh(server_pace().active()))
 
 
 def _chart(figure) -> None:
@@ -216,7 +229,7 @@ def _boundary_tab(runs, names) -> None:
                   lambda: boundary_figure(runs, names, which=which, cols=cols, height=height)))
     session = session_for(keys.LIVE_KEY)
     if session is not None and session.playing:
-        st.caption(f"While training, the maps refresh about every {HEAVY_REFRESH:g} s.")
+        st.caption(f"While training, the maps refresh about every {heavy_refresh():g} s.")
 
 
 def placeholder(names) -> None:

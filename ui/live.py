@@ -17,6 +17,7 @@ autostart=True restart at once instead).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from regcore import LIMITS, Config, Dataset, Run
+from regcore.remote import TrainingWorkers, WorkerLost, default_worker_count
 from regcore.training import completion_message
 
 from . import pace
@@ -119,14 +121,21 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     training = server.tick(session.ident) if session.playing else 1
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
-    with server.turn:
+    with _training_turn(server):
         _advance(session, pace.training_budget(training))
+    with server.turn:
         if registered_every and not session.playing:
             st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
         with bar:
             _progress(session)
         if session.runs or empty_charts:
             draw(session.runs or [], list(session.names))
+
+
+def _training_turn(server: pace.Pace):
+    """A turn of the server's core for training, needed only where the training runs in the
+    server process: a tick waiting for a training process computes nothing meanwhile."""
+    return server.turn if recording_store().workers is None else contextlib.nullcontext()
 
 
 def _sticky(container_key: str) -> None:
@@ -175,8 +184,11 @@ def server_pace() -> pace.Pace:
 
 @st.cache_resource(show_spinner=False)
 def recording_store() -> RecordingStore:
-    """The recordings every session of this server shares (configs and numbers only)."""
-    return RecordingStore(LIMITS.max_shared_mb * 2**20)
+    """The recordings every session of this server shares (configs and numbers only), trained
+    in the server's training processes (`regcore.remote`) when it has any."""
+    count = default_worker_count()
+    workers = TrainingWorkers(count) if count else None
+    return RecordingStore(LIMITS.max_shared_mb * 2**20, workers=workers)
 
 
 def _built(configs, names, data, print_) -> LiveSession:
@@ -264,14 +276,19 @@ def _advance(session: LiveSession, budget: float = pace.TICK_SECONDS) -> None:
     if playback is None or playback.done:
         session.playing = False
         return
-    if session.steps_requested:
-        if not playback.at_frontier:  # behind a shared recording: step a private copy
-            playback = session.playback = detached(playback, session.data)
-        playback.step(session.steps_requested)
-        session.steps_requested = 0
-    elif session.playing:
-        playback.advance(target=budget)
-    else:
+    try:
+        if session.steps_requested:
+            if not playback.at_frontier:  # behind a shared recording: step a private copy
+                playback = session.playback = detached(playback, session.data)
+            playback.step(session.steps_requested)
+            session.steps_requested = 0
+        elif session.playing:
+            playback.advance(target=budget)
+        else:
+            return
+    except WorkerLost as error:
+        session.playing, session.steps_requested = False, 0
+        session.error = f"Training stopped: {error}. Reload the page to train again."
         return
     session.runs = playback.runs()
     if playback.done:

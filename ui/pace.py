@@ -27,6 +27,8 @@ MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
 MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
 TURNS = 2             # ticks computing at the same time
+FEW_SESSIONS = 4      # up to this many training, the costly views are redrawn every tick
+VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
 ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (ticks of a
 #                       full room can be seconds apart: a shorter window would undercount)
 
@@ -34,6 +36,14 @@ ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (
 def interval(sessions: int) -> float:
     """Seconds between the ticks of each of `sessions` sessions training at once."""
     return min(MAX_INTERVAL, max(MIN_INTERVAL, TICK_COST * sessions))
+
+
+def view_refresh(sessions: int) -> float:
+    """Seconds between redraws of a live view that costs about as much as the rest of a tick
+    (the decision maps) while `sessions` train: 0 (every tick) up to FEW_SESSIONS, then
+    VIEW_SECONDS per session, so in a room of thirty a map is redrawn every 3 s and the
+    server's core goes to the curves and the training."""
+    return 0.0 if sessions <= FEW_SESSIONS else VIEW_SECONDS * sessions
 
 
 def training_budget(sessions: int) -> float:

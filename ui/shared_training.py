@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from regcore import Config, Dataset, Lockstep, Run
+from regcore.remote import TrainingWorkers, WorkerLost
 
 from .pace import TICK_SECONDS
 
@@ -64,15 +65,19 @@ class Recording:
     `extend` trains the next chunk; only one thread trains at a time."""
 
     def __init__(self, configs: Sequence[Config], data: Dataset | None = None,
-                 on_extend: Callable[[], None] | None = None, clock=time.monotonic):
+                 on_extend: Callable[[], None] | None = None, clock=time.monotonic,
+                 workers: TrainingWorkers | None = None):
         self.configs = tuple(configs)
         self.clock = clock
         self.touched = clock()       # when it was created or last extended
-        self.lockstep: Lockstep | None = Lockstep(list(configs), data)  # None once done
+        self.workers = workers       # training processes, or None: train in this one
+        self.lockstep = (Lockstep(list(configs), data) if workers is None  # None once done
+                         else workers.lockstep(configs, data))
         self.viewers: weakref.WeakSet[Playback] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
         self.chunk = 1
+        self.broken = False          # its training process was lost: not to be shared again
         self.latest: list[Run] = self.lockstep.runs()
         self._blank_models = [run.model.copy() for run in self.latest]  # copied per view
         self.frames: list[Frame] = []
@@ -116,12 +121,17 @@ class Recording:
         return True
 
     def _train(self, epochs: int | None, target: float) -> None:
-        """One chunk, timed by this thread's own CPU time: on a busy server the wall time
-        also counts the other sessions' turns, and would shrink the chunks to nothing."""
+        """One chunk, timed by the CPU time of the thread that trained it (this one, or the
+        worker's): on a busy server the wall time also counts the other sessions' turns, and
+        would shrink the chunks to nothing."""
         asked = epochs or self.chunk
         started = time.thread_time()
-        self.lockstep.step(asked)
-        spent = time.thread_time() - started
+        try:
+            worker_seconds = self.lockstep.step(asked)
+        except WorkerLost:
+            self.broken = True
+            raise
+        spent = time.thread_time() - started if self.workers is None else worker_seconds
         if epochs is None:
             self.chunk = next_chunk(asked, spent, target)
         self.latest = self.lockstep.runs()
@@ -239,7 +249,8 @@ def detached(playback: Playback, data: Dataset | None) -> Playback:
     """A private Playback at the same epochs as `playback`, trained afresh (the engine is
     deterministic: the same numbers), for a visitor who steps epoch by epoch behind the
     frontier of a shared recording."""
-    recording = Recording(playback.recording.configs, data)
+    recording = Recording(playback.recording.configs, data,
+                          workers=playback.recording.workers)
     done_epochs = max(playback.epochs, default=0)
     if done_epochs:
         recording.extend(done_epochs)
@@ -252,9 +263,11 @@ class RecordingStore:
     """Shared recordings by configs, at most `cap_bytes` of them, least recently
     used evicted first. A visitor who is evicted keeps watching: only new visitors miss it."""
 
-    def __init__(self, cap_bytes: int, clock=time.monotonic):
+    def __init__(self, cap_bytes: int, clock=time.monotonic,
+                 workers: TrainingWorkers | None = None):
         self.cap_bytes = cap_bytes
         self.clock = clock
+        self.workers = workers  # where every recording trains (None: in this process)
         self._recordings: OrderedDict[tuple, Recording] = OrderedDict()
         self._lock = threading.Lock()
         self.trainings_started = 0   # recordings created: one per distinct comparison
@@ -263,12 +276,13 @@ class RecordingStore:
         """A Playback of the recording of `configs`: shared when the configs describe their
         data (data None); on given data (a visitor's upload) private to the caller."""
         if data is not None:
-            return Playback(Recording(configs, data))
+            return Playback(Recording(configs, data, workers=self.workers))
         key = tuple(configs)
         with self._lock:
             recording = self._recordings.get(key)
-            if recording is None:
-                recording = Recording(configs, on_extend=self._fit_cap, clock=self.clock)
+            if recording is None or recording.broken:
+                recording = Recording(configs, on_extend=self._fit_cap, clock=self.clock,
+                                      workers=self.workers)
                 self.trainings_started += 1
                 self._recordings[key] = recording
             self._recordings.move_to_end(key)

@@ -141,8 +141,8 @@ class LocalPool:
     def start(self, runs: list[tuple[int, dict]]) -> None:
         chunks = make_chunks(runs, pieces=self.workers)
         self._executor = ProcessPoolExecutor(max_workers=min(self.workers, len(chunks)),
-                                             mp_context=_worker_context())
-        with _main_script_hidden():  # the workers start during the first submits
+                                             mp_context=worker_context())
+        with main_script_hidden():  # the workers start during the first submits
             self._futures = {
                 self._executor.submit(worker.RUN_CONFIGS, [config for _, config in chunk]):
                     [index for index, _ in chunk]
@@ -181,7 +181,7 @@ class LocalPool:
 
 
 @contextmanager
-def _main_script_hidden():
+def main_script_hidden():
     """A new worker process runs the parent's __main__ script again unless it is hidden
     while the worker starts. Under Streamlit __main__ is the page being shown, which must not
     run in a worker; a plain script calling sweep() then needs no `if __name__` guard either.
@@ -203,12 +203,12 @@ def prepare_workers() -> None:
     settings and the first local sweep's workers start at once (a page calls this on load;
     it returns at once and does nothing if the server already runs)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
-        _worker_context()
+        worker_context()
         from multiprocessing import forkserver
         forkserver.ensure_running()
 
 
-def _worker_context():
+def worker_context():
     """forkserver where the platform has it (Linux, macOS), else spawn (Windows)."""
     global _fork_server_started
     if "forkserver" in multiprocessing.get_all_start_methods():

@@ -1,0 +1,254 @@
+"""A Lockstep that trains in a worker process, so a server's training leaves its own core
+to the work only it can do (running pages, drawing charts).
+
+    workers = TrainingWorkers(2)             # processes start now, in the background
+    lockstep = workers.lockstep(configs)     # a RemoteLockstep: the interface of Lockstep
+    seconds = lockstep.step(10)              # trained in a worker; its CPU seconds
+    lockstep.runs()                          # Run objects, as an in-process Lockstep gives
+
+The caller keeps a mirror of every run: a Trainer built here but never trained (the same
+initial weights, weight edges and epoch-0 records, since the engine is deterministic), whose
+records and weights each step brings up to date from the worker. A worker holds the real
+Locksteps by number and answers one request at a time; every Lockstep stays on the worker that
+opened it, chosen as the one holding fewest. A worker's numbers are the engine's: the same
+histories as training in process, bit for bit.
+
+Workers come from the sweeps' fork server (a clean process that imported the engine), never
+from forking the caller, whose threads could deadlock the child. A Lockstep the caller drops
+is forgotten by its worker with the worker's next request.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .compare import Lockstep
+from .config import Config
+from .datasets import Dataset
+from .run import Run
+from .sweep.backends import available_cores, main_script_hidden, worker_context
+from .training import Trainer
+
+WORKERS_VARIABLE = "REGLAB_TRAINING_WORKERS"
+
+
+def default_worker_count(environ: Mapping[str, str] = os.environ) -> int:
+    """Training processes for a server: REGLAB_TRAINING_WORKERS if set (0: train in the server
+    process), else one per usable core when there are two or more, none on a single core
+    (where a worker could only take turns with the server)."""
+    text = environ.get(WORKERS_VARIABLE)
+    if text is None:
+        cores = available_cores()
+        return cores if cores > 1 else 0
+    try:
+        count = int(text.strip())
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(f"{WORKERS_VARIABLE} must be an integer >= 0, got {text!r}")
+    return count
+
+
+# --- the worker process ------------------------------------------------------------------------
+@dataclass
+class RunUpdate:
+    """What one run gained in a step: its new records and, after the step, its state."""
+
+    records: list[dict]
+    layer_records: list[dict]
+    histograms: dict
+    epoch: int
+    status: str
+    message: str
+    best_epoch: int | None
+    state: dict
+    best_state: dict
+
+
+class _Held:
+    """A Lockstep in the worker and how much of each run's records its caller has."""
+
+    def __init__(self, lockstep: Lockstep):
+        self.lockstep = lockstep
+        self.sent = [(len(t.records), len(t.layer_records), set(t.histograms))
+                     for t in lockstep.trainers]
+
+    def step(self, epochs: int) -> list[RunUpdate]:
+        self.lockstep.step(epochs)
+        updates, sent = [], []
+        for trainer, (records, layers, histograms) in zip(self.lockstep.trainers, self.sent):
+            new_histograms = {e: h for e, h in trainer.histograms.items() if e not in histograms}
+            updates.append(RunUpdate(
+                trainer.records[records:], trainer.layer_records[layers:], new_histograms,
+                trainer.epoch, trainer.status, trainer.message, trainer.best_epoch,
+                trainer.model.state(), trainer.best_state))
+            sent.append((len(trainer.records), len(trainer.layer_records),
+                         histograms | set(new_histograms)))
+        self.sent = sent
+        return updates
+
+
+def serve(connection) -> None:
+    """A worker's loop: requests (action, number, argument, numbers to forget) until the pipe
+    closes. "open" builds Lockstep(configs, data); "step" trains it and answers
+    (updates, CPU seconds); either answers ("error", message) if the engine refuses."""
+    held: dict[int, _Held] = {}
+    while True:
+        try:
+            action, number, argument, forget = connection.recv()
+        except (EOFError, OSError):
+            return
+        for old in forget:
+            held.pop(old, None)
+        try:
+            connection.send(("ok", _answer(held, action, number, argument)))
+        except Exception as error:  # the caller re-raises it; the worker serves on
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+
+
+def _answer(held: dict[int, _Held], action: str, number: int, argument):
+    if action == "open":
+        configs, data = argument
+        held[number] = _Held(Lockstep(list(configs), data))
+        return None
+    started = time.process_time()
+    updates = held[number].step(argument)
+    if held[number].lockstep.done:
+        del held[number]
+    return updates, time.process_time() - started
+
+
+# --- the caller's side -------------------------------------------------------------------------
+class WorkerLost(RuntimeError):
+    """A training worker ended (or refused a step) while it held a comparison."""
+
+
+class _Worker:
+    """One training process and the pipe to it; one request at a time."""
+
+    def __init__(self):
+        context = worker_context()
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=serve, args=(child,), daemon=True,
+                                       name="regcore-training")
+        with main_script_hidden():
+            self.process.start()
+        child.close()
+        self.lock = threading.Lock()
+        self.held = 0                   # Locksteps open here
+        self.forgotten: list[int] = []  # dropped by the caller, sent with the next request
+
+    def ask(self, action: str, number: int, argument):
+        with self.lock:
+            forget, self.forgotten = self.forgotten, []
+            try:
+                self.connection.send((action, number, argument, forget))
+                status, answer = self.connection.recv()
+            except (EOFError, OSError) as error:
+                raise WorkerLost(f"the training process stopped ({error or 'no answer'})") from None
+        if status == "error":
+            raise WorkerLost(answer)
+        return answer
+
+    def forget(self, number: int) -> None:
+        self.held -= 1
+        self.forgotten.append(number)  # list.append is atomic: safe from a finalizer
+
+    def close(self) -> None:
+        self.connection.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.terminate()
+
+
+class TrainingWorkers:
+    """`count` training processes, started at once (each imports nothing: it is a fork of the
+    fork server, which imported the engine)."""
+
+    def __init__(self, count: int):
+        if count < 1:
+            raise ValueError(f"training workers need a count >= 1, got {count}")
+        self._workers = [_Worker() for _ in range(count)]
+        self._numbers = itertools.count()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._workers)
+
+    def lockstep(self, configs: Sequence[Config], data: Dataset | None = None) -> RemoteLockstep:
+        """A Lockstep of `configs` on `data` (None: the data the configs describe), trained
+        by the worker holding fewest. ValueError, as Lockstep gives, for configs the engine
+        refuses."""
+        with self._lock:
+            self._replace_lost()
+            worker = min(self._workers, key=lambda w: w.held)
+            worker.held += 1
+            number = next(self._numbers)
+        try:
+            return RemoteLockstep(worker, number, configs, data)
+        except ValueError:
+            worker.forget(number)
+            raise
+
+    def _replace_lost(self) -> None:
+        """A new process for every worker that ended (its comparisons report WorkerLost)."""
+        for index, worker in enumerate(self._workers):
+            if not worker.process.is_alive():
+                self._workers[index] = _Worker()
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+
+
+class RemoteLockstep:
+    """The interface of Lockstep — trainers (mirrors: epoch, status, message, best_epoch),
+    done, step, runs — for a Lockstep held by a worker. `step` returns the worker's CPU
+    seconds, since the caller's thread only waits."""
+
+    def __init__(self, worker: _Worker, number: int, configs: Sequence[Config],
+                 data: Dataset | None):
+        mirror = Lockstep(list(configs), data)  # checks the configs; the initial state
+        self.trainers: list[Trainer] = mirror.trainers
+        self._worker, self._number = worker, number
+        self._opening = (tuple(configs), data)  # sent with the first step: a comparison
+        #                                        shown but never trained costs the worker nothing
+        self._finalizer = weakref.finalize(self, worker.forget, number)
+
+    @property
+    def done(self) -> bool:
+        return all(trainer.done for trainer in self.trainers)
+
+    def step(self, epochs: int = 1) -> float:
+        """Advance each unfinished run by up to `epochs` epochs in the worker; the CPU seconds
+        the worker spent."""
+        if self.done:
+            return 0.0
+        if self._opening is not None:
+            self._worker.ask("open", self._number, self._opening)
+            self._opening = None
+        updates, seconds = self._worker.ask("step", self._number, epochs)
+        for trainer, update in zip(self.trainers, updates):
+            _apply(trainer, update)
+        if self.done:
+            self._finalizer()  # the worker let go of it already
+        return seconds
+
+    def runs(self) -> list[Run]:
+        return [trainer.run() for trainer in self.trainers]
+
+
+def _apply(mirror: Trainer, update: RunUpdate) -> None:
+    """Bring a mirror (a Trainer that never trains) up to the worker's run."""
+    mirror.records.extend(update.records)
+    mirror.layer_records.extend(update.layer_records)
+    mirror.histograms.update(update.histograms)
+    mirror.epoch, mirror.status, mirror.message = update.epoch, update.status, update.message
+    mirror.stopper.best_epoch = update.best_epoch
+    mirror.model.load_state(update.state)
+    mirror.best_state = update.best_state

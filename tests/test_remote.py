@@ -1,0 +1,148 @@
+"""Training in worker processes: a comparison trained by a worker has the numbers of one trained
+in process, bit for bit; refusals come at once; a dropped comparison is forgotten; a lost
+worker is reported and replaced."""
+import gc
+import os
+import signal
+
+import pytest
+from test_group import BASE, DATA, MIXED, assert_same_run
+
+from regcore import Config, Lockstep
+from regcore import remote
+from regcore.remote import TrainingWorkers, WorkerLost, default_worker_count
+
+CHUNKS = [3, 1, 5, 2, 40]   # uneven chunks, as a live page asks for them
+
+
+@pytest.fixture(scope="module")
+def workers():
+    pool = TrainingWorkers(2)
+    yield pool
+    pool.close()
+
+
+def stepped(lockstep, chunks=CHUNKS) -> list:
+    """What each step returned (a worker's: its CPU seconds)."""
+    return [lockstep.step(epochs) for epochs in chunks]
+
+
+ONE_SEED = [BASE, BASE.replace(dropout=0.3), BASE.replace(weight_decay=1e-2),
+            BASE.replace(patience=1, min_delta=0.05, lr=1e-2),                # stops early
+            BASE.replace(norm="batch", penalty="l1", penalty_strength=3e-3)]  # another group
+
+
+@pytest.mark.parametrize("configs, data, statuses", [
+    (MIXED + [BASE.replace(norm="batch", dropout=0.2, seed=5)], DATA,
+     {"completed", "early_stopped", "diverged"}),
+    (ONE_SEED, None, {"completed", "early_stopped"})],
+    ids=["given data", "data the configs describe"])
+def test_a_comparison_trained_by_a_worker_is_bit_identical_to_one_trained_in_process(
+        workers, configs, data, statuses):
+    here, there = Lockstep(configs, data), workers.lockstep(configs, data)
+    worker_seconds = stepped(there)
+    stepped(here)
+    assert there.done and here.done
+    assert sum(worker_seconds) > 0      # the worker's CPU time, not the caller's wait
+    for mirror, trainer in zip(there.trainers, here.trainers):
+        assert_same_run(mirror, trainer)
+    assert {run.status for run in there.runs()} == statuses
+
+
+def test_a_comparison_shown_part_way_has_the_runs_of_the_same_epochs_in_process(workers):
+    configs = [BASE, BASE.replace(dropout=0.5, seed=1)]
+    here, there = Lockstep(configs, DATA), workers.lockstep(configs, DATA)
+    here.step(2)
+    there.step(2)
+    for ours, theirs in zip(here.runs(), there.runs()):
+        assert ours.history.drop(columns="time").equals(theirs.history.drop(columns="time"))
+        assert ours.layer_stats.equals(theirs.layer_stats)
+        assert ours.model.flat.tobytes() == theirs.model.flat.tobytes()
+        assert ours.data is not None and theirs.data is not None
+
+
+def test_configs_the_engine_refuses_are_refused_at_once_with_the_engines_message(workers):
+    refused = Config(dataset="diabetes", monitor="val_acc")
+    with pytest.raises(ValueError, match="needs a classification dataset"):
+        workers.lockstep([refused])
+    with pytest.raises(ValueError, match="share their data"):
+        workers.lockstep([BASE, BASE.replace(n_samples=200)])
+
+
+def test_each_comparison_goes_to_the_worker_holding_fewest_and_is_forgotten_when_dropped():
+    pool = TrainingWorkers(2)
+    try:
+        first, second, third = (pool.lockstep([BASE.replace(seed=s)], DATA) for s in range(3))
+        assert sorted(worker.held for worker in pool._workers) == [1, 2]
+        busy = first._worker
+        first.step(1)
+        del first
+        gc.collect()
+        assert busy.held == (1 if busy is third._worker else 0)
+        assert len(busy.forgotten) == 1            # sent with the worker's next request
+        (second if second._worker is busy else third).step(1)
+        assert busy.forgotten == []
+    finally:
+        pool.close()
+
+
+def test_a_finished_comparison_leaves_its_worker():
+    pool = TrainingWorkers(1)
+    try:
+        lockstep = pool.lockstep([BASE.replace(epochs=2)], DATA)
+        lockstep.step(5)
+        assert lockstep.done and pool._workers[0].held == 0
+    finally:
+        pool.close()
+
+
+def test_a_lost_worker_is_reported_and_the_next_comparison_gets_a_new_one():
+    pool = TrainingWorkers(1)
+    try:
+        lockstep = pool.lockstep([BASE], DATA)
+        lockstep.step(1)
+        os.kill(pool._workers[0].process.pid, signal.SIGKILL)
+        pool._workers[0].process.join(5)
+        with pytest.raises(WorkerLost, match="training process stopped"):
+            lockstep.step(1)
+        again = pool.lockstep([BASE], DATA)
+        again.step(BASE.epochs)
+        assert again.done and again.runs()[0].status == "completed"
+    finally:
+        pool.close()
+
+
+@pytest.mark.parametrize("text, count", [("0", 0), ("3", 3), (" 1 ", 1)])
+def test_the_worker_count_comes_from_the_environment_when_set(text, count):
+    assert default_worker_count({"REGLAB_TRAINING_WORKERS": text}) == count
+
+
+@pytest.mark.parametrize("text", ["-1", "two", ""])
+def test_a_bad_worker_count_is_refused_with_the_variables_name(text):
+    with pytest.raises(ValueError, match="REGLAB_TRAINING_WORKERS must be an integer >= 0"):
+        default_worker_count({"REGLAB_TRAINING_WORKERS": text})
+
+
+@pytest.mark.parametrize("cores, count", [(1, 0), (2, 2), (4, 4)])
+def test_by_default_a_server_has_a_worker_per_core_and_none_on_a_single_core(
+        monkeypatch, cores, count):
+    monkeypatch.setattr(remote, "available_cores", lambda: cores)
+    assert default_worker_count({}) == count
+
+
+def test_a_pool_needs_at_least_one_worker():
+    with pytest.raises(ValueError, match="count >= 1"):
+        TrainingWorkers(0)
+
+
+def test_the_chunks_a_worker_is_asked_for_never_change_the_numbers():
+    configs = [BASE, BASE.replace(penalty="l1", penalty_strength=3e-3, seed=2)]
+    pool = TrainingWorkers(1)
+    try:
+        a, b = pool.lockstep(configs, DATA), pool.lockstep(configs, DATA)
+        stepped(a, [1] * BASE.epochs)
+        stepped(b, [BASE.epochs])
+        for x, y in zip(a.trainers, b.trainers):
+            assert_same_run(x, y)
+    finally:
+        pool.close()
