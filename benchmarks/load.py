@@ -43,7 +43,8 @@ COLUMNS = (  # (heading, summary key, format)
     ("server CPU s/visitor", "server_cpu_per_visitor_s", "{:.2f}"),
     ("of which main process", "main_cpu_per_visitor_s", "{:.2f}"),
     ("load CPU s/visitor", "load_cpu_per_visitor_s", "{:.2f}"),
-    ("peak MB", "peak_mb", "{:.0f}"), ("exceptions", "exceptions", "{}"),
+    ("peak MB", "peak_mb", "{:.0f}"), ("with training processes MB", "peak_family_mb", "{:.0f}"),
+    ("exceptions", "exceptions", "{}"),
     ("posts", "posts", "{}"), ("all posts shown s", "all_posts_shown_s", "{:.1f}"),
     ("server cores", "server_core_share", "{:.0%}"), ("clients CPU", "client_cpu_share", "{:.0%}"),
 )

@@ -6,6 +6,8 @@
                         a short peak between two samples is not missed)
     family(pid)         the process and every process descended from it (a server's training
                         processes are children of its fork server, itself a child)
+    family_pss_mb(pid)  the family's memory now, each shared page counted once (the sum of
+                        their proportional set sizes, Pss in /proc/<pid>/smaps_rollup)
 """
 from __future__ import annotations
 
@@ -44,10 +46,16 @@ def family_cpu_seconds(pid: int) -> float:
     return sum(_if_alive(cpu_seconds, member) for member in family(pid))
 
 
-def family_peak_rss_mb(pid: int) -> float:
-    """The sum of each family member's peak resident memory: an upper bound of the family's
-    peak (forked processes share pages, and their peaks need not coincide)."""
-    return sum(_if_alive(peak_rss_mb, member) for member in family(pid))
+def family_pss_mb(pid: int) -> float:
+    return sum(_if_alive(_pss_mb, member) for member in family(pid))
+
+
+def _pss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    raise LookupError(f"Pss missing from /proc/{pid}/smaps_rollup")
 
 
 def _parent(pid: int) -> int:

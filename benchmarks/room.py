@@ -26,8 +26,9 @@ Measured from the click (the moment every Train press is sent):
 - server CPU: user + system time of the server process and its training processes from the
   click until the last visitor finished, per visitor (and while the visitors loaded the page,
   per visitor); of which the server process alone (it runs every page and draws every chart);
-- peak memory: the server's VmHWM (the kernel's record of its largest resident size), plus its
-  training processes' (their sum: an upper bound, since forks share pages);
+- peak memory: the server's VmHWM (the kernel's record of its largest resident size); and the
+  largest memory of the server with its fork server and training processes, each shared page
+  counted once (their summed Pss, sampled every SAMPLE_SECONDS from the click to the finish);
 - clients' CPU: this process's CPU time over the same span, as a share of its wall time — well
   below 1 means the visitors waited for the server, not the other way round;
 - exceptions: exception elements any visitor received, plus tracebacks in the server's log.
@@ -84,7 +85,8 @@ class RoomResult:
     span: float                # seconds from the click to the last finish (or the timeout)
     server_core_share: float   # server CPU over the span / span
     client_cpu_share: float
-    peak_mb: float
+    peak_mb: float             # the server process's VmHWM
+    peak_family_mb: float      # the sampled peak of its family's summed Pss
     rss_before_mb: float
     server_errors: list[str]   # the last line of every traceback in the server's log
     # A workshop room (benchmarks.workshop): what the presenter's view showed.
@@ -131,7 +133,8 @@ class RoomResult:
             "load_cpu_per_visitor_s": self.load_cpu_per_visitor,
             "server_core_share": self.server_core_share,
             "client_cpu_share": self.client_cpu_share,
-            "peak_mb": self.peak_mb, "rss_before_mb": self.rss_before_mb,
+            "peak_mb": self.peak_mb, "peak_family_mb": self.peak_family_mb,
+            "rss_before_mb": self.rss_before_mb,
             "megabytes_per_visitor": _median([r.megabytes for r in self.results]),
             "exceptions": self.exceptions, "server_errors": self.server_errors,
             "client_errors": sum(len(result.errors) for result in self.results),
@@ -187,8 +190,12 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
     main_at_click = proc.cpu_seconds(server.pid)
     clicked = time.monotonic()
     await asyncio.gather(*(press(visitor, index) for index, visitor in enumerate(room)))
-    done = lambda: all(finish_time(v.record, clicked, done_text) is not None  # noqa: E731
-                       for v in room)
+    family_peak = FamilyPeak(server.pid)
+
+    def done() -> bool:
+        family_peak.sample()
+        return all(finish_time(v.record, clicked, done_text) is not None for v in room)
+
     await until(done, timeout)
     stopped = time.monotonic()
     span = stopped - clicked
@@ -204,8 +211,19 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
         train_cpu_per_visitor=train_cpu / visitors, main_cpu_per_visitor=main_cpu / visitors,
         span=span,
         server_core_share=train_cpu / span, client_cpu_share=client_cpu / span,
-        peak_mb=proc.family_peak_rss_mb(server.pid), rss_before_mb=rss_before,
+        peak_mb=proc.peak_rss_mb(server.pid), peak_family_mb=family_peak.mb,
+        rss_before_mb=rss_before,
         server_errors=server_errors(server.log_text())), clicked
+
+
+class FamilyPeak:
+    """The largest summed Pss of a server's family seen by `sample()`."""
+
+    def __init__(self, pid: int):
+        self.pid, self.mb = pid, 0.0
+
+    def sample(self) -> None:
+        self.mb = max(self.mb, proc.family_pss_mb(self.pid))
 
 
 def server_errors(log: str) -> list[str]:

@@ -5,7 +5,8 @@
     (from the repository root)
 
 On a fresh server (pinned to --server-cores, warmed up as in benchmarks.room) it measures the
-server's resident memory (VmRSS) in two parts:
+memory of the server with its fork server and training processes, each shared page counted
+once (their summed Pss: `proc.family_pss_mb`), in two parts:
 1. Cycles: one visitor presses Train, waits until the training finished (or, with
    --until first-chart, until its first chart), presses Reset and waits for the page; 200
    times. Memory after 10 cycles is the start; it is sampled every 20 cycles and at the end.
@@ -55,11 +56,11 @@ async def train_reset_cycles(server, cycles: int, until: str, timeout: float) ->
         await visitor.press(RESET)
         await visitor.wait_for_full_run(timeout)
         if cycle == min(10, cycles) or cycle % 20 == 0 or cycle == cycles:
-            samples[cycle] = proc.rss_mb(server.pid)
+            samples[cycle] = proc.family_pss_mb(server.pid)
     await visitor.close()
     start_cycle = min(10, cycles)
     start = samples[start_cycle]
-    return {"cycles": cycles, "until": until, "rss_mb_by_cycle": samples,
+    return {"cycles": cycles, "until": until, "mb_by_cycle": samples,
             "start_cycle": start_cycle, "start_mb": start,
             "end_mb": samples[cycles], "max_mb": max(samples.values()),
             "end_vs_start": samples[cycles] / start - 1,
@@ -71,7 +72,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
     """Memory (MB) of the server before and after `sessions` visitors trained a little and
     left; server CPU seconds in the second after each batch left and in the SETTLE_SECONDS
     after that."""
-    start = proc.rss_mb(server.pid)
+    start = proc.family_pss_mb(server.pid)
     after_leaving, exceptions, errors = [], [], []
     for first in range(0, sessions, batch):
         room = [Visitor(server.url, query_string("distinct", index))
@@ -85,7 +86,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
         for visitor in room:
             exceptions += visitor.record.exceptions
             errors += visitor.record.errors
-    peak = proc.rss_mb(server.pid)
+    peak = proc.family_pss_mb(server.pid)
     left = time.monotonic()
     await asyncio.sleep(ttl + 1)
     last = Visitor(server.url)  # storing its session as it leaves reaps the expired ones
@@ -96,7 +97,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
     await arrival.open(timeout)
     await arrival.close()
     await asyncio.sleep(SETTLE_SECONDS)
-    end = proc.rss_mb(server.pid)
+    end = proc.family_pss_mb(server.pid)
     return {"sessions": sessions, "batch": batch, "start_mb": start, "with_sessions_mb": peak,
             "end_mb": end, "end_vs_start": end / start - 1,
             "cpu_s_after_leaving": after_leaving, "exceptions": exceptions, "errors": errors}
@@ -135,7 +136,7 @@ async def soak(server, args) -> dict:
         rounds.append(await sessions_come_and_go(server, args.sessions, args.batch,
                                                  args.session_ttl, args.timeout))
         print(f"sessions: {json.dumps(rounds[-1])}", flush=True)
-    return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),
+    return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),  # the server process
             "server_errors": server_errors(server.log_text())}
 
 
@@ -167,7 +168,7 @@ def report(result: dict) -> str:
     lines += [_round_line(number, sessions, first) for number, sessions in enumerate(rounds, 1)]
     exceptions = len(cycles["exceptions"]) + sum(len(r["exceptions"]) for r in rounds)
     errors = len(cycles["errors"]) + sum(len(r["errors"]) for r in rounds)
-    lines.append(f"peak {result['peak_mb']:.0f} MB; exceptions "
+    lines.append(f"server process peak {result['peak_mb']:.0f} MB; exceptions "
                  f"{exceptions + len(result['server_errors'])}, client errors {errors}")
     return "\n".join(lines)
 

@@ -15,7 +15,7 @@ histories as training in process, bit for bit.
 
 Workers come from the sweeps' fork server (a clean process that imported the engine), never
 from forking the caller, whose threads could deadlock the child. A Lockstep the caller drops
-is forgotten by its worker with the worker's next request.
+is forgotten by its worker with the worker's next request, or at `send_forgotten()`.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import os
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -96,7 +97,8 @@ class _Held:
 def serve(connection) -> None:
     """A worker's loop: requests (action, number, argument, numbers to forget) until the pipe
     closes. "open" builds Lockstep(configs, data); "step" trains it and answers
-    (updates, CPU seconds); either answers ("error", message) if the engine refuses."""
+    (updates, CPU seconds); "forget" only forgets, and answers how many it still holds; any
+    answers ("error", message) if the engine refuses."""
     held: dict[int, _Held] = {}
     while True:
         try:
@@ -112,6 +114,8 @@ def serve(connection) -> None:
 
 
 def _answer(held: dict[int, _Held], action: str, number: int, argument):
+    if action == "forget":
+        return len(held)
     if action == "open":
         configs, data = argument
         held[number] = _Held(Lockstep(list(configs), data))
@@ -141,23 +145,38 @@ class _Worker:
         child.close()
         self.lock = threading.Lock()
         self.held = 0                   # Locksteps open here
-        self.forgotten: list[int] = []  # dropped by the caller, sent with the next request
+        self.forgotten: deque[int] = deque()  # dropped by the caller, sent with the next request
 
     def ask(self, action: str, number: int, argument):
         with self.lock:
-            forget, self.forgotten = self.forgotten, []
+            return self._exchange(action, number, argument)
+
+    def send_forgotten(self) -> None:
+        """Let the worker free what the caller dropped now, unless it is busy (then its next
+        request does) or gone (its memory with it)."""
+        if self.forgotten and self.lock.acquire(blocking=False):
             try:
-                self.connection.send((action, number, argument, forget))
-                status, answer = self.connection.recv()
-            except (EOFError, OSError) as error:
-                raise WorkerLost(f"the training process stopped ({error or 'no answer'})") from None
-        if status == "error":
-            raise WorkerLost(answer)
-        return answer
+                self._exchange("forget", -1, None)
+            except WorkerLost:
+                pass
+            finally:
+                self.lock.release()
 
     def forget(self, number: int) -> None:
         self.held -= 1
-        self.forgotten.append(number)  # list.append is atomic: safe from a finalizer
+        self.forgotten.append(number)  # deque.append is atomic: safe from a finalizer
+
+    def _exchange(self, action: str, number: int, argument):
+        """One request and its answer; the caller holds the lock."""
+        forget = [self.forgotten.popleft() for _ in range(len(self.forgotten))]
+        try:
+            self.connection.send((action, number, argument, forget))
+            status, answer = self.connection.recv()
+        except (EOFError, OSError) as error:
+            raise WorkerLost(f"the training process stopped ({error or 'no answer'})") from None
+        if status == "error":
+            raise WorkerLost(answer)
+        return answer
 
     def close(self) -> None:
         self.connection.close()
@@ -194,6 +213,13 @@ class TrainingWorkers:
         except ValueError:
             worker.forget(number)
             raise
+
+    def send_forgotten(self) -> None:
+        """Tell every idle worker which comparisons the caller dropped, so it frees them now
+        (a server calls this after dropping trainings from its store)."""
+        for worker in self._workers:
+            if worker.process.is_alive():
+                worker.send_forgotten()
 
     def _replace_lost(self) -> None:
         """A new process for every worker that ended (its comparisons report WorkerLost)."""

@@ -69,19 +69,21 @@ def test_configs_the_engine_refuses_are_refused_at_once_with_the_engines_message
         workers.lockstep([BASE, BASE.replace(n_samples=200)])
 
 
-def test_each_comparison_goes_to_the_worker_holding_fewest_and_is_forgotten_when_dropped():
+def test_each_comparison_goes_to_the_worker_holding_fewest_and_is_freed_when_dropped():
     pool = TrainingWorkers(2)
     try:
         first, second, third = (pool.lockstep([BASE.replace(seed=s)], DATA) for s in range(3))
         assert sorted(worker.held for worker in pool._workers) == [1, 2]
         busy = first._worker
         first.step(1)
+        third.step(1)
+        holding = busy.ask("forget", -1, None)     # how many the worker holds
         del first
         gc.collect()
-        assert busy.held == (1 if busy is third._worker else 0)
-        assert len(busy.forgotten) == 1            # sent with the worker's next request
-        (second if second._worker is busy else third).step(1)
-        assert busy.forgotten == []
+        assert len(busy.forgotten) == 1
+        pool.send_forgotten()
+        assert not busy.forgotten
+        assert busy.ask("forget", -1, None) == holding - 1
     finally:
         pool.close()
 

@@ -288,11 +288,18 @@ class RecordingStore:
             self._recordings.move_to_end(key)
             playback = Playback(recording)  # watched before any other thread may evict it
             self._evict(keep=key)
+        self._free_dropped()
         return playback
 
     def _fit_cap(self) -> None:
         with self._lock:
             self._evict(keep=next(reversed(self._recordings), None))
+        self._free_dropped()
+
+    def _free_dropped(self) -> None:
+        """Training processes free the trainings this store dropped (their memory)."""
+        if self.workers is not None:
+            self.workers.send_forgotten()
 
     @property
     def nbytes(self) -> int:
