@@ -14,6 +14,9 @@ finished recording lets go of its training state (the stacked models, optimizer 
 layer caches: ~2 MB for the default comparison), and an unfinished one that no playback
 watches any more (every visitor left mid-training) or that no one advanced for IDLE_SECONDS is
 dropped from the store, so visitors who come and go do not leave trainings behind.
+Given `TrainingWorkers` (`regcore.remote`), a recording's chunks are trained in a training
+process, the server process keeping a bit-identical mirror of the runs: a tick then waits for
+its chunk without computing, and the server's core is left to the pages and charts.
 Nothing here imports Streamlit: the live loop (`ui.live`) holds a Playback per comparison.
 """
 from __future__ import annotations
