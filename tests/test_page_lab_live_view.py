@@ -15,7 +15,8 @@ import pytest
 from regcore import Config, summarize, train_side_by_side
 from regcore.summary import at_end, end_epoch
 from ui import keys
-from ui.lab_maps import MAP_PANEL, MAP_RESOLUTION, TAB_WIDTH, map_height
+from ui.lab_maps import (MAP_RESOLUTION, PRESENTER_SIDE_WIDTH, SIDE_WIDTH, TAB_WIDTH,
+                         map_height, side_maps_height)
 from ui.live import stop_note
 from ui.plots.boundary import BOTTOM, LEGEND_SPACE, TOP, boundary_figure
 from ui.plots.numbers import COLUMNS, latest_numbers, live_numbers_html, shown_columns
@@ -197,8 +198,7 @@ def panel_pixels(layout: dict, width: int) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize("count, tab_cols", [(2, 1), (4, 2)])
-def test_the_boundary_tab_gives_square_maps_the_tabs_width_and_the_side_maps_keep_their_size(
-        count, tab_cols):
+def test_the_boundary_tab_gives_square_maps_the_tabs_width(count, tab_cols):
     at = train_to_end(set_epochs(lab(runs=str(count), dataset="moons"), 2))
     at.session_state[keys.VIEW_TAB] = "Decision boundary"
     maps = [spec["layout"] for spec in chart_specs(at.run())
@@ -210,8 +210,25 @@ def test_the_boundary_tab_gives_square_maps_the_tabs_width_and_the_side_maps_kee
     assert panels[0][0] * tab_cols > 0.9 * (TAB_WIDTH - tab["margin"]["l"] - tab["margin"]["r"])
     for width, height in panels:  # as tall as wide: no band of empty height under a map
         assert height == pytest.approx(width, rel=0.03)
-    side_cols = 1 if count <= 2 else 2
-    assert side["height"] == map_height(count, side_cols, MAP_PANEL // side_cols, legend=False)
+    assert side["height"] == side_maps_height(count, presenter=False)
+
+
+@pytest.mark.parametrize("presenter, column", [("0", SIDE_WIDTH), ("1", PRESENTER_SIDE_WIDTH)])
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_the_side_maps_stand_one_a_row_square_and_as_wide_as_their_column(count, presenter,
+                                                                          column):
+    at = lab(runs=str(count), dataset="moons", presenter=presenter)  # untrained maps
+    side, = [spec["layout"] for spec in chart_specs(at)
+             if any(t["type"] == "heatmap" for t in spec["data"])]
+    assert side["height"] == side_maps_height(count, presenter == "1")
+    panels = panel_pixels(side, column)
+    assert len(panels) == count
+    plot_width = column - side["margin"]["l"] - side["margin"]["r"]
+    for width, height in panels:  # one a row, the column's width, as tall as wide
+        assert width == pytest.approx(plot_width)
+        assert height == pytest.approx(width, rel=0.03)
+    tops = sorted(annotation["y"] for annotation in side["annotations"])
+    assert len(set(tops)) == count  # a title a row: none beside another
 
 
 def test_the_status_bar_says_why_a_run_stopped_or_that_it_trained_full_batch_not_a_plain_end():

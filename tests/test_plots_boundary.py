@@ -226,6 +226,16 @@ def test_cols_puts_the_runs_in_rows_without_empty_panels(moons_runs):
     assert tuple(fig.layout.xaxis3.domain) == tuple(fig.layout.xaxis.domain)
 
 
+@pytest.mark.parametrize("count", [3, 4])
+def test_one_run_a_row_stacks_the_panels_top_to_bottom_inside_the_figure(moons_runs, count):
+    runs = [moons_runs[i % 2] for i in range(count)]
+    fig = boundary_figure(runs, list("ABCD"[:count]), resolution=10, cols=1, height=1100)
+    rows = [panel_axes(fig, number)[1].domain for number in range(1, count + 1)]
+    assert rows[0][1] == 1 and 0 <= rows[-1][0] < 1e-9  # three rows once ended a hair below 0
+    assert all(lower[1] < upper[0] for upper, lower in zip(rows, rows[1:]))
+    assert len({round(y1 - y0, 9) for y0, y1 in rows}) == 1  # all equally tall
+
+
 def test_a_refreshed_figure_equals_one_built_for_the_runs_now(moons_runs):
     plain, stopped = moons_runs
     built = boundary_figure([plain, stopped], ["A", "B"], resolution=20, cols=2, legend=False)

@@ -13,7 +13,8 @@ from .kept import kept_or_computed
 from .live import session_for
 
 MAP_RESOLUTION = 40   # the live maps' grid: 1,600 predictions a run
-MAP_PANEL = 330       # px: a map panel's side when one run takes the side column's width
+SIDE_WIDTH = 287      # px: the side column (2/5 of the chart row) at 1280 px, sidebar open
+PRESENTER_SIDE_WIDTH = 422  # px: the side column at 1280 px in presenter mode (sidebar collapsed)
 TAB_WIDTH = 440       # px: the chart tabs' column (3/5 of the page) at 1280 px, sidebar open
 MAP_CAPTION = ("Each run's prediction, paler where less sure, with the training (●) and "
                "validation (✕) points in their true class's color.")
@@ -29,11 +30,11 @@ def live_maps_figure(runs, names):
     """The side maps: built once per comparison (and names, presenter mode), refilled with
     the runs' current maps on every tick (ui.plots.boundary.refreshed_boundary_figure)."""
     session = session_for(keys.LIVE_KEY)
-    cols = 1 if len(runs) <= 2 else 2  # two runs one above the other: larger maps
-    made_for = (session.ident if session else None, tuple(names), lab_settings.presenter())
+    presenter = lab_settings.presenter()
+    made_for = (session.ident if session else None, tuple(names), presenter)
     figure = kept_or_computed(keys.figure_key("lab-live-maps"), made_for, lambda: boundary_figure(
-        runs, names, resolution=MAP_RESOLUTION, cols=cols, legend=False,
-        height=map_height(len(runs), cols, MAP_PANEL // cols, legend=False)))
+        runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
+        height=side_maps_height(len(runs), presenter)))
     return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
 
 
@@ -42,6 +43,17 @@ def map_height(count: int, cols: int, panel: int, legend: bool = True) -> int:
     margins and row gaps of ui.plots.boundary."""
     rows = -(-count // cols)
     return rows * panel + (rows - 1) * ROW_GAP + TOP + BOTTOM - (0 if legend else LEGEND_SPACE)
+
+
+def side_maps_height(count: int, presenter: bool) -> int:
+    """Height (px) of the side maps' figure of `count` runs, one map a row (two a row would
+    leave each title less width than it takes: the titles of a row would overlap). Each square
+    panel is as wide as the side column makes it at 1280 px (SIDE_WIDTH; PRESENTER_SIDE_WIDTH
+    with the sidebar collapsed), so no band of empty height is left under or between the maps;
+    a wider column (a wider window) leaves room beside them instead. With s = panel_side(width,
+    1): count · s + (count − 1) · ROW_GAP + the margins (map_height)."""
+    width = PRESENTER_SIDE_WIDTH if presenter else SIDE_WIDTH
+    return map_height(count, 1, panel_side(width, 1), legend=False)
 
 
 def tab_maps_layout(count: int) -> tuple[int, int]:

@@ -227,3 +227,46 @@ def test_at_1280_px_the_decision_boundary_tab_fills_its_width_with_square_maps(b
         assert exception_texts(page) == []
     finally:
         context.close()
+
+
+# The boxes (left, top, right, bottom) of a chart's annotations (the panel titles), in px
+# from the chart's top left corner.
+TITLE_BOXES = """(plot) => { const chart = plot.getBoundingClientRect();
+    return [...plot.querySelectorAll(".annotation")].map((e) => e.getBoundingClientRect())
+        .map((r) => [r.left - chart.left, r.top - chart.top, r.right - chart.left,
+                     r.bottom - chart.top]); }"""
+
+
+def overlap(a, b) -> bool:
+    """Whether two boxes (left, top, right, bottom) share some area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_at_1280_px_with_the_sidebar_open_four_side_maps_fill_their_column(browser,
+                                                                           app_server) -> None:
+    """The maps beside the charts: square, one a row as wide as the side column, whole titles
+    that overlap nothing, and no band of empty height between them."""
+    stops_early = "".join(f"&{name}.epochs=30&{name}.patience=1&{name}.min_delta=10"
+                          for name in "ABCD")  # the longest titles: "… (best epoch 1 restored)"
+    context = browser.new_context(viewport={"width": 1280, "height": 1600})
+    page = context.new_page()
+    try:
+        open_page(page, app_server.url + "/?runs=4&dataset=moons" + stops_early)
+        assert page.locator("[data-testid='stSidebar']").bounding_box()["width"] > 200
+        click_button(page, "Train")
+        page.get_by_text(FINISHED).wait_for(timeout=FINISH_LIMIT * 1000)
+        wait_until_idle(page)
+        maps = page.locator(".js-plotly-plot").filter(has=page.locator(".heatmaplayer")).first
+        maps.locator(".annotation-text", has_text="D — final (best epoch").wait_for()
+        plot, box = maps.element_handle(), maps.bounding_box()
+        sides = page.evaluate(PANEL_SIDES, plot)
+        assert len(sides) == 4 and all(abs(x - y) < 1 for x, y in sides)  # square
+        assert all(x > 0.55 * box["width"] for x, _ in sides)  # one a row, the column's width
+        assert page.evaluate(EMPTY_BAND, plot) < 60
+        titles = page.evaluate(TITLE_BOXES, plot)
+        assert len(titles) == 4
+        assert all(0 <= left and right <= box["width"] for left, _, right, _ in titles)
+        assert not any(overlap(a, b) for i, a in enumerate(titles) for b in titles[i + 1:])
+        assert exception_texts(page) == []
+    finally:
+        context.close()

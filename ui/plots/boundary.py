@@ -45,7 +45,7 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
     cols = min(cols or len(runs), len(runs))
     top = TOP if legend else TOP - LEGEND_SPACE
     grid, parts = Grid(rows=-(-len(runs) // cols), cols=cols, h_gap=H_GAP,
-                       v_gap=_binary_fraction(ROW_GAP / max(height - top - BOTTOM, 1))), Parts()
+                       v_gap=min(ROW_GAP / max(height - top - BOTTOM, 1), 0.5)), Parts()
     for index, (run, name) in enumerate(zip(runs, names)):
         row, col = divmod(index, cols)
         model, title = _model_and_title(run, name, which)
@@ -66,7 +66,8 @@ def boundary_figure(runs, names, *, which: str = "final", resolution: int = 80,
         for key in grid.keys(empty // cols + 1, empty % cols + 1):
             del axes[key]
     for y_axis in (axis for key, axis in axes.items() if key.startswith("yaxis")):
-        y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1)  # 1 unit of y = 1 unit of x
+        y_axis.update(scaleanchor=y_axis["anchor"], scaleratio=1,  # 1 unit of y = 1 unit of x
+                      domain=_within_paper(y_axis["domain"]))
     return build(parts, height=height, uirevision=f"boundary-{which}", axes=axes,
                  top=top, legend=legend, margin=dict(l=LEFT, r=RIGHT, t=top, b=BOTTOM))
 
@@ -77,10 +78,10 @@ def panel_side(width: int, cols: int) -> int:
     return int((width - LEFT - RIGHT) * (1 - H_GAP * (cols - 1)) / cols)
 
 
-def _binary_fraction(share: float) -> float:
-    """`share` rounded to 1/64ths (at most 1/2): panel domains built from it add up exactly,
-    never a rounding error below 0 or above 1."""
-    return min(round(share * 64), 32) / 64
+def _within_paper(domain: list[float]) -> list[float]:
+    """`domain` clipped to [0, 1]: the rows' shares of the height add up to 1 only up to a
+    rounding error (three rows leave the last one a hair below 0, which Plotly refuses)."""
+    return [max(domain[0], 0.0), min(domain[1], 1.0)]
 
 
 def refreshed_boundary_figure(figure: go.Figure, runs, names, *, which: str = "final",
