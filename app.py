@@ -8,12 +8,15 @@ and the workshop room are pages in app_pages/, each reading top to bottom.
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+import regcore  # noqa: F401  (its numeric libraries must be loaded for the limit to reach them)
 
 
 @st.cache_resource(show_spinner=False)
 def one_blas_thread() -> None:
-    """Many visitors share the server's cores: one BLAS thread per training keeps them from
-    fighting. Set once per process (each call looks through every loaded library)."""
+    """Many visitors share the server's cores: one BLAS thread per computation keeps them from
+    fighting (threads of a library that spin on the server's one core slow every product down
+    many times). Set once per process, on every library loaded by then: each call looks
+    through all of them."""
     threadpool_limits(1, user_api="blas")
 
 

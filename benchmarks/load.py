@@ -1,7 +1,7 @@
 """Load benchmark: a room of visitors on one `streamlit run app.py`, all pressing Train at once.
 
     python -m benchmarks.load --sessions 1 8 30 [--modes distinct same room] [--json out.json]
-        [--server-cores 0] [--client-cores 1] [--option runner.postScriptGC=false]
+        [--server-cores 0,1] [--client-cores 1] [--option runner.postScriptGC=false]
         [--script app.py] [--timeout 300]
     (from the repository root)
 

@@ -28,7 +28,8 @@ Measured from the click (the moment every Train press is sent):
   per visitor); of which the server process alone (it runs every page and draws every chart);
 - peak memory: the server's VmHWM (the kernel's record of its largest resident size); and the
   largest memory of the server with its fork server and training processes, each shared page
-  counted once (their summed Pss, sampled every SAMPLE_SECONDS from the click to the finish);
+  counted once (their summed Pss, sampled every PSS_SECONDS from the click to the finish:
+  reading it walks the processes' page tables, which costs the visitors' core);
 - clients' CPU: this process's CPU time over the same span, as a share of its wall time — well
   below 1 means the visitors waited for the server, not the other way round;
 - exceptions: exception elements any visitor received, plus tracebacks in the server's log.
@@ -58,6 +59,7 @@ MODES = ("distinct", "same")
 WARM_UP_SEED = 99
 FIRST_SEED = 100               # visitor k of a "distinct" room trains on seed FIRST_SEED + k
 SAMPLE_SECONDS = 0.1
+PSS_SECONDS = 1.0
 
 
 @dataclass
@@ -217,13 +219,16 @@ async def measured(server: Server, mode: str, room: list[Visitor], load, press,
 
 
 class FamilyPeak:
-    """The largest summed Pss of a server's family seen by `sample()`."""
+    """The largest summed Pss of a server's family seen by `sample()` (read at most every
+    PSS_SECONDS)."""
 
     def __init__(self, pid: int):
-        self.pid, self.mb = pid, 0.0
+        self.pid, self.mb, self._read_at = pid, 0.0, -PSS_SECONDS
 
     def sample(self) -> None:
-        self.mb = max(self.mb, proc.family_pss_mb(self.pid))
+        if time.monotonic() - self._read_at >= PSS_SECONDS:
+            self._read_at = time.monotonic()
+            self.mb = max(self.mb, proc.family_pss_mb(self.pid))
 
 
 def server_errors(log: str) -> list[str]:

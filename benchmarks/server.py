@@ -42,7 +42,9 @@ class Server:
 
 def add_server_options(parser: argparse.ArgumentParser, timeout: float) -> None:
     """The options every benchmark that starts a server and its visitors takes."""
-    parser.add_argument("--server-cores", default="0", help="taskset list for the server")
+    parser.add_argument("--server-cores", default="0,1",
+                        help="taskset list for the server (it keeps the first core for itself "
+                             "and trains on the others)")
     parser.add_argument("--client-cores", default="1", help="cores for the visitors")
     parser.add_argument("--script", default="app.py",
                         help="the app's main script, relative to the repository root")

@@ -4,6 +4,8 @@ worker is reported and replaced."""
 import gc
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 from test_group import BASE, DATA, MIXED, assert_same_run
@@ -125,8 +127,8 @@ def test_a_bad_worker_count_is_refused_with_the_variables_name(text):
         default_worker_count({"REGLAB_TRAINING_WORKERS": text})
 
 
-@pytest.mark.parametrize("cores, count", [(1, 0), (2, 2), (4, 4)])
-def test_by_default_a_server_has_a_worker_per_core_and_none_on_a_single_core(
+@pytest.mark.parametrize("cores, count", [(1, 0), (2, 1), (4, 3)])
+def test_by_default_a_server_has_a_worker_per_core_but_its_own_and_none_on_a_single_core(
         monkeypatch, cores, count):
     monkeypatch.setattr(remote, "available_cores", lambda: cores)
     assert default_worker_count({}) == count
@@ -148,3 +150,30 @@ def test_the_chunks_a_worker_is_asked_for_never_change_the_numbers():
             assert_same_run(x, y)
     finally:
         pool.close()
+
+
+SERVER = """
+import os, threading
+from regcore.remote import for_server
+started_before = threading.Thread(target=threading.Event().wait, args=(5,), daemon=True)
+started_before.start()
+workers = for_server(1)
+started_after = threading.Thread(target=lambda: print(sorted(os.sched_getaffinity(0))))
+started_after.start(); started_after.join()
+print(sorted(os.sched_getaffinity(started_before.native_id)))
+workers._workers[0].ask("forget", -1, None)  # answered once the worker runs
+print(sorted(os.sched_getaffinity(workers._workers[0].process.pid)))
+workers.close()
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two cores")
+def test_a_server_keeps_its_first_core_for_every_thread_and_its_training_processes_have_the_rest():
+    cores = sorted(os.sched_getaffinity(0))
+    shown = subprocess.run([sys.executable, "-c", SERVER], capture_output=True, text=True,
+                           check=True, timeout=60).stdout.split("\n")
+    assert shown[:3] == [str(cores[:1]), str(cores[:1]), str(cores[1:])]
+
+
+def test_without_training_processes_a_server_keeps_every_core():
+    assert remote.for_server(0) is None

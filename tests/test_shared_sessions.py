@@ -90,8 +90,10 @@ def test_a_session_keeps_playing_while_another_session_trains_the_last_chunk():
 
 @pytest.fixture
 def training_processes(monkeypatch):
-    """The server's trainings run in one training process, as on a multi-core server."""
+    """The server's trainings run in one training process, as on a multi-core server (the
+    test process keeps its cores)."""
     monkeypatch.setattr("ui.live.default_worker_count", lambda: 1)
+    monkeypatch.setattr("regcore.remote._keep_to_core", lambda core: None)
     yield
     recording_store().workers.close()
 

@@ -27,7 +27,8 @@ from typing import NamedTuple
 import streamlit as st
 
 from regcore import LIMITS, Config, Dataset, Run
-from regcore.remote import TrainingWorkers, WorkerLost, default_worker_count
+from regcore import remote as training_processes
+from regcore.remote import WorkerLost, default_worker_count
 from regcore.training import completion_message
 
 from . import pace
@@ -186,9 +187,8 @@ def server_pace() -> pace.Pace:
 def recording_store() -> RecordingStore:
     """The recordings every session of this server shares (configs and numbers only), trained
     in the server's training processes (`regcore.remote`) when it has any."""
-    count = default_worker_count()
-    workers = TrainingWorkers(count) if count else None
-    return RecordingStore(LIMITS.max_shared_mb * 2**20, workers=workers)
+    return RecordingStore(LIMITS.max_shared_mb * 2**20,
+                          workers=training_processes.for_server(default_worker_count()))
 
 
 def _built(configs, names, data, print_) -> LiveSession:
