@@ -282,11 +282,23 @@ class RemoteLockstep:
     def done(self) -> bool:
         return all(trainer.done for trainer in self.trainers)
 
+    @property
+    def closed(self) -> bool:
+        """Whether the worker let go of it (`close`, or every run ended)."""
+        return not self._finalizer.alive
+
+    def close(self) -> None:
+        """Let the worker free this Lockstep (with its next request, or `send_forgotten`);
+        it cannot be stepped afterwards."""
+        self._finalizer()
+
     def step(self, epochs: int = 1) -> float:
         """Advance each unfinished run by up to `epochs` epochs in the worker; the CPU seconds
         the worker spent."""
         if self.done:
             return 0.0
+        if self.closed:
+            raise RuntimeError("this comparison was closed: its worker let go of it")
         if self._opening is not None:
             self._worker.ask("open", self._number, self._opening)
             self._opening = None
@@ -294,7 +306,7 @@ class RemoteLockstep:
         for trainer, update in zip(self.trainers, updates):
             _apply(trainer, update)
         if self.done:
-            self._finalizer()  # the worker let go of it already
+            self.close()  # the worker let go of it already
         return seconds
 
     def runs(self) -> list[Run]:

@@ -254,3 +254,32 @@ def test_a_viewer_is_not_done_when_the_last_chunk_lands_while_it_looks_at_the_fr
         recording.frames = LandingWhileCounted(recording.frames)
         assert not viewer.done
     assert recording.done and not viewer.done
+
+
+@pytest.fixture
+def one_worker():
+    from regcore.remote import TrainingWorkers
+    workers = TrainingWorkers(1)
+    yield workers
+    workers.close()
+
+
+def test_with_a_training_process_an_idle_recording_the_store_drops_is_freed_there_and_resumes_with_the_same_numbers(
+        one_worker):
+    now = [0.0]
+    store = RecordingStore(cap_bytes=10**9, clock=lambda: now[0], workers=one_worker)
+    paused = store.playback(CONFIGS)
+    paused.step(3)
+    worker = one_worker._workers[0]
+    assert worker.ask("forget", -1, None) == 1            # the worker holds its training
+    now[0] = IDLE_SECONDS * 1.5
+    store.playback((BASE.replace(seed=8),))               # an arrival drops the idle one
+    assert CONFIGS not in store
+    assert worker.ask("forget", -1, None) == 0            # ... and its worker freed it
+    play_to_end(paused, start=1.0)                        # its visitor comes back
+    undisturbed = Playback(Recording(CONFIGS))
+    play_to_end(undisturbed)
+    for resumed, whole in zip(paused.runs(), undisturbed.runs()):
+        pd.testing.assert_frame_equal(resumed.history.drop(columns="time"),
+                                      whole.history.drop(columns="time"))
+        assert resumed.model.flat.tobytes() == whole.model.flat.tobytes()

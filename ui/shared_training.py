@@ -74,8 +74,8 @@ class Recording:
         self.clock = clock
         self.touched = clock()       # when it was created or last extended
         self.workers = workers       # training processes, or None: train in this one
-        self.lockstep = (Lockstep(list(configs), data) if workers is None  # None once done
-                         else workers.lockstep(configs, data))
+        self.data = data
+        self.lockstep = self._new_lockstep()  # None once done
         self.viewers: weakref.WeakSet[Playback] = weakref.WeakSet()
         self.lock = threading.Lock()
         self.on_extend = on_extend   # told after every chunk (the store re-checks its cap)
@@ -123,6 +123,33 @@ class Recording:
             self.on_extend()
         return True
 
+    def release(self) -> None:
+        """Let the training process free this unfinished training now (a store dropped it: no
+        one watches or advances it; a visitor's session, gone, may hold it until Python's
+        next full collection). Should a viewer advance it after all, it is first trained again
+        up to its last frame: the same numbers. Does nothing while a thread trains it, or in
+        process (there the memory goes with the recording)."""
+        if self.workers is None or not self.lock.acquire(blocking=False):
+            return
+        try:
+            if self.lockstep is not None:
+                self.lockstep.close()
+        finally:
+            self.lock.release()
+
+    def _new_lockstep(self):
+        if self.workers is None:
+            return Lockstep(list(self.configs), self.data)
+        return self.workers.lockstep(self.configs, self.data)
+
+    def _reopened(self):
+        """A new remote Lockstep trained up to the last frame (after `release`)."""
+        lockstep = self._new_lockstep()
+        epochs = max(state.epoch for state in self.frames[-1].runs)
+        if epochs:
+            lockstep.step(epochs)
+        return lockstep
+
     def _train(self, epochs: int | None, target: float) -> None:
         """One chunk, timed by the CPU time of the thread that trained it (this one, or the
         worker's): on a busy server the wall time also counts the other sessions' turns, and
@@ -130,6 +157,8 @@ class Recording:
         asked = epochs or self.chunk
         started = time.thread_time()
         try:
+            if self.workers is not None and self.lockstep.closed:
+                self.lockstep = self._reopened()
             worker_seconds = self.lockstep.step(asked)
         except WorkerLost:
             self.broken = True
@@ -326,6 +355,7 @@ class RecordingStore:
             if key != keep and not recording.done and \
                     (not recording.watched or now - recording.touched > IDLE_SECONDS):
                 del self._recordings[key]
+                recording.release()
         total = self.nbytes
         for key in list(self._recordings):
             if total <= self.cap_bytes:
