@@ -239,11 +239,11 @@ def for_server(count: int | None = None) -> TrainingWorkers | None:
     every usable core but the first, which the server process keeps for itself — all its
     threads, and those they start later. None for a count of 0.
 
-    A Python process runs one thread at a time. Spread over two cores, a Streamlit server's
-    threads (one per visitor's script run, and the event loop) hand that lock from core to
-    core: measured with thirty visitors, 1.3–1.4 s of server CPU per visitor instead of 0.9 s
-    on one core (README, Load). With one core of its own the server wastes none of it, and the
-    training processes have the rest."""
+    A Python process runs one thread at a time, so the server's threads (one per visitor's
+    script run, and the event loop) gain nothing from a second core and would take it from the
+    training. Measured with thirty visitors (README, Load): the room finished in 13–15 s with
+    the server keeping its core, 16–17 s with every process free on both cores, its slowest
+    first chart after 3–4 s instead of about 6 s."""
     count = default_worker_count() if count is None else count
     if count < 1:
         return None
