@@ -136,7 +136,8 @@ async def soak(server, args) -> dict:
         rounds.append(await sessions_come_and_go(server, args.sessions, args.batch,
                                                  args.session_ttl, args.timeout))
         print(f"sessions: {json.dumps(rounds[-1])}", flush=True)
-    return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),  # the server process
+    # peak_mb: of the server process alone (VmHWM)
+    return {"cycles": cycles, "rounds": rounds, "peak_mb": proc.peak_rss_mb(server.pid),
             "server_errors": server_errors(server.log_text())}
 
 

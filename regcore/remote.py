@@ -95,9 +95,9 @@ class _Held:
 
 def serve(connection, cores: frozenset[int] | None = None) -> None:
     """A worker's loop, on `cores` if given: requests (action, number, argument, numbers to
-    forget) until the pipe closes. "open" builds Lockstep(configs, data); "step" trains it and answers
-    (updates, CPU seconds); "forget" only forgets, and answers how many it still holds; any
-    answers ("error", message) if the engine refuses."""
+    forget) until the pipe closes. "open" builds Lockstep(configs, data); "step" trains it
+    and answers (updates, CPU seconds); "forget" only forgets, and answers how many it still
+    holds; any answers ("error", message) if the engine refuses."""
     if cores:
         os.sched_setaffinity(0, cores)
     held: dict[int, _Held] = {}

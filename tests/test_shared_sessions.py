@@ -1,6 +1,7 @@
 """Sessions on one server share trainings of identical comparisons and nothing else: two
 visitors on the same settings cause one training and see the same numbers; a visitor's own
-CSV never enters the shared store."""
+CSV never enters the shared store. With a training process the same holds, with the numbers
+of training in process, and a lost process is reported to its visitor."""
 from pathlib import Path
 
 import pandas as pd
@@ -98,7 +99,7 @@ def training_processes(monkeypatch):
     recording_store().workers.close()
 
 
-def test_with_a_training_process_two_sessions_share_one_training_with_the_numbers_of_one_in_process(
+def test_with_a_training_process_two_sessions_share_one_training_numbered_as_in_process(
         training_processes, epochs_trained):
     first = train_to_end(visitor(LINK))
     second = train_to_end(visitor(LINK))

@@ -264,8 +264,9 @@ def one_worker():
     workers.close()
 
 
-def test_with_a_training_process_an_idle_recording_the_store_drops_is_freed_there_and_resumes_with_the_same_numbers(
-        one_worker):
+def test_a_dropped_idle_recording_is_freed_in_its_training_process_and_resumes_alike(one_worker):
+    """With a training process, an idle recording the store drops is freed there, and if its
+    visitor comes back it goes on with the same numbers as an undisturbed one."""
     now = [0.0]
     store = RecordingStore(cap_bytes=10**9, clock=lambda: now[0], workers=one_worker)
     paused = store.playback(CONFIGS)
