@@ -17,7 +17,6 @@ autostart=True restart at once instead).
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
@@ -122,21 +121,14 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     training = server.tick(session.ident) if session.playing else 1
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
-    with _training_turn(server):
-        _advance(session, pace.training_budget(training))
     with server.turn:
+        _advance(session, pace.training_budget(training))
         if registered_every and not session.playing:
             st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
         with bar:
             _progress(session)
         if session.runs or empty_charts:
             draw(session.runs or [], list(session.names))
-
-
-def _training_turn(server: pace.Pace):
-    """A turn of the server's core for training, needed only where the training runs in the
-    server process: a tick waiting for a training process computes nothing meanwhile."""
-    return server.turn if recording_store().workers is None else contextlib.nullcontext()
 
 
 def _sticky(container_key: str) -> None:

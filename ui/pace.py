@@ -14,8 +14,8 @@ epochs per update, the room finished in 50 s instead of about half that).
 At most TURNS ticks run at once (`Pace.turn`): the others wait without holding Python's global
 lock, so the server's event loop, which sends every session's charts, is not starved by
 thirty threads computing at once (its messages for a session are dropped when that session's
-next run starts before they went out). A tick whose chunk trains in a training process waits
-for it outside any turn: it computes nothing meanwhile.
+next run starts before they went out). A tick whose chunk trains in a training process holds
+its turn while it waits, as one training in the server process does while it computes.
 """
 from __future__ import annotations
 
