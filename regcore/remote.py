@@ -198,9 +198,6 @@ class TrainingWorkers:
         self._numbers = itertools.count()
         self._lock = threading.Lock()
 
-    def __len__(self) -> int:
-        return len(self._workers)
-
     def lockstep(self, configs: Sequence[Config], data: Dataset | None = None) -> RemoteLockstep:
         """A Lockstep of `configs` on `data` (None: the data the configs describe), trained
         by the worker holding fewest. ValueError, as Lockstep gives, for configs the engine
