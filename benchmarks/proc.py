@@ -17,11 +17,16 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as stat:
-        # The command name (field 2) may hold spaces; the fields after it are plain numbers.
-        fields = stat.read().rsplit(")", 1)[1].split()
+    fields = _stat_fields(pid)
     utime, stime = int(fields[11]), int(fields[12])  # fields 14 and 15 of proc(5)
     return (utime + stime) / TICKS
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (field 3 of proc(5) first)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        # The command name (field 2) may hold spaces; the fields after it are plain numbers.
+        return stat.read().rsplit(")", 1)[1].split()
 
 
 def family(pid: int) -> list[int]:
@@ -59,8 +64,7 @@ def _pss_mb(pid: int) -> float:
 
 
 def _parent(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as stat:
-        return int(stat.read().rsplit(")", 1)[1].split()[1])  # field 4 of proc(5)
+    return int(_stat_fields(pid)[1])  # field 4 of proc(5)
 
 
 def _if_alive(read, pid: int) -> float:

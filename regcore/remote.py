@@ -217,8 +217,7 @@ class TrainingWorkers:
         """Tell every idle worker which comparisons the caller dropped, so it frees them now
         (a server calls this after dropping trainings from its store)."""
         for worker in self._workers:
-            if worker.process.is_alive():
-                worker.send_forgotten()
+            worker.send_forgotten()
 
     def _replace_lost(self) -> None:
         """A new process for every worker that ended (its comparisons report WorkerLost)."""
@@ -302,8 +301,9 @@ class RemoteLockstep:
         updates, seconds = self._worker.ask("step", self._number, epochs)
         for trainer, update in zip(self.trainers, updates):
             _apply(trainer, update)
-        if self.done:
-            self.close()  # the worker let go of it already
+        if self.done:  # the worker let go of it already: nothing to tell it
+            self._finalizer.detach()
+            self._worker.held -= 1
         return seconds
 
     def runs(self) -> list[Run]:

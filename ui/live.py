@@ -26,8 +26,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from regcore import LIMITS, Config, Dataset, Run
-from regcore import remote as training_processes
-from regcore.remote import WorkerLost, default_worker_count
+from regcore.remote import WorkerLost, default_worker_count, for_server
 from regcore.training import completion_message
 
 from . import pace
@@ -180,7 +179,7 @@ def recording_store() -> RecordingStore:
     """The recordings every session of this server shares (configs and numbers only), trained
     in the server's training processes (`regcore.remote`) when it has any."""
     return RecordingStore(LIMITS.max_shared_mb * 2**20,
-                          workers=training_processes.for_server(default_worker_count()))
+                          workers=for_server(default_worker_count()))
 
 
 def _built(configs, names, data, print_) -> LiveSession:

@@ -41,8 +41,9 @@ def latest_numbers(runs, names) -> dict[str, dict[str, float]]:
             numbers[name] = {"epoch": 0, "restored": False}
             continue
         row = history.iloc[-1]
-        if run.status != "running" and end_epoch(run) != int(row["epoch"]):
-            row = history.loc[history["epoch"] == end_epoch(run)].iloc[0]
+        ends_at = end_epoch(run) if run.status != "running" else int(row["epoch"])
+        if ends_at != int(row["epoch"]):
+            row = history.loc[history["epoch"] == ends_at].iloc[0]
         values = {column: float(row[column]) for column in COLUMNS if column in history}
         numbers[name] = {"epoch": int(row["epoch"]),
                          "restored": int(row["epoch"]) != int(history["epoch"].iloc[-1]),
