@@ -244,8 +244,10 @@ def open_page(page: Page, url: str, timeout: float = 60.0) -> None:
 
 
 def wait_until_idle(page: Page, timeout: float = 30.0) -> None:
-    """Wait until the app is connected, no run is in progress and the page is still."""
+    """Wait until the app is connected, no run is in progress, the page's web fonts have
+    loaded (text measured before that is measured in a fallback font) and the page is still."""
     page.wait_for_function(_APP_IS_IDLE, timeout=timeout * 1000)
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     page.evaluate(_WAIT_FOR_QUIET, [150, 3000])
 
 
