@@ -74,6 +74,22 @@ def test_the_maps_follow_training_to_the_last_epoch():
     assert map_titles(at)[:2] == ["A — final (epoch 3)", "B — final (epoch 3)"]
 
 
+def test_the_side_maps_figure_is_built_once_per_comparison_and_refilled_on_every_tick(
+        monkeypatch):
+    built = []
+
+    def counting(*args, **kwargs):
+        built.append(args[0][0].stopped_epoch)
+        return boundary_figure(*args, **kwargs)
+
+    monkeypatch.setattr("ui.lab_maps.boundary_figure", counting)
+    at = set_epochs(lab(runs="2", dataset="moons"), 20)
+    built.clear()
+    at = train_to_end(at)
+    assert len(built) == 1   # built for this comparison once, then refilled at every tick
+    assert map_titles(at)[:2] == ["A — final (epoch 20)", "B — final (epoch 20)"]
+
+
 def decoded(array: dict):
     """A numpy array from its JSON form {"dtype", "bdata" (base64), "shape"}."""
     shape = [int(n) for n in array["shape"].split(",")]

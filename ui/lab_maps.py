@@ -27,12 +27,14 @@ def shows_maps(runs) -> bool:
 
 
 def live_maps_figure(runs, names):
-    """The side maps: built once per comparison (and names, presenter mode), refilled with
-    the runs' current maps on every tick (ui.plots.boundary.refreshed_boundary_figure)."""
+    """The side maps: built once per comparison (and names, presenter mode) and kept under a
+    key of their own (the lab keeps the refilled figure under figure_key("lab-live-maps")),
+    refilled with the runs' current maps on every redraw
+    (ui.plots.boundary.refreshed_boundary_figure)."""
     session = session_for(keys.LIVE_KEY)
     presenter = lab_settings.presenter()
     made_for = (session.ident if session else None, tuple(names), presenter)
-    figure = kept_or_computed(keys.figure_key("lab-live-maps"), made_for, lambda: boundary_figure(
+    figure = kept_or_computed(keys.figure_key("lab-live-maps-frame"), made_for, lambda: boundary_figure(
         runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
         height=side_maps_height(len(runs), presenter)))
     return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)

@@ -29,7 +29,7 @@ from regcore import LIMITS, Config, Dataset, Run
 from regcore.remote import WorkerLost, default_worker_count, for_server
 from regcore.training import completion_message
 
-from . import pace
+from . import delivery, pace
 from .keys import live_key
 from .lab_settings import same_configs
 from .shared_training import Playback, RecordingStore, detached
@@ -120,6 +120,7 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     training = server.tick(session.ident) if session.playing else 1
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
+    delivery.with_delivery_in_order()
     with server.turn:
         _advance(session, pace.training_budget(training))
         if registered_every and not session.playing:
@@ -128,6 +129,7 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
             _progress(session)
         if session.runs or empty_charts:
             draw(session.runs or [], list(session.names))
+    delivery.until_delivered()  # before the next tick's start could discard this one's charts
 
 
 def _sticky(container_key: str) -> None:
