@@ -9,13 +9,19 @@ to the work only it can do (running pages, drawing charts).
 The caller keeps a mirror of every run: a Trainer built here but never trained (the same
 initial weights, weight edges and epoch-0 records, since the engine is deterministic), whose
 records and weights each step brings up to date from the worker. A worker holds the real
-Locksteps by number and answers one request at a time; every Lockstep stays on the worker that
-opened it, chosen as the one holding fewest. A worker's numbers are the engine's: the same
-histories as training in process, bit for bit.
+Locksteps by number and answers one request at a time; every Lockstep stays on the worker
+that opened it at its first step, chosen as the one then holding fewest. A worker's numbers
+are the engine's: the same histories as training in process, bit for bit.
 
 Workers come from the sweeps' fork server (a clean process that imported the engine), never
 from forking the caller, whose threads could deadlock the child. A Lockstep the caller drops
 is forgotten by its worker with the worker's next request, or at `send_forgotten()`.
+
+A process does not give back to the system what it freed: the C allocator keeps it for later
+use. A worker that trained a full room would hold the room's peak memory for the rest of its
+life, so at `send_forgotten()` a worker that holds nothing and has grown by more than
+RENEW_AFTER_MB since it started is replaced by a fresh one (a fork of the fork server: tens
+of milliseconds).
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ from .sweep.backends import available_cores, main_script_hidden, worker_context
 from .training import Trainer
 
 WORKERS_VARIABLE = "REGLAB_TRAINING_WORKERS"
+RENEW_AFTER_MB = 48.0  # an idle worker grown by more than this (resident MB) is replaced
 
 
 def default_worker_count(environ: Mapping[str, str] = os.environ) -> int:
@@ -147,6 +154,12 @@ class _Worker:
         self.lock = threading.Lock()
         self.held = 0                   # Locksteps open here
         self.forgotten: deque[int] = deque()  # dropped by the caller, sent with the next request
+        self.started_mb = resident_mb(self.process.pid)  # a copy of the fork server, as forked
+
+    def grown_mb(self) -> float:
+        """Resident MB gained since the process started (0 where /proc cannot tell)."""
+        now = resident_mb(self.process.pid)
+        return 0.0 if now is None or self.started_mb is None else now - self.started_mb
 
     def ask(self, action: str, number: int, argument):
         with self.lock:
@@ -200,24 +213,35 @@ class TrainingWorkers:
 
     def lockstep(self, configs: Sequence[Config], data: Dataset | None = None) -> RemoteLockstep:
         """A Lockstep of `configs` on `data` (None: the data the configs describe), trained
-        by the worker holding fewest. ValueError, as Lockstep gives, for configs the engine
-        refuses."""
+        from its first step by the worker then holding fewest. ValueError, as Lockstep gives,
+        for configs the engine refuses."""
+        with self._lock:
+            number = next(self._numbers)
+        return RemoteLockstep(self, number, configs, data)
+
+    def assign(self) -> _Worker:
+        """The worker holding fewest (a lost one replaced first), counted as holding one more."""
         with self._lock:
             self._replace_lost()
             worker = min(self._workers, key=lambda w: w.held)
             worker.held += 1
-            number = next(self._numbers)
-        try:
-            return RemoteLockstep(worker, number, configs, data)
-        except ValueError:
-            worker.forget(number)
-            raise
+            return worker
 
     def send_forgotten(self) -> None:
         """Tell every idle worker which comparisons the caller dropped, so it frees them now
-        (a server calls this after dropping trainings from its store)."""
+        (a server calls this after dropping trainings from its store); then replace the
+        workers that hold nothing and grew by more than RENEW_AFTER_MB."""
         for worker in self._workers:
             worker.send_forgotten()
+        if any(worker.held == 0 for worker in self._workers):
+            self._renew_grown()
+
+    def _renew_grown(self) -> None:
+        with self._lock:  # no comparison can be given to a worker while it is replaced
+            for index, worker in enumerate(self._workers):
+                if worker.held == 0 and worker.grown_mb() > RENEW_AFTER_MB:
+                    worker.close()
+                    self._workers[index] = _Worker(self.cores)
 
     def _replace_lost(self) -> None:
         """A new process for every worker that ended (its comparisons report WorkerLost)."""
@@ -228,6 +252,16 @@ class TrainingWorkers:
     def close(self) -> None:
         for worker in self._workers:
             worker.close()
+
+
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of process `pid` in MB (from /proc; None where there is none)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def for_server(count: int | None = None) -> TrainingWorkers | None:
@@ -265,14 +299,16 @@ class RemoteLockstep:
     done, step, runs — for a Lockstep held by a worker. `step` returns the worker's CPU
     seconds, since the caller's thread only waits."""
 
-    def __init__(self, worker: _Worker, number: int, configs: Sequence[Config],
+    def __init__(self, pool: TrainingWorkers, number: int, configs: Sequence[Config],
                  data: Dataset | None):
         mirror = Lockstep(list(configs), data)  # checks the configs; the initial state
         self.trainers: list[Trainer] = mirror.trainers
-        self._worker, self._number = worker, number
+        self._pool, self._number = pool, number
         self._opening = (tuple(configs), data)  # sent with the first step: a comparison
-        #                                        shown but never trained costs the worker nothing
-        self._finalizer = weakref.finalize(self, worker.forget, number)
+        #                                        shown but never trained costs no worker
+        self._worker: _Worker | None = None      # chosen at the first step
+        self._finalizer: weakref.finalize | None = None
+        self._closed = False
 
     @property
     def done(self) -> bool:
@@ -281,12 +317,14 @@ class RemoteLockstep:
     @property
     def closed(self) -> bool:
         """Whether the worker let go of it (`close`, or every run ended)."""
-        return not self._finalizer.alive
+        return self._closed or (self._finalizer is not None and not self._finalizer.alive)
 
     def close(self) -> None:
         """Let the worker free this Lockstep (with its next request, or `send_forgotten`);
         it cannot be stepped afterwards."""
-        self._finalizer()
+        self._closed = True
+        if self._finalizer is not None:
+            self._finalizer()
 
     def step(self, epochs: int = 1) -> float:
         """Advance each unfinished run by up to `epochs` epochs in the worker; the CPU seconds
@@ -296,8 +334,7 @@ class RemoteLockstep:
         if self.closed:
             raise RuntimeError("this comparison was closed: its worker let go of it")
         if self._opening is not None:
-            self._worker.ask("open", self._number, self._opening)
-            self._opening = None
+            self._open()
         updates, seconds = self._worker.ask("step", self._number, epochs)
         for trainer, update in zip(self.trainers, updates):
             _apply(trainer, update)
@@ -308,6 +345,14 @@ class RemoteLockstep:
 
     def runs(self) -> list[Run]:
         return [trainer.run() for trainer in self.trainers]
+
+    def _open(self) -> None:
+        """Build the Lockstep in the worker holding fewest, which holds it until it ends,
+        is closed, or this object is dropped."""
+        self._worker = self._pool.assign()
+        self._finalizer = weakref.finalize(self, self._worker.forget, self._number)
+        self._worker.ask("open", self._number, self._opening)
+        self._opening = None
 
 
 def _apply(mirror: Trainer, update: RunUpdate) -> None:

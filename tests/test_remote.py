@@ -1,6 +1,6 @@
 """Training in worker processes: a comparison trained by a worker has the numbers of one trained
 in process, bit for bit; refusals come at once; a dropped comparison is forgotten; a lost
-worker is reported and replaced."""
+worker is reported and replaced; an idle worker that grew is replaced by a fresh one."""
 import gc
 import os
 import signal
@@ -75,10 +75,11 @@ def test_each_comparison_goes_to_the_worker_holding_fewest_and_is_freed_when_dro
     pool = TrainingWorkers(2)
     try:
         first, second, third = (pool.lockstep([BASE.replace(seed=s)], DATA) for s in range(3))
+        assert [worker.held for worker in pool._workers] == [0, 0]  # none trained yet
+        for lockstep in (first, second, third):
+            lockstep.step(1)
         assert sorted(worker.held for worker in pool._workers) == [1, 2]
         busy = first._worker
-        first.step(1)
-        third.step(1)
         holding = busy.ask("forget", -1, None)     # how many the worker holds
         del first
         gc.collect()
@@ -114,6 +115,60 @@ def test_a_lost_worker_is_reported_and_the_next_comparison_gets_a_new_one():
         assert again.done and again.runs()[0].status == "completed"
     finally:
         pool.close()
+
+
+def test_an_idle_worker_that_grew_is_replaced_by_a_fresh_one_that_trains_the_same_numbers(
+        monkeypatch):
+    monkeypatch.setattr(remote, "RENEW_AFTER_MB", -1.0)  # any size counts as grown
+    pool = TrainingWorkers(1)
+    try:
+        finished = pool.lockstep([BASE.replace(epochs=2)], DATA)
+        finished.step(2)
+        old = pool._workers[0].process
+        pool.send_forgotten()
+        assert pool._workers[0].process.pid != old.pid and not old.is_alive()
+        configs = [BASE.replace(epochs=6), BASE.replace(dropout=0.3, epochs=6)]
+        remote_runs = pool.lockstep(configs, DATA)
+        stepped(remote_runs, [4, 2])
+        local = Lockstep(configs, DATA)
+        local.step(6)
+        for mirror, trainer in zip(remote_runs.trainers, local.trainers):
+            assert_same_run(mirror, trainer)
+    finally:
+        pool.close()
+
+
+def test_a_worker_holding_a_comparison_is_never_replaced(monkeypatch):
+    monkeypatch.setattr(remote, "RENEW_AFTER_MB", -1.0)
+    pool = TrainingWorkers(1)
+    try:
+        running = pool.lockstep([BASE.replace(epochs=4)], DATA)
+        running.step(1)
+        pid = pool._workers[0].process.pid
+        pool.send_forgotten()
+        assert pool._workers[0].process.pid == pid
+        running.step(3)
+        assert running.done and running.runs()[0].status == "completed"
+    finally:
+        pool.close()
+
+
+def test_a_small_worker_is_kept():
+    pool = TrainingWorkers(1)
+    try:
+        finished = pool.lockstep([BASE.replace(epochs=2)], DATA)
+        finished.step(2)
+        pid = pool._workers[0].process.pid
+        pool.send_forgotten()
+        assert pool._workers[0].grown_mb() < remote.RENEW_AFTER_MB
+        assert pool._workers[0].process.pid == pid
+    finally:
+        pool.close()
+
+
+def test_resident_memory_is_read_for_a_live_process_and_none_for_a_gone_one():
+    assert 10 < remote.resident_mb(os.getpid()) < 10_000
+    assert remote.resident_mb(2**22 + 12345) is None
 
 
 @pytest.mark.parametrize("text, count", [("0", 0), ("3", 3), (" 1 ", 1)])

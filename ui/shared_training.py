@@ -102,9 +102,9 @@ class Recording:
     @property
     def nbytes(self) -> int:
         """Memory held, roughly: the model copies of every frame and the records (8 bytes a
-        number)."""
-        records = sum(run.history.size + run.layer_stats.size for run in self.latest)
-        return self._frame_bytes + 8 * records
+        number), counted when a frame is recorded (the store asks after every chunk, for
+        every recording it holds)."""
+        return self._frame_bytes + self._record_bytes
 
     def extend(self, epochs: int | None = None, wait: bool = False,
                target: float = TICK_SECONDS) -> bool:
@@ -177,6 +177,8 @@ class Recording:
                        for trainer, run in zip(self.lockstep.trainers, self.latest))
         frame = Frame(states, seconds)
         self._frame_bytes += frame.nbytes
+        self._record_bytes = 8 * sum(run.history.size + run.layer_stats.size
+                                     for run in self.latest)
         self.frames.append(frame)
 
     def runs_at(self, index: int) -> list[Run]:
