@@ -6,6 +6,8 @@
                         a short peak between two samples is not missed)
     family(pid)         the process and every process descended from it (a server's training
                         processes are children of its fork server, itself a child)
+    family_cpu_seconds(pid)  CPU time of the family so far, also of members that ended and
+                        were reaped (a server replaces a training process that grew)
     family_pss_mb(pid)  the family's memory now, each shared page counted once (the sum of
                         their proportional set sizes, Pss in /proc/<pid>/smaps_rollup)
 """
@@ -47,8 +49,14 @@ def family(pid: int) -> list[int]:
 
 
 def family_cpu_seconds(pid: int) -> float:
-    """CPU seconds used so far by `pid` and its living descendants."""
-    return sum(_if_alive(cpu_seconds, member) for member in family(pid))
+    """CPU seconds used so far by `pid` and its descendants: the living ones' own, and those
+    of the ended ones their parents reaped (counted in the parents' cutime and cstime)."""
+    return sum(_if_alive(_cpu_with_reaped, member) for member in family(pid))
+
+
+def _cpu_with_reaped(pid: int) -> float:
+    fields = _stat_fields(pid)  # utime, stime, cutime, cstime: fields 14-17 of proc(5)
+    return sum(int(field) for field in fields[11:15]) / TICKS
 
 
 def family_pss_mb(pid: int) -> float:

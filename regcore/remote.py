@@ -140,6 +140,44 @@ class WorkerLost(RuntimeError):
     """A training worker ended (or refused a step) while it held a comparison."""
 
 
+class FifoLock:
+    """A lock handed to the waiting threads in the order they asked for it. Python's own lock
+    lets any waiter win: with thirty sessions waiting for one training process, an unlucky
+    one waited for many rounds and its visitor saw the first chart seconds after the rest."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, blocking: bool = True) -> bool:
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            if not blocking:
+                return False
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        turn.acquire()  # until release() hands the lock over to this thread
+        return True
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().release()  # held on: it passes to the first waiter
+            else:
+                self._held = False
+
+    def __enter__(self) -> FifoLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
 class _Worker:
     """One training process and the pipe to it; one request at a time."""
 
@@ -151,7 +189,7 @@ class _Worker:
         with main_script_hidden():
             self.process.start()
         child.close()
-        self.lock = threading.Lock()
+        self.lock = FifoLock()          # thirty sessions' ticks may wait for one worker
         self.held = 0                   # Locksteps open here
         self.forgotten: deque[int] = deque()  # dropped by the caller, sent with the next request
         self.started_mb = resident_mb(self.process.pid)  # a copy of the fork server, as forked

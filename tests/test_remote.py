@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 from test_group import BASE, DATA, MIXED, assert_same_run
@@ -232,3 +234,26 @@ def test_a_server_keeps_its_first_core_for_every_thread_and_its_training_process
 
 def test_without_training_processes_a_server_keeps_every_core():
     assert remote.for_server(0) is None
+
+
+def test_the_lock_of_a_worker_is_handed_to_waiting_threads_in_the_order_they_asked():
+    lock, order, asked = remote.FifoLock(), [], []
+    lock.acquire()
+
+    def wait_then_note(index):
+        asked.append(index)
+        with lock:
+            order.append(index)
+
+    threads = []
+    for index in range(8):
+        threads.append(threading.Thread(target=wait_then_note, args=(index,)))
+        threads[-1].start()
+        while len(asked) <= index or not lock._waiting or len(lock._waiting) <= index:
+            time.sleep(0.001)   # each thread waits before the next one asks
+    assert lock.acquire(blocking=False) is False
+    lock.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == list(range(8))
+    assert lock.acquire(blocking=False) is True

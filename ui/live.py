@@ -121,8 +121,12 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
     delivery.with_delivery_in_order()
-    with server.turn:
+    trains_here = recording_store().workers is None
+    if not trains_here:  # its training process trains while this process draws other ticks
         _advance(session, pace.training_budget(training))
+    with server.turn:
+        if trains_here:
+            _advance(session, pace.training_budget(training))
         if registered_every and not session.playing:
             st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
         with bar:
