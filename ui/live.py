@@ -305,12 +305,13 @@ def _buttons(key: str, session: LiveSession) -> None:
          not (session.started or session.playing) and session.pending is None,
          "Discard the runs and start again from epoch 0."),
     ]
-    columns = st.columns([1.2, 1, 1, 1, 3], vertical_alignment="center")
-    for column, (part, label, icon, action, disabled, help_) in zip(columns, buttons):
-        column.button(label, key=live_key(key, part), icon=f":material/{icon}:", on_click=action,
-                      args=(key,), disabled=disabled, help=help_, width="stretch",
+    # Each button as wide as its label (shares of a narrower lesson column cut "Pause" to
+    # "Pa…"); the state line takes the rest of the row, or the next line.
+    with st.container(horizontal=True, vertical_alignment="center"):
+        for part, label, icon, action, disabled, help_ in buttons:
+            st.button(label, key=live_key(key, part), icon=f":material/{icon}:", on_click=action,
+                      args=(key,), disabled=disabled, help=help_, width="content",
                       type="primary" if part == "train" else "secondary")
-    with columns[4]:
         st.caption(_state_line(session))
 
 

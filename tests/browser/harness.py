@@ -129,6 +129,14 @@ class ServerHandle:
 
 # --- Chromium ---------------------------------------------------------------
 
+# The texts in the main area cut short: paragraphs and ellipsis-clipped labels (a select box's
+# value excepted) whose content is wider than their box.
+CUT_TEXTS = """() => [...document.querySelectorAll("[data-testid='stMain'] *")]
+    .filter((e) => e.tagName === "P" || getComputedStyle(e).textOverflow === "ellipsis")
+    .filter((e) => !e.closest("[data-testid='stSelectbox']"))
+    .filter((e) => e.getBoundingClientRect().height > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map((e) => e.textContent)"""
+
 
 def find_chromium() -> str | None:
     """Path of the Chromium executable: $CHROMIUM_PATH, then the usual names."""

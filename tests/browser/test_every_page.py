@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from .harness import (REPO_ROOT, exception_texts, open_page, save_screenshot, start_server,
-                      stop_server, wait_until_idle)
+from .harness import (CUT_TEXTS, REPO_ROOT, exception_texts, open_page, save_screenshot,
+                      start_server, stop_server, wait_until_idle)
 
 LESSONS = {"L1_and_L2": "lesson_l1_l2", "Early_stopping": "lesson_early_stopping",
            "Weight_decay_vs_L2": "lesson_weight_decay", "Dropout": "lesson_dropout",
@@ -34,6 +34,20 @@ def test_each_lesson_trains_its_experiment_without_an_exception(page: Page, app_
     assert exception_texts(page) == []
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 1
     whole_page_screenshot(page, LESSONS[path])
+
+
+def test_at_1280_px_with_the_sidebar_open_no_label_of_a_lesson_is_cut(browser, app_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    try:
+        cut = {}
+        for path in LESSONS:
+            open_page(page, f"{app_server.url}/{path}")
+            assert page.locator("[data-testid='stSidebar']").bounding_box()["width"] > 200
+            cut[path] = page.evaluate(CUT_TEXTS)  # the experiment's controls, the Train bar
+        assert cut == {path: [] for path in LESSONS}
+    finally:
+        context.close()
 
 
 def test_the_sweep_page_opens_without_an_exception(page: Page, app_server):

@@ -12,8 +12,8 @@ import time
 
 from playwright.sync_api import Page
 
-from .harness import (ARTIFACTS_DIR, click_button, exception_texts, open_page, save_screenshot,
-                      wait_until_idle)
+from .harness import (ARTIFACTS_DIR, CUT_TEXTS, click_button, exception_texts, open_page,
+                      save_screenshot, wait_until_idle)
 
 FIRST_CHART_LIMIT = 10.0   # seconds; the server sends the first curves ~0.3 s after the click
 FINISH_LIMIT = 30.0        # seconds for the default preset (2 runs × 150 epochs)
@@ -157,13 +157,6 @@ def test_after_removing_run_a_run_b_stays_red_and_the_uploader_states_10_mb(page
 
 # Texts of the main area wider than their box: cut off, or shortened with an ellipsis (as
 # Streamlit shortens labels); a select box shows its value cut by design, so it is left out.
-CUT_TEXTS = """() => [...document.querySelectorAll("[data-testid='stMain'] *")]
-    .filter((e) => e.tagName === "P" || getComputedStyle(e).textOverflow === "ellipsis")
-    .filter((e) => !e.closest("[data-testid='stSelectbox']"))
-    .filter((e) => e.getBoundingClientRect().height > 0 && e.scrollWidth > e.clientWidth + 1)
-    .map((e) => e.textContent)"""
-
-
 def test_at_1280_px_with_the_sidebar_open_no_label_of_the_lab_is_cut(browser, app_server) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 1400})
     page = context.new_page()
