@@ -1,6 +1,7 @@
 """`Run`: what one training run leaves behind — history, outcome, model and weight snapshots."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,6 +14,31 @@ from .model import Model
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "penalty", "objective", "train_acc",
                    "val_acc", "minibatch_loss", "time", "test_loss", "test_acc")
+
+
+class RecordTable:
+    """A list of records (dicts, one a row, only ever appended to) as a DataFrame, each row
+    converted once: `frame(records)` appends the rows added since its last call. pandas builds
+    a frame from dicts at about a microsecond a cell, so rebuilding a live run's whole history
+    after every chunk cost more the longer it ran. `reset()` after the records were replaced.
+    The frame returned is shared until rows are added: treat it as read-only."""
+
+    def __init__(self, columns: Sequence[str] | None = None):
+        self.columns = list(columns) if columns is not None else None
+        self.reset()
+
+    def reset(self) -> None:
+        self._frame: pd.DataFrame | None = None
+        self._rows = 0
+
+    def frame(self, records: list[dict]) -> pd.DataFrame:
+        if self._frame is None or self._rows == 0 or len(records) < self._rows:
+            self._frame = pd.DataFrame(records, columns=self.columns)
+        elif len(records) > self._rows:
+            added = pd.DataFrame(records[self._rows:], columns=self._frame.columns)
+            self._frame = pd.concat([self._frame, added], ignore_index=True)
+        self._rows = len(records)
+        return self._frame
 
 
 @dataclass
@@ -46,12 +72,12 @@ class Run:
 
     @classmethod
     def from_records(cls, trainer) -> "Run":
-        history = pd.DataFrame(trainer.records, columns=list(HISTORY_COLUMNS))
+        history = trainer.history_table.frame(trainer.records)
         return cls(config=trainer.config, history=history, status=trainer.status,
                    message=trainer.message, best_epoch=trainer.best_epoch,
                    stopped_epoch=trainer.epoch, model=trainer.model,
                    best_state=trainer.best_state,
-                   layer_stats=pd.DataFrame(trainer.layer_records),
+                   layer_stats=trainer.layer_table.frame(trainer.layer_records),
                    histograms=dict(trainer.histograms), bin_edges=trainer.edges,
                    data=trainer.data)
 

@@ -31,7 +31,7 @@ from .losses import LOSSES
 from .model import Model, build_model
 from .optimizers import make_optimizer
 from .penalties import make_penalty
-from .run import Run
+from .run import HISTORY_COLUMNS, RecordTable, Run
 from .snapshots import bin_edges, snapshot, snapshot_interval, weight_stats
 
 DTYPE = np.float32
@@ -136,6 +136,7 @@ class Trainer:
             config.epochs, min(100, LIMITS.max_snapshots))
         self.records: list[dict] = []
         self.layer_records: list[dict] = []
+        self.history_table, self.layer_table = RecordTable(HISTORY_COLUMNS), RecordTable()
         self.histograms: dict[int, dict[str, np.ndarray]] = {}
         self.best_state = self.model.state()
         self.initial_loss = math.nan  # the training loss of the initial weights, set by the group
@@ -156,6 +157,7 @@ class Trainer:
         self.model.load_state(state)
         self.best_state = self.model.state()
         self.layer_records.clear()
+        self.layer_table.reset()
         self._record_weights(0)
 
     # one epoch --------------------------------------------------------------------------------

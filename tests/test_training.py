@@ -282,3 +282,30 @@ def test_a_batch_larger_than_the_training_rows_trains_full_batch_and_says_so():
     assert np.array_equal(run.history["train_loss"], full.history["train_loss"])
     assert "batch size 5000 is larger than the 70 training rows" in run.message
     assert "full batch" in run.message and "full batch" not in full.message
+
+
+@pytest.mark.parametrize("config", [
+    Config(epochs=12, seed=3),                                       # no test split: NaN column
+    Config(epochs=12, seed=3, test_fraction=0.2, dropout=0.2),
+    Config(epochs=30, seed=3, lr=5.0, optimizer="sgd")],   # diverges in its first epoch
+    ids=["plain", "test split", "diverging"])
+def test_a_run_taken_after_each_chunk_has_the_frames_of_one_built_at_once(config):
+    import pandas as pd
+    from regcore.run import HISTORY_COLUMNS
+    trainer = Trainer(config)
+    for chunk in (1, 3, 0, 5, 30):   # as a live page asks; 0: nothing new since the last look
+        for _ in range(chunk):
+            if not trainer.done:
+                trainer.step_epoch()
+        run = trainer.run()
+        pd.testing.assert_frame_equal(
+            run.history, pd.DataFrame(trainer.records, columns=list(HISTORY_COLUMNS)))
+        pd.testing.assert_frame_equal(run.layer_stats, pd.DataFrame(trainer.layer_records))
+    assert len(run.history) == trainer.epoch > 0
+
+
+def test_a_run_taken_before_new_initial_weights_does_not_keep_the_old_statistics():
+    trainer, other = Trainer(Config(epochs=3, seed=1)), Trainer(Config(epochs=3, seed=2))
+    trainer.run()
+    trainer.load_initial_state(other.model.state())
+    assert trainer.run().layer_stats.equals(other.run().layer_stats)
