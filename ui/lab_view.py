@@ -147,24 +147,28 @@ def _loss_tab(runs, names) -> None:
         _chart(legend_beside(gap_figure(runs, names, smoothing=amount, height=_tab_height())))
 
 
+OPTION_WIDTH = 190  # px of the smoothing slider and the what-if box: two fit a row of the tab
+
+
 def _loss_options(runs) -> tuple[bool, float, bool, int | None]:
     """The loss tab's widgets: (log scale, smoothing, show training loss, what-if patience),
-    in two rows (the charts' column is too narrow for one without cutting labels)."""
-    log_y, show_train = st.columns(2, vertical_alignment="bottom")
-    smoothing, what_if = st.columns(2, vertical_alignment="bottom")
-    log = log_y.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP)
-    amount = smoothing.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
-                              persist_state=KEEP,
-                              help="Exponential moving average of each curve (0: raw).")
-    st.session_state.setdefault(keys.VIEW_SHOW_TRAIN, True)  # a link may have set it already
-    train = show_train.toggle("Training loss", key=keys.VIEW_SHOW_TRAIN, persist_state=KEEP)
-    patience = None
-    if any(run.config.patience is None for run in runs):
-        patience = what_if.number_input(
-            "What if patience were…", min_value=1, max_value=500, value=None, step=5,
-            key=keys.VIEW_WHAT_IF, placeholder="off", persist_state=KEEP,
-            help="Mark where early stopping with this patience would have ended the runs "
-                 "that train without it.")
+    in one wrapping row (one layout block: this is redrawn on every tick, and each block is a
+    message to every visitor; the charts' column takes two a line at 1280 px)."""
+    with st.container(horizontal=True, vertical_alignment="bottom", gap="medium"):
+        log = st.toggle("Log scale", key=keys.VIEW_LOG_Y, persist_state=KEEP, width="content")
+        st.session_state.setdefault(keys.VIEW_SHOW_TRAIN, True)  # a link may have set it
+        train = st.toggle("Training loss", key=keys.VIEW_SHOW_TRAIN, persist_state=KEEP,
+                          width="content")
+        amount = st.slider("Smoothing", 0.0, 0.95, step=0.05, key=keys.VIEW_SMOOTHING,
+                           persist_state=KEEP, width=OPTION_WIDTH,
+                           help="Exponential moving average of each curve (0: raw).")
+        patience = None
+        if any(run.config.patience is None for run in runs):
+            patience = st.number_input(
+                "What if patience were…", min_value=1, max_value=500, value=None, step=5,
+                key=keys.VIEW_WHAT_IF, placeholder="off", persist_state=KEEP,
+                width=OPTION_WIDTH, help="Mark where early stopping with this patience would "
+                                         "have ended the runs that train without it.")
     return log, amount, train, patience
 
 

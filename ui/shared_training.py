@@ -188,16 +188,20 @@ class Recording:
 
 
 def _run_as_of(run: Run, state: RunState, blank) -> Run:
-    """`run` cut back to `state.epoch`: its records up to there, a copy of the `blank` model
-    of its architecture holding the state's weights."""
+    """`run` cut back to `state.epoch`: its records up to there (all of them, not a copy, at
+    the frontier), a copy of the `blank` model of its architecture holding the state's
+    weights."""
     epoch = state.epoch
     model = blank.copy()
     model.load_state(state.state)
-    return Run(config=run.config, history=run.history.iloc[:epoch], status=state.status,
-               message=state.message, best_epoch=state.best_epoch, stopped_epoch=epoch,
-               model=model, best_state=state.best_state,
-               layer_stats=run.layer_stats[run.layer_stats["epoch"] <= epoch],
-               histograms={e: h for e, h in run.histograms.items() if e <= epoch},
+    whole = epoch == run.stopped_epoch
+    return Run(config=run.config, history=run.history if whole else run.history.iloc[:epoch],
+               status=state.status, message=state.message, best_epoch=state.best_epoch,
+               stopped_epoch=epoch, model=model, best_state=state.best_state,
+               layer_stats=run.layer_stats if whole else
+               run.layer_stats[run.layer_stats["epoch"] <= epoch],
+               histograms=run.histograms if whole else
+               {e: h for e, h in run.histograms.items() if e <= epoch},
                bin_edges=run.bin_edges, data=run.data)
 
 
