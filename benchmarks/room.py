@@ -16,7 +16,7 @@ Measured from the click (the moment every Train press is sent):
   page once when every run is done);
 - chart updates: the script runs that delivered at least one chart, from the click to the
   finish; per second of that time; and the epochs each run trained per update (from the
-  progress bars' "epoch i of n");
+  progress' "epoch i of n");
 - bytes per update: what the websocket brought the visitor from the click to the finish (every
   message as sent, cached ones as their short references), per chart update;
 - trained: the share of all epochs done at the finish, or when the room stopped waiting
@@ -54,7 +54,7 @@ from .visitor import Record, Visitor
 
 TRAIN = live_key(LIVE_KEY, "train")
 FINISHED = "Finished"          # the lab's state line once every run is done (ui.live)
-PROGRESS = re.compile(r"epoch (\d+) of (\d+)")  # each run's progress bar text (ui.live)
+PROGRESS = re.compile(r"epoch (\d+) of (\d+)")  # each run's progress (ui.progress)
 MODES = ("distinct", "same")
 WARM_UP_SEED = 99
 FIRST_SEED = 100               # visitor k of a "distinct" room trains on seed FIRST_SEED + k

@@ -20,12 +20,14 @@ Unlike a browser it sends no widget values of its own (the server keeps every wi
 value the script gave it) and never renders anything.
 
 It records when things arrive, for the load benchmark: every chart (Plotly element), the text
-of every text element, code block and metric ("label: value"), exceptions and the end of every
+of every text element, code block and metric ("label: value"), each run's "epoch i of n" in
+the live bar's progress (an HTML element), exceptions and the end of every
 script run, each with its time.
 """
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ from websockets.exceptions import ConnectionClosed
 
 FINISHED_EARLY_FOR_RERUN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 PAGE_PATHS = ("/", "/_stcore/health", "/_stcore/host-config")
+EPOCHS = re.compile(r"epoch \d+ of \d+")  # a run's progress in the live bar (ui.progress)
 
 
 @dataclass
@@ -224,9 +227,10 @@ class Visitor:
             run.charts.append(now)
         elif kind == "exception":
             self.record.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-        elif kind in ("markdown", "progress"):
-            run.texts.append(element.markdown.body if kind == "markdown" else
-                             element.progress.text)
+        elif kind == "markdown":
+            run.texts.append(element.markdown.body)
+        elif kind == "html":  # the live bar's progress grid: each run's "epoch i of n"
+            run.texts.extend(EPOCHS.findall(element.html.body))
         elif kind == "code":
             run.texts.append(element.code.code_text)
         elif kind == "metric":

@@ -32,6 +32,8 @@ from regcore.training import completion_message
 from . import delivery, pace
 from .keys import live_key
 from .lab_settings import same_configs
+from .progress import CSS as PROGRESS_CSS
+from .progress import ProgressRow, progress_html
 from .shared_training import Playback, RecordingStore, detached
 from .theme import RUN_NAMES, run_color, steady_charts_css
 
@@ -96,7 +98,7 @@ def live_comparison(key: str, configs: Sequence[Config], data: Dataset | None,
     with st.container(key=live_key(key, "section")):
         bar = st.container(key=live_key(key, "bar"))
         _sticky(live_key(key, "bar"))
-        st.html(steady_charts_css(live_key(key, "section")))
+        st.html(steady_charts_css(live_key(key, "section")) + PROGRESS_CSS)
         with bar:
             if controls:
                 _buttons(key, session)
@@ -340,20 +342,13 @@ def stop_note(run) -> str:
 def _progress(session: LiveSession) -> None:
     if session.playback is None:
         return
-    names = session.names
-    columns = st.columns(len(names))
-    states = session.playback.frame.runs
-    for index, (column, name, config, run) in enumerate(zip(columns, names, session.configs,
-                                                            states)):
-        with column:
-            status = "ready" if run.epoch == 0 and run.status == "running" else \
-                STATUS_LABELS[run.status]
-            if status == "running" and not session.playing:
-                status = "paused"
-            color = run_color(index, name)
-            st.markdown(f"<span style='color:{color};font-weight:700'>● {name}</span>"
-                        f" <span style='color:#4b5563'>{status}</span>", unsafe_allow_html=True)
-            st.progress(min(run.epoch / config.epochs, 1.0),
-                        text=f"epoch {run.epoch} of {config.epochs}")
-            if note := stop_note(run):
-                st.caption(note)
+    rows = []
+    for index, (name, config, run) in enumerate(zip(session.names, session.configs,
+                                                    session.playback.frame.runs)):
+        state = "ready" if run.epoch == 0 and run.status == "running" else \
+            STATUS_LABELS[run.status]
+        if state == "running" and not session.playing:
+            state = "paused"
+        rows.append(ProgressRow(name, run_color(index, name), state, run.epoch, config.epochs,
+                                stop_note(run)))
+    st.html(progress_html(rows))

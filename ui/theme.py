@@ -47,14 +47,8 @@ def live_bar_css(bar_key: str) -> str:
 [data-testid='stLayoutWrapper']:has(> {bar}) {{padding-bottom: 0.35rem;}}
 {bar} {{gap: 0.3rem;}}
 {bar} button {{min-height: 2.2rem; padding: 0.15rem 0.4rem;}}
-{bar} [data-testid='stHorizontalBlock'] {{flex-wrap: nowrap;}}
 {bar} button p {{white-space: nowrap;}}
-{bar} [data-testid='stColumn'] > [data-testid='stVerticalBlock'] {{gap: 0;}}
-{bar} [data-testid='stColumn'] p {{white-space: nowrap; margin: 0; line-height: 1.3;
-  font-size: 0.9rem;}}
-{bar} [data-testid='stColumn'] [data-testid='stMarkdownContainer'] {{margin-bottom: 0;}}
 {bar} [data-testid='stCaptionContainer'] p {{white-space: normal;}}
-{bar} [data-testid='stProgress'] {{gap: 0.1rem;}}
 </style>"""
 
 

@@ -111,13 +111,13 @@ def test_charts_update_while_training(page: Page, app_server) -> None:
     seen = set()
     deadline = time.monotonic() + 6
     while time.monotonic() < deadline and len(seen) < 3:
-        seen.add(page.locator("[data-testid='stProgress']").first.inner_text())
+        seen.add(page.locator(".reglab-progress .epochs").first.inner_text())
         page.wait_for_timeout(150)
     assert len(seen) >= 3, f"progress did not move: {seen}"
     full_page_screenshot(page, "lab_training")
     page.get_by_role("button", name="Pause", exact=True).click()
     page.get_by_text("Paused.").wait_for(timeout=10_000)
-    progress = page.locator("[data-testid='stProgress']").first
+    progress = page.locator(".reglab-progress .epochs").first
     paused_at = settled_text(progress)  # a chunk under way at the click still ends and draws
     page.wait_for_timeout(1500)
     assert progress.inner_text() == paused_at

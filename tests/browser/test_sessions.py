@@ -90,7 +90,7 @@ def test_a_session_that_leaves_stops_its_training(browser: Browser, app_server) 
     page = new_session(browser, app_server.url + "/?runs=2&dataset=moons&A.epochs=2000"
                                                  "&B.epochs=2000")
     page.get_by_role("button", name="Train", exact=True).click()
-    progress = page.locator("[data-testid='stProgress']").first
+    progress = page.locator(".reglab-progress .epochs").first
     seen = {progress.inner_text()}
     deadline = time.monotonic() + 60
     while len(seen) < 3 and time.monotonic() < deadline:  # training is live: progress moves
