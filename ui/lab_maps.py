@@ -34,9 +34,10 @@ def live_maps_figure(runs, names):
     session = session_for(keys.LIVE_KEY)
     presenter = lab_settings.presenter()
     made_for = (session.ident if session else None, tuple(names), presenter)
-    figure = kept_or_computed(keys.figure_key("lab-live-maps-frame"), made_for, lambda: boundary_figure(
-        runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
-        height=side_maps_height(len(runs), presenter)))
+    figure = kept_or_computed(
+        keys.figure_key("lab-live-maps-frame"), made_for,
+        lambda: boundary_figure(runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
+                                height=side_maps_height(len(runs), presenter)))
     return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
 
 

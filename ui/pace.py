@@ -13,11 +13,12 @@ epochs per update, the room finished in 50 s instead of about half that).
 
 At most TURNS ticks run at once (`Pace.turn`): the others wait without holding Python's global
 lock, so the server's event loop, which sends every session's charts, is not starved by
-thirty threads computing at once (it would fall behind, and each chart would reach its visitor
-later: ui.delivery keeps them from being lost meanwhile). A tick whose chunk trains in the server process trains
-inside its turn; one whose chunk trains in a training process waits for it before taking a
-turn (the process serves the waiting ticks in the order they asked: regcore.remote.FifoLock),
-so the server draws other sessions' ticks meanwhile and both cores stay busy.
+thirty threads computing at once (it would fall behind, and each chart would reach its
+visitor later; ui.delivery keeps them from being lost meanwhile). A tick whose chunk trains in
+the server process trains inside its turn; one whose chunk trains in a training process waits
+for it before taking a turn (the process serves the waiting ticks in the order they asked:
+regcore.remote.FifoLock), so the server draws other sessions' ticks meanwhile and both cores
+stay busy.
 """
 from __future__ import annotations
 

@@ -38,10 +38,9 @@ PRESENTER_FONT_SIZE = 19  # px, every chart text in presenter mode (charts defau
 
 
 def live_bar_css(bar_key: str) -> str:
-    """The sticky bar of the live comparison (st.container(key=bar_key)) compact: buttons on
-    one line with whole labels, each run's state and progress in small text close together,
-    so the labels fit beside an open sidebar at 1280 px and the first chart fits a 1280×720
-    screen under the bar."""
+    """The sticky bar of the live comparison (st.container(key=bar_key)) compact: low buttons
+    with whole labels on one line, so the first chart fits a 1280×720 screen under the bar
+    (each run's progress is compact already: ui.progress)."""
     bar = f".st-key-{bar_key}"
     return f"""<style>
 [data-testid='stLayoutWrapper']:has(> {bar}) {{padding-bottom: 0.35rem;}}
