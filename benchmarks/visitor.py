@@ -21,8 +21,8 @@ value the script gave it) and never renders anything.
 
 It records when things arrive, for the load benchmark: every chart (Plotly element), the text
 of every text element, code block and metric ("label: value"), each run's "epoch i of n" in
-the live bar's progress (an HTML element), exceptions and the end of every
-script run, each with its time.
+the live bar's progress (an HTML element), exceptions and the end of every script run, each
+with its time.
 """
 from __future__ import annotations
 
