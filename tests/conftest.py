@@ -6,6 +6,7 @@ import streamlit as st
 
 from lesson_pages import TINY
 from regcore import train_side_by_side
+from regcore.remote import TrainingWorkers
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +23,11 @@ def tiny_runs():
     """Two short runs on TINY: a plain one and one whose strong L1 zeroes every weight."""
     return train_side_by_side([TINY, TINY.replace(optimizer="sgd", lr=0.1, penalty="l1",
                                                   penalty_strength=100.0)])
+
+
+@pytest.fixture
+def one_worker():
+    """A pool of one training process of its own, closed after the test."""
+    workers = TrainingWorkers(1)
+    yield workers
+    workers.close()

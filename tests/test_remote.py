@@ -93,79 +93,59 @@ def test_each_comparison_goes_to_the_worker_holding_fewest_and_is_freed_when_dro
         pool.close()
 
 
-def test_a_finished_comparison_leaves_its_worker():
-    pool = TrainingWorkers(1)
-    try:
-        lockstep = pool.lockstep([BASE.replace(epochs=2)], DATA)
-        lockstep.step(5)
-        assert lockstep.done and pool._workers[0].held == 0
-    finally:
-        pool.close()
+def test_a_finished_comparison_leaves_its_worker(one_worker):
+    lockstep = one_worker.lockstep([BASE.replace(epochs=2)], DATA)
+    lockstep.step(5)
+    assert lockstep.done and one_worker._workers[0].held == 0
 
 
-def test_a_lost_worker_is_reported_and_the_next_comparison_gets_a_new_one():
-    pool = TrainingWorkers(1)
-    try:
-        lockstep = pool.lockstep([BASE], DATA)
+def test_a_lost_worker_is_reported_and_the_next_comparison_gets_a_new_one(one_worker):
+    lockstep = one_worker.lockstep([BASE], DATA)
+    lockstep.step(1)
+    os.kill(one_worker._workers[0].process.pid, signal.SIGKILL)
+    one_worker._workers[0].process.join(5)
+    with pytest.raises(WorkerLost, match="training process stopped"):
         lockstep.step(1)
-        os.kill(pool._workers[0].process.pid, signal.SIGKILL)
-        pool._workers[0].process.join(5)
-        with pytest.raises(WorkerLost, match="training process stopped"):
-            lockstep.step(1)
-        again = pool.lockstep([BASE], DATA)
-        again.step(BASE.epochs)
-        assert again.done and again.runs()[0].status == "completed"
-    finally:
-        pool.close()
+    again = one_worker.lockstep([BASE], DATA)
+    again.step(BASE.epochs)
+    assert again.done and again.runs()[0].status == "completed"
 
 
 def test_an_idle_worker_that_grew_is_replaced_by_a_fresh_one_that_trains_the_same_numbers(
-        monkeypatch):
+        monkeypatch, one_worker):
     monkeypatch.setattr(remote, "RENEW_AFTER_MB", -1.0)  # any size counts as grown
-    pool = TrainingWorkers(1)
-    try:
-        finished = pool.lockstep([BASE.replace(epochs=2)], DATA)
-        finished.step(2)
-        old = pool._workers[0].process
-        pool.send_forgotten()
-        assert pool._workers[0].process.pid != old.pid and not old.is_alive()
-        configs = [BASE.replace(epochs=6), BASE.replace(dropout=0.3, epochs=6)]
-        remote_runs = pool.lockstep(configs, DATA)
-        stepped(remote_runs, [4, 2])
-        local = Lockstep(configs, DATA)
-        local.step(6)
-        for mirror, trainer in zip(remote_runs.trainers, local.trainers):
-            assert_same_run(mirror, trainer)
-    finally:
-        pool.close()
+    finished = one_worker.lockstep([BASE.replace(epochs=2)], DATA)
+    finished.step(2)
+    old = one_worker._workers[0].process
+    one_worker.send_forgotten()
+    assert one_worker._workers[0].process.pid != old.pid and not old.is_alive()
+    configs = [BASE.replace(epochs=6), BASE.replace(dropout=0.3, epochs=6)]
+    remote_runs = one_worker.lockstep(configs, DATA)
+    stepped(remote_runs, [4, 2])
+    local = Lockstep(configs, DATA)
+    local.step(6)
+    for mirror, trainer in zip(remote_runs.trainers, local.trainers):
+        assert_same_run(mirror, trainer)
 
 
-def test_a_worker_holding_a_comparison_is_never_replaced(monkeypatch):
+def test_a_worker_holding_a_comparison_is_never_replaced(monkeypatch, one_worker):
     monkeypatch.setattr(remote, "RENEW_AFTER_MB", -1.0)
-    pool = TrainingWorkers(1)
-    try:
-        running = pool.lockstep([BASE.replace(epochs=4)], DATA)
-        running.step(1)
-        pid = pool._workers[0].process.pid
-        pool.send_forgotten()
-        assert pool._workers[0].process.pid == pid
-        running.step(3)
-        assert running.done and running.runs()[0].status == "completed"
-    finally:
-        pool.close()
+    running = one_worker.lockstep([BASE.replace(epochs=4)], DATA)
+    running.step(1)
+    pid = one_worker._workers[0].process.pid
+    one_worker.send_forgotten()
+    assert one_worker._workers[0].process.pid == pid
+    running.step(3)
+    assert running.done and running.runs()[0].status == "completed"
 
 
-def test_a_small_worker_is_kept():
-    pool = TrainingWorkers(1)
-    try:
-        finished = pool.lockstep([BASE.replace(epochs=2)], DATA)
-        finished.step(2)
-        pid = pool._workers[0].process.pid
-        pool.send_forgotten()
-        assert pool._workers[0].grown_mb() < remote.RENEW_AFTER_MB
-        assert pool._workers[0].process.pid == pid
-    finally:
-        pool.close()
+def test_a_small_worker_is_kept(one_worker):
+    finished = one_worker.lockstep([BASE.replace(epochs=2)], DATA)
+    finished.step(2)
+    pid = one_worker._workers[0].process.pid
+    one_worker.send_forgotten()
+    assert one_worker._workers[0].grown_mb() < remote.RENEW_AFTER_MB
+    assert one_worker._workers[0].process.pid == pid
 
 
 def test_resident_memory_is_read_for_a_live_process_and_none_for_a_gone_one():
@@ -196,17 +176,13 @@ def test_a_pool_needs_at_least_one_worker():
         TrainingWorkers(0)
 
 
-def test_the_chunks_a_worker_is_asked_for_never_change_the_numbers():
+def test_the_chunks_a_worker_is_asked_for_never_change_the_numbers(one_worker):
     configs = [BASE, BASE.replace(penalty="l1", penalty_strength=3e-3, seed=2)]
-    pool = TrainingWorkers(1)
-    try:
-        a, b = pool.lockstep(configs, DATA), pool.lockstep(configs, DATA)
-        stepped(a, [1] * BASE.epochs)
-        stepped(b, [BASE.epochs])
-        for x, y in zip(a.trainers, b.trainers):
-            assert_same_run(x, y)
-    finally:
-        pool.close()
+    a, b = one_worker.lockstep(configs, DATA), one_worker.lockstep(configs, DATA)
+    stepped(a, [1] * BASE.epochs)
+    stepped(b, [BASE.epochs])
+    for x, y in zip(a.trainers, b.trainers):
+        assert_same_run(x, y)
 
 
 SERVER = """

@@ -256,14 +256,6 @@ def test_a_viewer_is_not_done_when_the_last_chunk_lands_while_it_looks_at_the_fr
     assert recording.done and not viewer.done
 
 
-@pytest.fixture
-def one_worker():
-    from regcore.remote import TrainingWorkers
-    workers = TrainingWorkers(1)
-    yield workers
-    workers.close()
-
-
 def test_a_dropped_idle_recording_is_freed_in_its_training_process_and_resumes_alike(one_worker):
     """With a training process, an idle recording the store drops is freed there, and if its
     visitor comes back it goes on with the same numbers as an undisturbed one."""
