@@ -1,5 +1,5 @@
 """The comparison table: one row per run with the numbers of `regcore.summary_table`, under
-readable column names, and a Styler that makes the differences between runs stand out
+readable column names, and cell styles that make the differences between runs stand out
 without ranking what has no "better".
 
 The frame stays numeric (accuracies and sparsity as percent numbers); formatting and
@@ -9,12 +9,13 @@ tested or exported.
 from __future__ import annotations
 
 import math
+from numbers import Number
 from html import escape
 
 import numpy as np
 import pandas as pd
 
-from regcore import summary_table
+from regcore import summarize
 
 COLUMNS = {  # summary_table column → display name
     "status": "status",
@@ -32,6 +33,7 @@ COLUMNS = {  # summary_table column → display name
     "time": "time (s)",
 }
 PERCENT_COLUMNS = ("final_val_acc", "final_test_acc", "sparsity")
+EPOCH_COLUMNS = ("stopped_epoch", "end_epoch")
 TEST_COLUMNS = ("final_test_loss", "final_test_acc")  # shown only when a run has a test split
 LOWER_IS_BETTER = ("val loss", "lowest val loss")
 HIGHER_IS_BETTER = ("val acc (%)",)
@@ -63,18 +65,25 @@ def summary_frame(runs, names) -> pd.DataFrame:
     """One row per run (index "run" = the run names), the COLUMNS of regcore.summary_table
     renamed for display; status in words (a collapsed run says so), accuracies and sparsity
     in %, epochs integer columns that hold <NA> where a run has none. The held-out test
-    columns only when some run has a test split."""
-    table = summary_table(runs, names)
+    columns only when some run has a test split. Built from `summarize`'s rows in one go
+    (during training the table is redrawn every second or so)."""
+    rows = [summarize(run) for run in runs]
     shown = [column for column in COLUMNS if column not in TEST_COLUMNS
-             or table[column].notna().any()]
-    frame = table[shown].copy()
-    frame["status"] = frame["status"].str.replace("_", " ").where(~table["collapsed"], COLLAPSED)
-    for column in ("stopped_epoch", "end_epoch"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-    for column in PERCENT_COLUMNS:
-        if column in frame:
-            frame[column] = frame[column].astype(float) * 100.0
-    return frame.rename(columns=COLUMNS)
+             or any(not math.isnan(row[column]) for row in rows)]
+    return pd.DataFrame({COLUMNS[column]: _shown_values(column, rows) for column in shown},
+                        index=pd.Index(list(names), name="run"))
+
+
+def _shown_values(column: str, rows: list[dict]):
+    """One column of summary_frame from summarize's rows."""
+    if column == "status":
+        return [COLLAPSED if row["collapsed"] else row["status"].replace("_", " ")
+                for row in rows]
+    values = [row[column] for row in rows]
+    if column in EPOCH_COLUMNS:
+        return pd.array([None if _missing(v) else int(v) for v in values], dtype="Int64")
+    scale = 100.0 if column in PERCENT_COLUMNS else 1.0
+    return np.array(values, dtype=float) * scale
 
 
 def cell_styles(frame: pd.DataFrame) -> dict[tuple[int, int], str]:
@@ -82,10 +91,11 @@ def cell_styles(frame: pd.DataFrame) -> dict[tuple[int, int], str]:
     collapsed in red; in the columns that have a better direction (validation loss and
     accuracy) the best of the other runs in bold; columns where all runs agree greyed out.
     A single run is only flagged: there is nothing to compare."""
-    unranked = frame.get("status", pd.Series("", frame.index)).isin(UNRANKED).to_numpy()
+    statuses = frame["status"].tolist() if "status" in frame else [""] * len(frame)
+    ranked = np.array([status not in UNRANKED for status in statuses], dtype=bool)
     styles = {}
     for col, name in enumerate(frame.columns):
-        for row, css in enumerate(_column_styles(frame[name], ~unranked)):
+        for row, css in enumerate(_column_styles(name, frame[name].tolist(), ranked)):
             if css:
                 styles[row, col] = css
     return styles
@@ -95,56 +105,62 @@ def summary_html(frame: pd.DataFrame) -> str:
     """The summary_frame as an HTML table: numbers formatted (NaN as "—"), cells styled by
     `cell_styles`. Built by hand: a pandas Styler costs ~20 ms per redraw, this well under 1."""
     styles = cell_styles(frame)
-    head = "".join(f"<th>{escape(str(name))}</th>" for name in [frame.index.name or "", *frame])
+    columns = list(frame.columns)
+    head = "".join(f"<th>{escape(str(name))}</th>" for name in [frame.index.name or "", *columns])
+    values = [frame[column].tolist() for column in columns]
     rows = []
-    for row, (name, values) in enumerate(frame.iterrows()):
+    for row, name in enumerate(frame.index):
         cells = "".join(f"<td style='{styles.get((row, col), '')}'>"
-                        f"{escape(_formatted(column, value))}</td>"
-                        for col, (column, value) in enumerate(values.items()))
+                        f"{escape(_formatted(column, values[col][row]))}</td>"
+                        for col, column in enumerate(columns))
         rows.append(f"<tr><th>{escape(str(name))}</th>{cells}</tr>")
     return (f"<style>{TABLE_CSS}</style><table class='reglab-summary'><thead><tr>{head}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _formatted(column: str, value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "—"
     return FORMATS[column].format(value) if column in FORMATS else str(value)
 
 
-def _column_styles(column: pd.Series, ranked: np.ndarray) -> list[str]:
-    """CSS for each cell of one column: the status of unranked runs in red; a column where
-    all runs agree in grey; else the best of the `ranked` rows in bold."""
-    if column.name == "status" and not ranked.all():
+def _column_styles(name: str, values: list, ranked: np.ndarray) -> list[str]:
+    """CSS for each cell of one column (`values`, one a run): the status of unranked runs in
+    red; a column where all runs agree in grey; else the best of the `ranked` rows in bold."""
+    if name == "status" and not ranked.all():
         return [FLAG_STYLE if not rank else "" for rank in ranked]
-    if len(column) < 2:
-        return [""] * len(column)
-    if _all_same(column):
-        return [SAME_STYLE] * len(column)
-    best = _best_cells(column, ranked)
+    if len(values) < 2:
+        return [""] * len(values)
+    if _all_same(values):
+        return [SAME_STYLE] * len(values)
+    best = _best_cells(name, values, ranked)
     return [BEST_STYLE if is_best else "" for is_best in best]
 
 
-def _all_same(column: pd.Series) -> bool:
-    values = column.dropna()
-    if len(values) < len(column) and len(values):
+def _all_same(values: list) -> bool:
+    present = [value for value in values if not _missing(value)]
+    if len(present) < len(values) and present:
         return False  # some runs have a value and others none: that is a difference
-    if not pd.api.types.is_numeric_dtype(values):
-        return values.nunique() <= 1
-    numbers = values.to_numpy(dtype=float)
+    if not all(isinstance(value, Number) for value in present):
+        return len(set(present)) <= 1
+    numbers = np.array(present, dtype=float)
     return len(numbers) == 0 or bool(np.allclose(numbers, numbers[0], rtol=1e-9, atol=0.0,
-                                                 equal_nan=True))
+                                                  equal_nan=True))
 
 
-def _best_cells(column: pd.Series, ranked: np.ndarray) -> np.ndarray:
+def _best_cells(name: str, values: list, ranked: np.ndarray) -> np.ndarray:
     """True where a cell holds the best finite value among the `ranked` rows of a column that
     has a direction."""
-    if column.name not in LOWER_IS_BETTER + HIGHER_IS_BETTER:
-        return np.zeros(len(column), dtype=bool)
-    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
-    if column.name in HIGHER_IS_BETTER:
-        values = -values
-    finite = np.isfinite(values) & ranked
+    if name not in LOWER_IS_BETTER + HIGHER_IS_BETTER:
+        return np.zeros(len(values), dtype=bool)
+    numbers = np.array([np.nan if _missing(value) else value for value in values], dtype=float)
+    if name in HIGHER_IS_BETTER:
+        numbers = -numbers
+    finite = np.isfinite(numbers) & ranked
     if not finite.any():
-        return np.zeros(len(column), dtype=bool)
-    return finite & np.isclose(values, values[finite].min(), rtol=1e-9, atol=0.0)
+        return np.zeros(len(values), dtype=bool)
+    return finite & np.isclose(numbers, numbers[finite].min(), rtol=1e-9, atol=0.0)
