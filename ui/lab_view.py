@@ -280,8 +280,9 @@ def share_and_keep(configs, names, shown, csv_info: dict | None, training: bool)
     st.code(base + link, language=None, wrap_lines=True)
     history, settings, script = st.columns(3)
     ready = shown is not None and not training
-    history.download_button(
-        "History (CSV)", history_csv(*shown) if ready else "", "history.csv", "text/csv",
+    history.download_button(  # the CSV is written on the click, not on every page run
+        "History (CSV)", (lambda: history_csv(*shown)) if ready else "", "history.csv",
+        "text/csv",
         key=keys.DOWNLOAD_HISTORY, disabled=not ready, width="stretch",
         icon=":material/download:", help="Every epoch of every run, with a `run` column "
                                          "(when training is paused or has ended).")

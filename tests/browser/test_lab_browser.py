@@ -7,8 +7,11 @@ stretched to the content before each picture).
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import time
+from pathlib import Path
 
 from playwright.sync_api import Page
 
@@ -130,6 +133,22 @@ def test_two_default_runs_of_200_epochs_finish_in_seconds(page: Page, app_server
     timings = train_and_time(page, finish_limit=60)
     record_timings("2 runs x 200 epochs, moons 1000 samples, 64-64", timings)
     assert page.get_by_text("epoch 200 of 200").count() == 2
+    assert exception_texts(page) == []
+
+
+def test_the_history_download_holds_every_epoch_of_every_run(page: Page, app_server) -> None:
+    """The history CSV is written when the button is clicked (not on every page run): the
+    file the browser receives has one row per epoch of each run."""
+    open_page(page, app_server.url + "/?runs=2&dataset=moons&A.epochs=4&B.epochs=6"
+                                     "&B.dropout=0.5")
+    click_button(page, "Train")
+    page.get_by_text(FINISHED).wait_for(timeout=FINISH_LIMIT * 1000)
+    wait_until_idle(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="History (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [(row["run"], int(row["epoch"])) for row in rows] == \
+        [("A", epoch) for epoch in range(1, 5)] + [("B", epoch) for epoch in range(1, 7)]
     assert exception_texts(page) == []
 
 
