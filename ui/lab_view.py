@@ -4,6 +4,8 @@ room redrawn every few seconds), the summary
 table, the table of settings that differ between runs, and the share-and-keep section."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import streamlit as st
 
 from regcore.export import configs_json, history_csv, reproduction_script
@@ -135,9 +137,12 @@ def _tab_height() -> int:
 
 def _loss_tab(runs, names) -> None:
     """The loss curves, the gap under them, and their options above (in presenter mode, below
-    the curves: the loss chart comes first on the screen)."""
-    first, second = st.container(), st.container()
-    options, charts = (second, first) if lab_settings.presenter() else (first, second)
+    the curves: the loss chart comes first on the screen). Containers only where the order
+    needs them: each is one more message to the visitor on every tick."""
+    if lab_settings.presenter():
+        charts, options = st.container(), st.container()
+    else:
+        charts = options = nullcontext()
     with options:
         log, amount, train, patience = _loss_options(runs)
     with charts:
