@@ -31,6 +31,7 @@ from .model import EVALUATION_ROWS, build_model
 from .optimizers import any_nonzero, as_dtype_of, make_optimizer
 from .penalties import Penalty
 from .snapshots import histograms, rows_weight_stats
+from .losses import one_hot
 from .training import Trainer, WeightReport, n_outputs, one_blas_thread
 
 
@@ -171,6 +172,8 @@ class Group:
         pick = (lambda name: getattr(members[0], name)) if self.shared_data else (
             lambda name: np.stack([getattr(m, name) for m in members]))
         self.X_train, self.y_train = pick("X_train"), pick("y_train")
+        self.onehot_train = (one_hot(self.y_train, n_outputs(members[0].data), members[0].dtype)
+                             if members[0].data.task == "classification" else None)
         self.X_val, self.y_val = pick("X_val"), pick("y_val")
         has_test = members[0].X_test is not None  # shared by a group (its structure)
         self.X_test, self.y_test = (pick("X_test"), pick("y_test")) if has_test else (None, None)
@@ -245,13 +248,15 @@ class Group:
         R, n = len(self.members), len(self.members[0].X_train)
         orders = np.stack([m.shuffle_rng.permutation(n) for m in self.members])
         rows = np.arange(R)[:, None]
-        X = self.X_train[orders] if self.shared_data else self.X_train[rows, orders]
-        y = self.y_train[orders] if self.shared_data else self.y_train[rows, orders]
+        shuffled = (lambda a: a[orders]) if self.shared_data else (lambda a: a[rows, orders])
+        X, y = shuffled(self.X_train), shuffled(self.y_train)
+        onehot = None if self.onehot_train is None else shuffled(self.onehot_train)
         batches, step = self._batches, self._train_step
         losses = np.empty((len(batches), R))  # float64, as the float32 losses are summed
         stopped, steps = {}, len(batches)
         for i, batch in enumerate(batches):
-            step_losses = losses[i] = step(X[:, batch], y[:, batch])
+            targets = {} if onehot is None else {"onehot": onehot[:, batch]}
+            step_losses = losses[i] = step(X[:, batch], y[:, batch], targets)
             if not math.isfinite(np.add.reduce(step_losses)):
                 self._stop_unfinite(step_losses, stopped)
                 if len(stopped) == R:
@@ -281,11 +286,12 @@ class Group:
             if r not in stopped:
                 stopped[r] = (self.members[r].model.state(), float(losses[r]))
 
-    def _train_step(self, xb: np.ndarray, yb: np.ndarray) -> np.ndarray:
-        """One minibatch step of every member: xb (R, B, n_in), yb (R, B); returns the (R,)
+    def _train_step(self, xb: np.ndarray, yb: np.ndarray, targets: dict) -> np.ndarray:
+        """One minibatch step of every member: xb (R, B, n_in), yb (R, B), targets: the
+        loss's further arguments (classification: onehot (R, B, K)); returns the (R,)
         minibatch losses."""
         model, terms = self.model, self._terms
-        losses, dout = self.loss_fn(model.forward(xb, train=True), yb)
+        losses, dout = self.loss_fn(model.forward(xb, train=True), yb, **targets)
         model.backward(dout)
         if terms["l2"] or terms["decay"]:
             weights, weight_grads = self.params["weights"], self.grads["weights"]

@@ -34,11 +34,15 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(logits))
 
 
-def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
+def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True,
+                          onehot: np.ndarray | None = None
                           ) -> tuple[float | np.ndarray, np.ndarray | None]:
     """L = −(1/N) Σ_i log softmax(z_i)_{y_i};  dL/dz = (softmax(z) − onehot(y)) / N.
 
     logits: (N, K), y: (N,) integer labels in [0, K). grad=False: (L, None).
+    onehot: y's one-hot rows (N, K) in the logits' dtype, if the caller keeps them (a
+    training loop gathers them per epoch; subtracting floats is cheaper than comparing
+    labels with the classes and subtracting booleans at every step; the same numbers).
     """
     logp = log_softmax(logits)
     labels = y if y.ndim == logits.ndim - 1 else np.broadcast_to(y, logits.shape[:-1])
@@ -46,9 +50,14 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
     if not grad:
         return _per_run(loss), None
     dlogits = np.exp(logp, out=logp)
-    dlogits -= labels[..., None] == _classes(logits.shape[-1])
+    dlogits -= labels[..., None] == _classes(logits.shape[-1]) if onehot is None else onehot
     dlogits /= logits.shape[-2]
     return _per_run(loss), dlogits
+
+
+def one_hot(y: np.ndarray, k: int, dtype) -> np.ndarray:
+    """(…, N, K) rows of 0 and 1 in `dtype`, 1 at each label of y (…, N)."""
+    return (y[..., None] == _classes(k)).astype(dtype)
 
 
 def _negative_mean_last(x: np.ndarray) -> np.ndarray:
