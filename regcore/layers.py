@@ -289,6 +289,12 @@ class BatchNorm(_Normalization):
     Training: batch mean and biased batch variance; running stats updated as
     running = (1 − momentum)·running + momentum·batch_stat, with the unbiased variance.
     Evaluation: running_mean and running_var replace the batch statistics.
+
+    In training, with c = x − μ, σ̂ = √(σ² + ε) and a = γ/σ̂ per feature, out = c·a + β
+    (x̂ = c/σ̂ is not formed), and since the means of backward run over the samples, as the
+    parameters' sums do, they come from those sums (N samples):
+    dβ = Σ dout, dγ = Σ dout·x̂ = (Σ dout·c)/σ̂,
+    dx = a·(dout − dβ/N) − c·(a/σ̂²)·(Σ dout·c)/N.
     """
 
     axis = -2
@@ -324,7 +330,32 @@ class BatchNorm(_Normalization):
         running_mean += np.multiply(mean, m, out=mean)
         running_var *= 1 - m
         running_var += (m * batch / (batch - 1)) * var
-        return self._normalize(centered, var[..., None, :])
+        inv_std = np.add(var, self.eps, out=var)
+        np.sqrt(inv_std, out=inv_std)
+        np.true_divide(1, inv_std, out=inv_std)
+        scale = inv_std * self.params["gamma"]
+        self._stats_from_x, self._batch = True, (centered, inv_std, scale)
+        out = centered * _per_feature(scale)
+        out += _per_feature(self.params["beta"])
+        return out
+
+    def backward(self, dout):
+        if not self._stats_from_x:
+            return super().backward(dout)
+        centered, inv_std, scale = self._batch
+        n = dout.shape[-2]
+        dbeta = np.add.reduce(dout, axis=-2, out=self.grads["beta"])
+        dout_centered = dout * centered
+        sum_dout_centered = np.add.reduce(dout_centered, axis=-2)
+        np.multiply(sum_dout_centered, inv_std, out=self.grads["gamma"])
+        dx = dout - _per_feature(dbeta / n)
+        dx *= _per_feature(scale)
+        k = scale * inv_std
+        k *= inv_std
+        k *= sum_dout_centered
+        k /= n
+        dx -= np.multiply(centered, _per_feature(k), out=dout_centered)
+        return dx
 
 
 class LayerNorm(_Normalization):
