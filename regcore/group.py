@@ -21,6 +21,7 @@ back before the epoch's evaluation, and it ends as diverged.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Iterable
@@ -83,6 +84,14 @@ def train_all(trainers: Iterable[Trainer]) -> None:
 def per_run(values: Iterable[float]) -> np.ndarray:
     """Per-run numbers as an (R, 1) float64 column, to broadcast over (R, n) arrays."""
     return np.array(list(values), dtype=np.float64).reshape(-1, 1)
+
+
+def _gather(a: np.ndarray, orders: np.ndarray, stacked: bool) -> np.ndarray:
+    """Rows of a, shared (n, …) or stacked (R, n, …), as (R, n, …): orders (R, n) numbers
+    the rows of a shared array, or those of all runs one after the other. `take` costs a
+    tenth of fancy indexing here."""
+    rows = a.reshape(-1, *a.shape[2:]) if stacked else a
+    return rows.take(orders, axis=0)
 
 
 class Group:
@@ -247,8 +256,9 @@ class Group:
         minibatch loss, or the first loss that was not finite (that member then stops)."""
         R, n = len(self.members), len(self.members[0].X_train)
         orders = np.stack([m.shuffle_rng.permutation(n) for m in self.members])
-        rows = np.arange(R)[:, None]
-        shuffled = (lambda a: a[orders]) if self.shared_data else (lambda a: a[rows, orders])
+        if not self.shared_data:  # row orders[r, i] of run r's data is row r·n + orders[r, i] of all
+            orders += np.arange(0, R * n, n)[:, None]
+        shuffled = functools.partial(_gather, orders=orders, stacked=not self.shared_data)
         X, y = shuffled(self.X_train), shuffled(self.y_train)
         onehot = None if self.onehot_train is None else shuffled(self.onehot_train)
         batches, step = self._batches, self._train_step
