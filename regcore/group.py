@@ -31,7 +31,7 @@ import numpy as np
 from .model import EVALUATION_ROWS, build_model
 from .optimizers import any_nonzero, as_dtype_of, make_optimizer
 from .penalties import Penalty
-from .snapshots import histograms, rows_weight_stats
+from .snapshots import histograms, layer_weight_stats
 from .losses import one_hot
 from .training import Trainer, WeightReport, n_outputs, one_blas_thread
 
@@ -233,12 +233,12 @@ class Group:
         reports: list[WeightReport | None] = [None] * len(self.members)
         if not recording:
             return reports
-        every = len(recording) == len(self.members)
-        layers = {name: W.reshape(len(W), -1) if every else W[recording].reshape(len(recording), -1)
-                  for name, W in self.model.weight_layers.items()}
-        stats = {name: rows_weight_stats(rows) for name, rows in layers.items()}
-        for i, r in enumerate(recording):
-            reports[r] = WeightReport({name: stats[name][i] for name in layers})
+        weights = self.model.weights
+        weights = weights if len(recording) == len(self.members) else weights[recording]
+        spans = self.model.weight_spans
+        layers = {name: weights[:, span] for name, span in spans.items()}
+        for r, stats in zip(recording, layer_weight_stats(weights, spans)):
+            reports[r] = WeightReport(stats)
         snapshot_rows: dict[str, list[int]] = {}
         for i, r in enumerate(recording):
             member = self.members[r]

@@ -86,6 +86,16 @@ class Model:
     def weight_layers(self) -> dict[str, np.ndarray]:
         return {name[: -len(".W")]: self.params[name] for name in self.weight_names}
 
+    @property
+    def weight_spans(self) -> dict[str, slice]:
+        """Where each Linear layer's W lies in `weights`: "linear1" → its columns."""
+        spans, offset = {}, 0
+        for (name, _, _), size in zip(self._order, self._sizes):
+            if name in self.weight_names:
+                spans[name[: -len(".W")]] = slice(offset, offset + size)
+                offset += size
+        return spans
+
     # computation ----------------------------------------------------------------------------
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
         for layer in self.layers:

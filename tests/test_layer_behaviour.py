@@ -93,6 +93,26 @@ def test_histograms_of_rows_count_as_np_histogram_does():
         np.testing.assert_array_equal(histograms(rows, edges)[r], expected)
 
 
+def test_histograms_count_nan_in_no_bin():
+    from regcore.snapshots import bin_edges, histograms
+    edges = bin_edges(8, 8)
+    rows = np.array([[np.nan, 0.0, edges[0], np.nan], [0.0, 0.0, 0.0, 0.0]], np.float32)
+    counts = histograms(rows, edges)
+    assert counts.sum(axis=1).tolist() == [2, 4]
+    assert counts[0, 0] == 1 and counts[0, 20] == 1  # the first edge; 0 opens bin 20
+
+
+def test_weight_stats_of_layers_in_one_row_equal_those_of_each_layers_own_array():
+    from regcore.snapshots import layer_weight_stats, rows_weight_stats
+    rows = np.random.default_rng(0).normal(size=(3, 700)).astype(np.float32)
+    rows[1, 5:40] = 0.0
+    spans = {"a": slice(0, 37), "b": slice(37, 677), "c": slice(677, 700)}
+    together = layer_weight_stats(rows, spans)
+    for name, span in spans.items():
+        apart = rows_weight_stats(np.ascontiguousarray(rows[:, span]))
+        assert [layers[name] for layers in together] == apart
+
+
 def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
     model = build_model(3, 2, hidden=(8,), norm="batch", dropout=0.5,
                         rng=np.random.default_rng(0))
