@@ -142,15 +142,26 @@ class Group:
         self._l1_penalty = Penalty(l1=self.penalty.l1[self._l1_rows])  # of those rows only
         self._terms = {"l1": any_nonzero(self.penalty.l1), "l2": any_nonzero(self.penalty.l2),
                        "decay": any_nonzero(self.decay)}  # which per-run terms any run has
+        self._mask_terms()
         self._stack_data()
         self._plan_batches()
+
+    def _mask_terms(self) -> None:
+        """Where each per-run term acts in the Linear layers' block (R, n_linear): on the
+        weights of the runs whose coefficient is not 0 (never on biases); and AdamW's factor
+        1 − lr·wd, 1 on biases and where wd = 0 (x·1 = x exactly)."""
+        columns = self.model.weight_columns
+        self._where = {term: (coefficient != 0) & columns for term, coefficient in
+                       (("l1", self.penalty.l1), ("l2", self.penalty.l2), ("decay", self.decay))}
+        factor = np.where(columns, as_dtype_of(self.model.flat, 1 - self.lr * self.decay), 1)
+        self._decay_factor = factor.astype(self.model.flat.dtype)
 
     def _stacked_optimizer(self):
         """The members' optimizer on the whole stacked buffer (R, n_params): one call per
         formula for weights and the rest together. Weight decay, which acts on weights only,
         is applied by `_decay` before the step, as the optimizer would (so it is built with
-        none). Each member's own optimizer keeps "weights" and "other" views of its row."""
-        members, n_weights = self.members, self.model.n_weights
+        none). Each member's own optimizer keeps "linear" and "other" views of its row."""
+        members, n_linear = self.members, self.model.n_linear
         self.decay = per_run(m.config.weight_decay for m in members)
         self.lr = per_run(m.config.lr for m in members)
         optimizer = make_optimizer(structure(members[0])[-2], self.lr,
@@ -159,7 +170,7 @@ class Group:
         whole = self._whole = {"all": self.model.flat}
         self._whole_grad = {"all": self.model.flat_grad}
         optimizer.init_state(whole)
-        parts = {"weights": np.s_[..., :n_weights], "other": np.s_[..., n_weights:]}
+        parts = {"linear": np.s_[..., :n_linear], "other": np.s_[..., n_linear:]}
         parts = {key: part for key, part in parts.items() if key in self.params}
         for name, stacked in optimizer.state["all"].items():
             for r, member in enumerate(members):
@@ -188,11 +199,14 @@ class Group:
         self.X_test, self.y_test = (pick("X_test"), pick("y_test")) if has_test else (None, None)
 
     def _release(self, ended: list[Trainer]) -> None:
-        """Move ended runs out to buffers of their own and restack the others."""
+        """Move ended runs out to buffers of their own and restack the others. An ended
+        run's optimizer keeps copies of its state split as its own optimizer splits the
+        parameters: "weights" (as `Model.weights`) and "other"."""
         for trainer in ended:
             trainer.model.detach()
-            trainer.optimizer.state = {key: {name: value.copy() for name, value in state.items()}
-                                       for key, state in trainer.optimizer.state.items()}
+            row = self.members.index(trainer)
+            trainer.optimizer.state = self.model.split_weights(
+                {name: value[row] for name, value in self.optimizer.state["all"].items()})
             trainer.optimizer.t = self.optimizer.t
             trainer.group = None
         self.members = [m for m in self.members if not m.done]
@@ -210,7 +224,7 @@ class Group:
             train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
             val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
             test_loss, test_acc = self._test_loss_and_accuracy()
-            penalty = self.penalty.value(self.params["weights"])
+            penalty = self.penalty.value(self.model.weights)
         share = (time.perf_counter() - started) / len(self.members)
         reports = self._weight_reports()
         for r, member in enumerate(self.members):
@@ -304,37 +318,38 @@ class Group:
         losses, dout = self.loss_fn(model.forward(xb, train=True), yb, **targets)
         model.backward(dout)
         if terms["l2"] or terms["decay"]:
-            weights, weight_grads = self.params["weights"], self.grads["weights"]
-            self.penalty.add_smooth_grad(weights, weight_grads)
-            self._decay(weights, weight_grads)
+            linear, linear_grads = self.params["linear"], self.grads["linear"]
+            self.penalty.add_smooth_grad(linear, linear_grads, where=self._where["l2"])
+            self._decay(linear, linear_grads)
         self.optimizer.step(self._whole, self._whole_grad)
         if terms["l1"]:
-            self._prox(self.params["weights"])
+            self._prox(self.params["linear"])
         return losses
 
-    def _prox(self, weights: np.ndarray) -> None:
-        """The L1 proximal step of the members with an L1 term, on their rows only."""
+    def _prox(self, linear: np.ndarray) -> None:
+        """The L1 proximal step on the weights of the members with an L1 term, on their
+        rows only; linear: the Linear layers' block (R, n_linear)."""
         rows = self._l1_rows
-        every_row = len(rows) == len(weights)
+        every_row = len(rows) == len(linear)
         step = self.optimizer.step_size("all", None if every_row else rows)
-        step = step if step.shape[-1] == 1 else step[:, : weights.shape[-1]]  # (rows, 1) or per entry
+        step = step if step.shape[-1] == 1 else step[:, : linear.shape[-1]]  # (rows, 1) or per entry
         if every_row:
-            self.penalty.prox(weights, step)
+            self.penalty.prox(linear, step, where=self._where["l1"])
             return
-        some = weights[rows]
-        self._l1_penalty.prox(some, step)
-        weights[rows] = some
+        some = linear[rows]
+        self._l1_penalty.prox(some, step, where=self._where["l1"][rows])
+        linear[rows] = some
 
-    def _decay(self, weights: np.ndarray, weight_grads: np.ndarray) -> None:
+    def _decay(self, linear: np.ndarray, linear_grads: np.ndarray) -> None:
         """Weight decay as the optimizers apply it to weights: added to the gradient
         (g ← g + wd·w, SGD and Adam) or, decoupled (AdamW), w ← w·(1 − lr·wd) before the step."""
         if not any_nonzero(self.decay):
             return
         if getattr(self.optimizer, "decoupled", False):
-            weights *= as_dtype_of(weights, 1 - self.lr * self.decay)  # exactly 1 where wd = 0
+            linear *= self._decay_factor
         else:
-            np.add(weight_grads, as_dtype_of(weights, self.decay) * weights, out=weight_grads,
-                   where=self.decay != 0)
+            np.add(linear_grads, as_dtype_of(linear, self.decay) * linear, out=linear_grads,
+                   where=self._where["decay"])
 
     def _test_loss_and_accuracy(self) -> tuple[np.ndarray, np.ndarray]:
         """Loss and accuracy on the held-out test rows, (R,) each; NaN without a test split."""

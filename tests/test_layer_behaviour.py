@@ -65,11 +65,33 @@ def test_layernorm_output_does_not_depend_on_the_batch():
 
 def test_linear_init_scales():
     rng = np.random.default_rng(0)
-    he = Linear(400, 300, rng=rng, init="he").params["W"]
-    xavier = Linear(400, 300, rng=rng, init="xavier").params["W"]
+    he = Linear(400, 300, rng=rng, init="he").W
+    xavier = Linear(400, 300, rng=rng, init="xavier").W
     assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
     assert xavier.std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)
     assert he.dtype == np.float32
+
+
+def test_linear_output_is_x_times_w_plus_b_and_its_input_is_left_unchanged():
+    layer = Linear(5, 3, rng=np.random.default_rng(0), dtype=np.float64)
+    layer.params["Wb"][-1] = [1.0, -2.0, 0.5]  # b, the last row of Wb
+    x = np.random.default_rng(1).normal(size=(7, 5))
+    before = x.copy()
+    np.testing.assert_allclose(layer.forward(x, train=True), x @ layer.W + layer.b, rtol=1e-12)
+    np.testing.assert_array_equal(x, before)
+    second = np.random.default_rng(2).normal(size=(7, 5))  # same shape: the kept copy is refilled
+    np.testing.assert_allclose(layer.forward(second, train=True), second @ layer.W + layer.b,
+                               rtol=1e-12)
+
+
+def test_linear_bias_gradient_is_the_sum_of_dout_over_the_rows():
+    layer = Linear(4, 3, rng=np.random.default_rng(0), dtype=np.float64)
+    x, dout = np.random.default_rng(1).normal(size=(2, 6, 4))
+    dout = dout[:, :3]
+    layer.forward(x, train=True)
+    layer.backward(dout)
+    np.testing.assert_allclose(layer.grads["Wb"][-1], dout.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(layer.grads["Wb"][:-1], x.T @ dout, rtol=1e-12)
 
 
 def test_stacked_dropout_draws_each_runs_mask_from_its_own_generator():
