@@ -147,12 +147,13 @@ class Group:
         self._plan_batches()
 
     def _mask_terms(self) -> None:
-        """Where each per-run term acts in the Linear layers' block (R, n_linear): on the
-        weights of the runs whose coefficient is not 0 (never on biases); and AdamW's factor
-        1 − lr·wd, 1 on biases and where wd = 0 (x·1 = x exactly)."""
+        """The biases' columns in the Linear layers' block (R, n_linear), which penalties and
+        weight decay leave alone: those terms act on the whole block, in numpy's fast loops,
+        and the biases (or their gradients) are put back, which costs less than acting
+        through a mask (`where=`: 3× slower for 36 runs). AdamW's factor 1 − lr·wd is an
+        array with 1 on biases and where wd = 0 (x·1 = x exactly)."""
         columns = self.model.weight_columns
-        self._where = {term: (coefficient != 0) & columns for term, coefficient in
-                       (("l1", self.penalty.l1), ("l2", self.penalty.l2), ("decay", self.decay))}
+        self._biases = np.flatnonzero(~columns)
         factor = np.where(columns, as_dtype_of(self.model.flat, 1 - self.lr * self.decay), 1)
         self._decay_factor = factor.astype(self.model.flat.dtype)
 
@@ -319,26 +320,29 @@ class Group:
         model.backward(dout)
         if terms["l2"] or terms["decay"]:
             linear, linear_grads = self.params["linear"], self.grads["linear"]
-            self.penalty.add_smooth_grad(linear, linear_grads, where=self._where["l2"])
+            bias_grads = linear_grads.take(self._biases, axis=-1)
+            self.penalty.add_smooth_grad(linear, linear_grads)
             self._decay(linear, linear_grads)
+            linear_grads[..., self._biases] = bias_grads
         self.optimizer.step(self._whole, self._whole_grad)
         if terms["l1"]:
             self._prox(self.params["linear"])
         return losses
 
     def _prox(self, linear: np.ndarray) -> None:
-        """The L1 proximal step on the weights of the members with an L1 term, on their
-        rows only; linear: the Linear layers' block (R, n_linear)."""
-        rows = self._l1_rows
+        """The L1 proximal step of the members with an L1 term, on their rows only: on the
+        whole Linear layers' block (R, n_linear), the biases then put back."""
+        rows, biases = self._l1_rows, linear.take(self._biases, axis=-1)
         every_row = len(rows) == len(linear)
         step = self.optimizer.step_size("all", None if every_row else rows)
         step = step if step.shape[-1] == 1 else step[:, : linear.shape[-1]]  # (rows, 1) or per entry
         if every_row:
-            self.penalty.prox(linear, step, where=self._where["l1"])
-            return
-        some = linear[rows]
-        self._l1_penalty.prox(some, step, where=self._where["l1"][rows])
-        linear[rows] = some
+            self.penalty.prox(linear, step)
+        else:
+            some = linear[rows]
+            self._l1_penalty.prox(some, step)
+            linear[rows] = some
+        linear[..., self._biases] = biases
 
     def _decay(self, linear: np.ndarray, linear_grads: np.ndarray) -> None:
         """Weight decay as the optimizers apply it to weights: added to the gradient
@@ -349,7 +353,7 @@ class Group:
             linear *= self._decay_factor
         else:
             np.add(linear_grads, as_dtype_of(linear, self.decay) * linear, out=linear_grads,
-                   where=self._where["decay"])
+                   where=self.decay != 0)
 
     def _test_loss_and_accuracy(self) -> tuple[np.ndarray, np.ndarray]:
         """Loss and accuracy on the held-out test rows, (R,) each; NaN without a test split."""

@@ -44,27 +44,17 @@ class Penalty:
         """∂R/∂w = l1·sign(w) + l2·w (sign(0) = 0: a subgradient at zero)."""
         return self.l1 * np.sign(w) + self.l2 * w
 
-    def add_smooth_grad(self, w: np.ndarray, g: np.ndarray,
-                        where: np.ndarray | None = None) -> None:
-        """g += l2·w, in place: the part of ∂R/∂w that goes through the optimizer.
-        where: the entries that are weights of runs with l2 ≠ 0 (default: those runs' rows)."""
+    def add_smooth_grad(self, w: np.ndarray, g: np.ndarray) -> None:
+        """g += l2·w, in place: the part of ∂R/∂w that goes through the optimizer."""
         if any_nonzero(self.l2):
-            term = as_dtype_of(w, self.l2) * w
-            if where is None:
-                _add_where_nonzero(g, term, self.l2)
-            else:
-                np.add(g, term, out=g, where=where)
+            _add_where_nonzero(g, as_dtype_of(w, self.l2) * w, self.l2)
 
-    def prox(self, w: np.ndarray, step: Value | np.ndarray,
-             where: np.ndarray | None = None) -> None:
+    def prox(self, w: np.ndarray, step: Value | np.ndarray) -> None:
         """Soft-threshold w in place by step·l1 (the proximal step of the L1 part);
-        step is a scalar or an array shaped like w. where: the entries that are weights of
-        runs with l1 ≠ 0 (default: those runs' rows)."""
+        step is a scalar or an array shaped like w."""
         if any_nonzero(self.l1):
             shrunk = np.maximum(np.abs(w) - as_dtype_of(w, step) * as_dtype_of(w, self.l1), 0)
-            if where is not None:
-                np.copysign(shrunk, w, out=w, where=where)
-            elif np.all(self.l1):
+            if np.all(self.l1):
                 np.copysign(shrunk, w, out=w)
             else:
                 np.copysign(shrunk, w, out=w, where=self.l1 != 0)
