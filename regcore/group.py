@@ -225,7 +225,8 @@ class Group:
             train_loss, train_acc = self._loss_and_accuracy(self.X_train, self.y_train)
             val_loss, val_acc = self._loss_and_accuracy(self.X_val, self.y_val)
             test_loss, test_acc = self._test_loss_and_accuracy()
-            penalty = self.penalty.value(self.model.weights)
+            penalty = (self.penalty.value(self.model.weights) if self._terms["l1"] or
+                       self._terms["l2"] else np.zeros(len(self.members)))
         share = (time.perf_counter() - started) / len(self.members)
         reports = self._weight_reports()
         for r, member in enumerate(self.members):
