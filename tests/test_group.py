@@ -212,3 +212,17 @@ def test_penalties_and_weight_decay_leave_the_biases_first_step_alone(optimizer)
     for name in biases:
         assert first.model.params[name].tobytes() == second.model.params[name].tobytes()
     assert not np.array_equal(first.model.weights, second.model.weights)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_runs_of_small_batches_are_identical_alone_or_in_a_group(dtype, batch_size):
+    """Products of few rows ([x, 1]·Wb, dout·Wᵀ with Wᵀ copied) take other BLAS kernels
+    than those of a full batch; a run's numbers still do not depend on its group."""
+    small = BASE.replace(batch_size=batch_size, epochs=2)
+    configs = [small, small.replace(dropout=0.3, seed=1),
+               small.replace(penalty="l1", penalty_strength=3e-3, seed=2),
+               small.replace(optimizer="adamw", weight_decay=1e-2, seed=3)]
+    alone = [trained_alone(config, dtype) for config in configs]
+    for trainer, other in zip(alone, trained_together(configs[::-1], dtype)[::-1]):
+        assert_same_run(trainer, other)
