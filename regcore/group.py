@@ -142,11 +142,11 @@ class Group:
         self._l1_penalty = Penalty(l1=self.penalty.l1[self._l1_rows])  # of those rows only
         self._terms = {"l1": any_nonzero(self.penalty.l1), "l2": any_nonzero(self.penalty.l2),
                        "decay": any_nonzero(self.decay)}  # which per-run terms any run has
-        self._mask_terms()
+        self._bias_terms()
         self._stack_data()
         self._plan_batches()
 
-    def _mask_terms(self) -> None:
+    def _bias_terms(self) -> None:
         """The biases' columns in the Linear layers' block (R, n_linear), which penalties and
         weight decay leave alone: those terms act on the whole block, in numpy's fast loops,
         and the biases (or their gradients) are put back, which costs less than acting

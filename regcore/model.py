@@ -4,8 +4,9 @@ Every parameter array (each Linear's Wb = [W; b], γ, β) is a view into `flat`,
 gradient a view into `flat_grad`, with the Linear layers first: `flat[:n_linear]` holds
 their weights and biases, each layer's bias row right after its weights (one BLAS product
 computes x·W + b, see `regcore.layers.Linear`), and `weight_columns` marks the weights among
-them. So penalties and weight decay act on one array (masked to the weights) and the
-optimizer on one, with a handful of vectorized operations, whatever the depth of the network.
+them. So penalties and weight decay act on one array (the biases put back afterwards) and
+the optimizer on one, with a handful of vectorized operations, whatever the depth of the
+network.
 
 A stacked model (`runs=R`, see `regcore.layers`) holds R networks of one architecture:
 `flat` is (R, n_params), row r one network's buffer, and every parameter a (R, …) view.
