@@ -89,6 +89,11 @@ class Linear(Layer):
         self._x = self._WT = None
         self._inputs: dict[tuple, np.ndarray] = {}
 
+    def __getstate__(self) -> dict:
+        """The layer without its kept [x, 1] arrays and Wᵀ (evaluation blocks of a few hundred
+        kB each), so copies and pickles of a model stay as small as its parameters."""
+        return {**self.__dict__, "_x": None, "_WT": None, "_inputs": {}}
+
     @property
     def W(self) -> np.ndarray:
         """The weights (…, n_in, n_out), a view of Wb."""
@@ -153,6 +158,10 @@ class ReLU(Layer):
     def forward(self, x, train):
         self._mask = x > 0 if train else None
         return np.maximum(x, self._zeros_like(x))
+
+    def __getstate__(self) -> dict:
+        """The layer without its kept zeros and mask, so copies and pickles stay small."""
+        return {**self.__dict__, "_zeros": {}, "_mask": None}
 
     def _zeros_like(self, x: np.ndarray) -> np.ndarray:
         """Zeros of x's shape and dtype, made once per shape (batches, evaluation blocks)."""

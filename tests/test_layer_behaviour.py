@@ -94,6 +94,20 @@ def test_linear_bias_gradient_is_the_sum_of_dout_over_the_rows():
     np.testing.assert_allclose(layer.grads["Wb"][:-1], x.T @ dout, rtol=1e-12)
 
 
+def test_a_copied_model_has_the_same_output_without_the_layers_kept_arrays():
+    from regcore.layers import ReLU
+    model = build_model(2, 3, hidden=(8,), rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(100, 2)).astype(np.float32)
+    out = model.predict_output(X)
+    copied = model.copy()
+    kept = {Linear: "_inputs", ReLU: "_zeros"}
+    for original, copy in zip(model.layers, copied.layers):
+        if type(original) in kept:
+            assert getattr(original, kept[type(original)])
+            assert not getattr(copy, kept[type(copy)])
+    assert copied.predict_output(X).tobytes() == out.tobytes()
+
+
 def test_stacked_dropout_draws_each_runs_mask_from_its_own_generator():
     x = np.ones((3, 20, 10), np.float32)
     stacked = Dropout((0.5, 0.0, 0.3), rng=tuple(np.random.default_rng(s) for s in range(3)))
