@@ -272,7 +272,7 @@ class Group:
         minibatch loss, or the first loss that was not finite (that member then stops)."""
         R, n = len(self.members), len(self.members[0].X_train)
         orders = np.stack([m.shuffle_rng.permutation(n) for m in self.members])
-        if not self.shared_data:  # row orders[r, i] of run r's data is row r·n + orders[r, i] of all
+        if not self.shared_data:  # run r's row orders[r, i] is row r·n + orders[r, i] of all
             orders += np.arange(0, R * n, n)[:, None]
         shuffled = functools.partial(_gather, orders=orders, stacked=not self.shared_data)
         X, y = shuffled(self.X_train), shuffled(self.y_train)
@@ -336,7 +336,8 @@ class Group:
         rows, biases = self._l1_rows, linear.take(self._biases, axis=-1)
         every_row = len(rows) == len(linear)
         step = self.optimizer.step_size("all", None if every_row else rows)
-        step = step if step.shape[-1] == 1 else step[:, : linear.shape[-1]]  # (rows, 1) or per entry
+        # (rows, 1), or per entry of the whole buffer: those of the Linear block
+        step = step if step.shape[-1] == 1 else step[:, : linear.shape[-1]]
         if every_row:
             self.penalty.prox(linear, step)
         else:

@@ -36,7 +36,8 @@ class Model:
 
     def __init__(self, layers: list[Layer], task: str = "classification", runs: int | None = None):
         self.layers, self.task, self.runs = layers, task, runs
-        self._order = sorted(_named_params(layers), key=lambda item: not isinstance(item[1], Linear))
+        self._order = sorted(_named_params(layers),
+                             key=lambda item: not isinstance(item[1], Linear))
         self._sizes = [layer.params[key].size // (runs or 1) for _, layer, key in self._order]
         self._linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
