@@ -65,11 +65,14 @@ def _per_feature(v: np.ndarray) -> np.ndarray:
 
 
 class Linear(Layer):
-    """out = x @ W + b, with W (n_in, n_out) and b (n_out,).
+    """out = x @ W + b, with W (n_in, n_out) and b (n_out,), kept as one parameter
+    Wb = [W; b] (n_in + 1, n_out), b its last row: out = [x, 1] @ Wb, one BLAS product for
+    both (x is copied into a kept array whose last column is 1), which costs less than a
+    product and a broadcast sum, as dWb does than a product and a sum over the rows.
 
     Init: "he" draws W ~ N(0, 2/n_in) (for ReLU); "xavier" draws W ~ N(0, 2/(n_in + n_out)).
     Stacked (runs=R): W starts at zero, to be filled with each run's own initial weights.
-    Gradients: dW = xᵀ·dout, db = Σ_rows dout, dx = dout·Wᵀ.
+    Gradients: dWb = [x, 1]ᵀ·dout (dW = xᵀ·dout, db = Σ_rows dout), dx = dout·Wᵀ.
     """
 
     def __init__(self, n_in: int, n_out: int, *, rng: np.random.Generator | None = None,
@@ -78,26 +81,62 @@ class Linear(Layer):
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         self.init_std = init_std(n_in, n_out, init)
-        shape = _lead(runs) + (n_in, n_out)
-        W = (np.zeros(shape, dtype) if runs is not None
-             else rng.normal(0.0, self.init_std, size=shape).astype(dtype))
-        self.params = {"W": W, "b": np.zeros(_lead(runs) + (n_out,), dtype=dtype)}
+        Wb = np.zeros(_lead(runs) + (n_in + 1, n_out), dtype)
+        if runs is None:
+            Wb[:-1] = rng.normal(0.0, self.init_std, size=(n_in, n_out)).astype(dtype)
+        self.params = {"Wb": Wb}
         self.grads = _with_grads(self.params)
-        self._x = None
+        self._x = self._WT = None
+        self._inputs: dict[tuple, np.ndarray] = {}
+
+    def __getstate__(self) -> dict:
+        """The layer without its kept [x, 1] arrays and Wᵀ (evaluation blocks of a few hundred
+        kB each), so copies and pickles of a model stay as small as its parameters."""
+        return {**self.__dict__, "_x": None, "_WT": None, "_inputs": {}}
+
+    @property
+    def W(self) -> np.ndarray:
+        """The weights (…, n_in, n_out), a view of Wb."""
+        return self.params["Wb"][..., :-1, :]
+
+    @property
+    def b(self) -> np.ndarray:
+        """The bias (…, n_out), a view of Wb."""
+        return self.params["Wb"][..., -1, :]
 
     def forward(self, x, train):
-        self._x = x
-        out = x @ self.params["W"]
-        out += _per_feature(self.params["b"])
-        return out
+        self._x = self._with_ones(x)
+        return self._x @ self.params["Wb"]
+
+    def _with_ones(self, x: np.ndarray) -> np.ndarray:
+        """[x, 1]: x copied into a kept array one column wider, whose last column holds ones
+        (made once per shape: a full batch, the last one, evaluation blocks)."""
+        key = (x.shape, x.dtype)
+        augmented = self._inputs.get(key)
+        if augmented is None:
+            if len(self._inputs) > 3:
+                self._inputs.clear()
+            augmented = self._inputs[key] = np.ones(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
+        np.copyto(augmented[..., :-1], x)
+        return augmented
 
     def backward(self, dout):
         self.backward_params(dout)
-        return dout @ self.params["W"].swapaxes(-1, -2)
+        return dout @ self._transposed_weights()
+
+    def _transposed_weights(self) -> np.ndarray:
+        """Wᵀ copied into a kept contiguous array: BLAS multiplies by a transposed view with a
+        slower kernel (for 32×64 by 64×64, 6.2 µs against 5.7 with the copy; for 36 stacked
+        runs 185 µs against 138)."""
+        W = self.W
+        shape = W.shape[:-2] + W.shape[:-3:-1]
+        if self._WT is None or self._WT.shape != shape or self._WT.dtype != W.dtype:
+            self._WT = np.empty(shape, W.dtype)
+        np.copyto(self._WT, W.swapaxes(-1, -2))
+        return self._WT
 
     def backward_params(self, dout):
-        np.matmul(self._x.swapaxes(-1, -2), dout, out=self.grads["W"])
-        np.add.reduce(dout, axis=-2, out=self.grads["b"])
+        np.matmul(self._x.swapaxes(-1, -2), dout, out=self.grads["Wb"])
 
 
 def init_std(n_in: int, n_out: int, init: str) -> float:
@@ -119,6 +158,10 @@ class ReLU(Layer):
     def forward(self, x, train):
         self._mask = x > 0 if train else None
         return np.maximum(x, self._zeros_like(x))
+
+    def __getstate__(self) -> dict:
+        """The layer without its kept zeros and mask, so copies and pickles stay small."""
+        return {**self.__dict__, "_zeros": {}, "_mask": None}
 
     def _zeros_like(self, x: np.ndarray) -> np.ndarray:
         """Zeros of x's shape and dtype, made once per shape (batches, evaluation blocks)."""
@@ -289,6 +332,12 @@ class BatchNorm(_Normalization):
     Training: batch mean and biased batch variance; running stats updated as
     running = (1 − momentum)·running + momentum·batch_stat, with the unbiased variance.
     Evaluation: running_mean and running_var replace the batch statistics.
+
+    In training, with c = x − μ, σ̂ = √(σ² + ε) and a = γ/σ̂ per feature, out = c·a + β
+    (x̂ = c/σ̂ is not formed), and since the means of backward run over the samples, as the
+    parameters' sums do, they come from those sums (N samples):
+    dβ = Σ dout, dγ = Σ dout·x̂ = (Σ dout·c)/σ̂,
+    dx = a·(dout − dβ/N) − c·(a/σ̂²)·(Σ dout·c)/N.
     """
 
     axis = -2
@@ -324,7 +373,32 @@ class BatchNorm(_Normalization):
         running_mean += np.multiply(mean, m, out=mean)
         running_var *= 1 - m
         running_var += (m * batch / (batch - 1)) * var
-        return self._normalize(centered, var[..., None, :])
+        inv_std = np.add(var, self.eps, out=var)
+        np.sqrt(inv_std, out=inv_std)
+        np.true_divide(1, inv_std, out=inv_std)
+        scale = inv_std * self.params["gamma"]
+        self._stats_from_x, self._batch = True, (centered, inv_std, scale)
+        out = centered * _per_feature(scale)
+        out += _per_feature(self.params["beta"])
+        return out
+
+    def backward(self, dout):
+        if not self._stats_from_x:
+            return super().backward(dout)
+        centered, inv_std, scale = self._batch
+        n = dout.shape[-2]
+        dbeta = np.add.reduce(dout, axis=-2, out=self.grads["beta"])
+        dout_centered = dout * centered
+        sum_dout_centered = np.add.reduce(dout_centered, axis=-2)
+        np.multiply(sum_dout_centered, inv_std, out=self.grads["gamma"])
+        dx = dout - _per_feature(dbeta / n)
+        dx *= _per_feature(scale)
+        k = scale * inv_std
+        k *= inv_std
+        k *= sum_dout_centered
+        k /= n
+        dx -= np.multiply(centered, _per_feature(k), out=dout_centered)
+        return dx
 
 
 class LayerNorm(_Normalization):

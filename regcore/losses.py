@@ -34,21 +34,29 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(logits))
 
 
-def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True
+def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, grad: bool = True,
+                          onehot: np.ndarray | None = None
                           ) -> tuple[float | np.ndarray, np.ndarray | None]:
     """L = −(1/N) Σ_i log softmax(z_i)_{y_i};  dL/dz = (softmax(z) − onehot(y)) / N.
 
     logits: (N, K), y: (N,) integer labels in [0, K). grad=False: (L, None).
+    onehot: y's one-hot rows (N, K) in the logits' dtype, if the caller keeps them (a
+    training loop gathers them per epoch; subtracting floats is cheaper than comparing
+    labels with the classes and subtracting booleans at every step; the same numbers).
     """
     logp = log_softmax(logits)
-    labels = y if y.ndim == logits.ndim - 1 else np.broadcast_to(y, logits.shape[:-1])
-    loss = _negative_mean_last(picked(logp, labels))
+    loss = _negative_mean_last(picked(logp, y))
     if not grad:
         return _per_run(loss), None
     dlogits = np.exp(logp, out=logp)
-    dlogits -= labels[..., None] == _classes(logits.shape[-1])
+    dlogits -= y[..., None] == _classes(logits.shape[-1]) if onehot is None else onehot
     dlogits /= logits.shape[-2]
     return _per_run(loss), dlogits
+
+
+def one_hot(y: np.ndarray, k: int, dtype) -> np.ndarray:
+    """(…, N, K) rows of 0 and 1 in `dtype`, 1 at each label of y (…, N)."""
+    return (y[..., None] == _classes(k)).astype(dtype)
 
 
 def _negative_mean_last(x: np.ndarray) -> np.ndarray:
@@ -76,8 +84,9 @@ def _classes(k: int) -> np.ndarray:
 
 def picked(logp: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """logp[..., i, labels[..., i]] for every sample i: (…, N), read from the flat array
-    (cheaper than take_along_axis for the few labels of a minibatch)."""
-    return logp.reshape(-1)[_row_starts(labels.shape, logp.shape[-1]) + labels]
+    (cheaper than take_along_axis for the few labels of a minibatch); labels (…, N), or (N,)
+    shared by the runs of a stacked logp."""
+    return logp.reshape(-1)[_row_starts(logp.shape[:-1], logp.shape[-1]) + labels]
 
 
 @functools.lru_cache(maxsize=64)
@@ -94,7 +103,7 @@ def mean_squared_error(pred: np.ndarray, y: np.ndarray, grad: bool = True
 
     pred: (N, 1), y: (N,). grad=False: (L, None).
     """
-    diff = pred - np.broadcast_to(y, pred.shape[:-1])[..., None]
+    diff = pred - y[..., None]
     loss = 0.5 * _mean_last(diff[..., 0] * diff[..., 0])
     return _per_run(loss), (diff / pred.shape[-2] if grad else None)
 

@@ -1,9 +1,12 @@
 """`Model`: a stack of layers whose parameters live in one flat buffer.
 
-Every parameter array (W, b, γ, β) is a view into `flat`, every gradient a view into
-`flat_grad`, with all Linear weights first: `flat[:n_weights]` holds exactly the weights.
-So penalties, weight decay and the optimizer each act on two arrays (weights, the rest)
-with a handful of vectorized operations, whatever the depth of the network.
+Every parameter array (each Linear's Wb = [W; b], γ, β) is a view into `flat`, every
+gradient a view into `flat_grad`, with the Linear layers first: `flat[:n_linear]` holds
+their weights and biases, each layer's bias row right after its weights (one BLAS product
+computes x·W + b, see `regcore.layers.Linear`), and `weight_columns` marks the weights among
+them. So penalties and weight decay act on one array (the biases put back afterwards) and
+the optimizer on one, with a handful of vectorized operations, whatever the depth of the
+network.
 
 A stacked model (`runs=R`, see `regcore.layers`) holds R networks of one architecture:
 `flat` is (R, n_params), row r one network's buffer, and every parameter a (R, …) view.
@@ -27,16 +30,19 @@ EVALUATION_BYTES = 192 * 1024
 
 
 class Model:
-    """layers: applied in order. params: name → array view, e.g. "linear1.W", "batchnorm1.gamma".
-    Names of weights are listed in `weight_names`; `weight_layers` maps "linear1" → its W."""
+    """layers: applied in order. params: name → array view, e.g. "linear1.W", "linear1.b",
+    "batchnorm1.gamma".
+    `weight_layers` maps "linear1" → its W; `weights` gathers all of them."""
 
     def __init__(self, layers: list[Layer], task: str = "classification", runs: int | None = None):
         self.layers, self.task, self.runs = layers, task, runs
-        self._order = sorted(_named_params(layers), key=lambda item: not item[0].endswith(".W"))
-        self.weight_names = [name for name, _, _ in self._order if name.endswith(".W")]
+        self._order = sorted(_named_params(layers),
+                             key=lambda item: not isinstance(item[1], Linear))
         self._sizes = [layer.params[key].size // (runs or 1) for _, layer, key in self._order]
-        self.n_weights = sum(size for (name, _, _), size in zip(self._order, self._sizes)
-                             if name in self.weight_names)
+        self._linears = [layer for layer in layers if isinstance(layer, Linear)]
+        self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
+        self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
+        self._weight_index = np.flatnonzero(self.weight_columns)
         shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
@@ -57,6 +63,9 @@ class Model:
             layer.params[key] = self.params[name] = view
             layer.grads[key] = flat_grad[..., offset:end].reshape(value.shape)
             offset = end
+        for layer in self._linears:  # named as the weights and bias they hold
+            del self.params[f"{layer.name}.Wb"]
+            self.params[f"{layer.name}.W"], self.params[f"{layer.name}.b"] = layer.W, layer.b
         for layer in self.layers:
             for key, value in layer.buffers.items():
                 target = buffers[f"{layer.name}.{key}"]
@@ -70,21 +79,39 @@ class Model:
 
     # groups the optimizer and the penalties act on ----------------------------------------
     def param_groups(self) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-        """({"weights": ..., "other": ...} for params, the same for grads); empty groups left out."""
-        split = self.n_weights
-        params = {"weights": self.flat[..., :split], "other": self.flat[..., split:]}
-        grads = {"weights": self.flat_grad[..., :split], "other": self.flat_grad[..., split:]}
+        """({"linear": ..., "other": ...} for params, the same for grads): the Linear layers'
+        weights and biases, and the rest; empty groups left out."""
+        split = self.n_linear
+        params = {"linear": self.flat[..., :split], "other": self.flat[..., split:]}
+        grads = {"linear": self.flat_grad[..., :split], "other": self.flat_grad[..., split:]}
         keep = [key for key, value in params.items() if value.size]
         return {k: params[k] for k in keep}, {k: grads[k] for k in keep}
 
     @property
     def weights(self) -> np.ndarray:
-        """All weights, flat (a view; (R, n_weights) stacked)."""
-        return self.flat[..., : self.n_weights]
+        """All weights, flat, layer after layer (a copy; (R, n_weights) stacked)."""
+        return self.flat.take(self._weight_index, axis=-1)
+
+    def split_weights(self, flats: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
+        """Arrays shaped like one network's `flat` (e.g. an optimizer's moments) as copies of
+        their "weights" entries (in the order of `weights`) and of the "other" ones."""
+        other = np.setdiff1d(np.arange(self.flat.shape[-1]), self._weight_index)
+        return {"weights": {name: value.take(self._weight_index) for name, value in flats.items()},
+                "other": {name: value.take(other) for name, value in flats.items()}}
 
     @property
     def weight_layers(self) -> dict[str, np.ndarray]:
-        return {name[: -len(".W")]: self.params[name] for name in self.weight_names}
+        return {layer.name: layer.W for layer in self._linears}
+
+    @property
+    def weight_spans(self) -> dict[str, slice]:
+        """Where each Linear layer's W lies in `weights`: "linear1" → its columns."""
+        spans, offset = {}, 0
+        for layer in self._linears:
+            n_in, n_out = layer.W.shape[-2:]
+            spans[layer.name] = slice(offset, offset + n_in * n_out)
+            offset += n_in * n_out
+        return spans
 
     # computation ----------------------------------------------------------------------------
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
@@ -158,6 +185,12 @@ class Model:
         self.flat[...] = state["flat"]
         for key, value in self.buffers.items():
             value[...] = state[key]
+
+
+def _weight_rows(layer: Linear) -> np.ndarray:
+    """Which entries of a Linear layer's flat Wb are weights: all but its last row, b."""
+    n_in_1, n_out = layer.params["Wb"].shape[-2:]
+    return np.arange(n_in_1 * n_out) < (n_in_1 - 1) * n_out
 
 
 def _named_params(layers: list[Layer]) -> list[tuple[str, Layer, str]]:

@@ -117,7 +117,13 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam with coupled weight decay (added to the gradient, as PyTorch's Adam):
     g ← g + wd·p;  m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;
-    p ← p − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)."""
+    p ← p − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε).
+
+    Computed in the equivalent form of Kingma & Ba (section 2), on moments kept scaled as
+    m̃ = m/(1−β₁) and ṽ = v/(1−β₂), so that each update is one multiply-add fewer:
+    m̃ ← β₁m̃ + g;  ṽ ← β₂ṽ + g²;  with c = √((1−β₂ᵗ)/(1−β₂)),
+    p ← p − (lr·(1−β₁)·c/(1−β₁ᵗ)) · m̃ / (√ṽ + ε·c).
+    Ten passes over p, one of them a division; the same numbers up to rounding."""
 
     decoupled = False
 
@@ -126,6 +132,7 @@ class Adam(Optimizer):
                  decay_keys: Collection[str] | None = None):
         super().__init__(lr, weight_decay, decay_keys)
         self.betas, self.eps = betas, eps
+        self._lr_scaled = lr * (1 - betas[0])  # lr·(1−β₁), per run when lr is
 
     def _new_state(self, p):
         return {"m": np.zeros_like(p), "v": np.zeros_like(p), "denom": np.ones_like(p)}
@@ -141,17 +148,20 @@ class Adam(Optimizer):
         m, v, denom = state["m"], state["v"], state["denom"]
         work = self._scratch(key, p)  # every term below, in place: no array is allocated
         m *= beta1
-        m += np.multiply(g, 1 - beta1, out=work)
+        m += g
         v *= beta2
-        np.multiply(g, g, out=work)
-        work *= 1 - beta2
-        v += work
-        np.divide(v, 1 - beta2 ** self.t, out=denom)
-        np.sqrt(denom, out=denom)
-        denom += self.eps
+        v += np.multiply(g, g, out=work)
+        c = self._correction()
+        np.sqrt(v, out=denom)
+        denom += self.eps * c
         np.divide(m, denom, out=work)
-        work *= as_dtype_of(p, self.lr / (1 - beta1 ** self.t))
+        work *= as_dtype_of(p, self._lr_scaled * (c / (1 - beta1 ** self.t)))
         p -= work
+
+    def _correction(self) -> float:
+        """c = √((1−β₂ᵗ)/(1−β₂)), which turns √ṽ into √v̂ · c."""
+        beta2 = self.betas[1]
+        return ((1 - beta2 ** self.t) / (1 - beta2)) ** 0.5
 
     def _scratch(self, key: str, p: np.ndarray) -> np.ndarray:
         """A working array shaped like p, kept between steps (not part of the state)."""
@@ -164,9 +174,9 @@ class Adam(Optimizer):
         return work
 
     def step_size(self, key, rows=None):
-        """lr/(√v̂ + ε), per entry, from the last update."""
+        """lr/(√v̂ + ε) = lr·c/(√ṽ + ε·c), per entry, from the last update."""
         denom = _rows_of(self.state[key]["denom"], rows)
-        return as_dtype_of(denom, _rows_of(self.lr, rows)) / denom
+        return as_dtype_of(denom, _rows_of(self.lr, rows) * self._correction()) / denom
 
 
 class AdamW(Adam):

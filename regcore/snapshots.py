@@ -27,17 +27,20 @@ def histogram(w: np.ndarray, edges: np.ndarray) -> np.ndarray:
 def histograms(rows: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """(R, N_BINS) counts, one histogram per row of rows (R, n): bin i counts
     edges[i] ≤ w < edges[i+1] (the last bin includes its right edge), as np.histogram does;
-    values beyond the edges count in the outer bins, NaN in none."""
-    clipped = np.clip(rows, edges[0], edges[-1])
-    counted = ~np.isnan(clipped)
-    clipped[~counted] = edges[0]
+    values beyond the edges count in the outer bins, NaN in none. Clipped with `fmax`, which
+    takes NaN to the first edge (a valid bin, left out of the counts), and gathered with
+    `take`: np.clip's Python wrapper and fancy indexing cost more than the work."""
+    low, high = edges[0], edges[-1]
+    clipped = np.minimum(np.fmax(rows, low), high)
     # the bin by arithmetic, then corrected by comparing with its edges (np.histogram's way)
-    bins = ((clipped - edges[0]) * (N_BINS / (edges[-1] - edges[0]))).astype(np.intp)
+    bins = ((clipped - low) * (N_BINS / (high - low))).astype(np.intp)
     np.minimum(bins, N_BINS - 1, out=bins)
-    bins -= clipped < edges[bins]
-    bins += (clipped >= edges[bins + 1]) & (bins != N_BINS - 1)
-    bins += np.arange(len(rows))[:, None] * N_BINS
-    return np.bincount(bins[counted], minlength=len(rows) * N_BINS).reshape(len(rows), N_BINS)
+    bins -= clipped < edges.take(bins)
+    bins += (clipped >= edges.take(bins + 1)) & (bins != N_BINS - 1)
+    bins += np.arange(0, len(rows) * N_BINS, N_BINS)[:, None]
+    nan = np.isnan(rows)
+    counted = bins[~nan] if nan.any() else bins
+    return np.bincount(counted.ravel(), minlength=len(rows) * N_BINS).reshape(len(rows), N_BINS)
 
 
 def weight_stats(w: np.ndarray) -> dict[str, float]:
@@ -46,18 +49,33 @@ def weight_stats(w: np.ndarray) -> dict[str, float]:
 
 
 def rows_weight_stats(rows: np.ndarray) -> list[dict[str, float]]:
-    """`weight_stats` of each row of rows (R, n), computed for all rows at once. The sums
-    are numpy's (`add.reduce`, pairwise within a row), called without the Python wrappers
-    of `sum`, `max` and `count_nonzero`, which cost more than the work on a small layer."""
-    flat = rows.astype(np.float64)
-    magnitude = np.abs(flat)
-    zeros = np.add.reduce(rows == 0, axis=1, dtype=np.intp)
-    columns = {"sparsity": zeros / flat.shape[1],
-               "l1": np.add.reduce(magnitude, axis=1),
-               "l2": np.sqrt(np.add.reduce(np.square(flat), axis=1)),  # not a dot: no BLAS call
-               "max_abs": np.maximum.reduce(magnitude, axis=1)}
-    columns = {name: values.tolist() for name, values in columns.items()}
-    return [{name: values[r] for name, values in columns.items()} for r in range(len(rows))]
+    """`weight_stats` of each row of rows (R, n)."""
+    return [layers["w"] for layers in layer_weight_stats(rows, {"w": slice(0, rows.shape[1])})]
+
+
+def layer_weight_stats(rows: np.ndarray, spans: dict[str, slice]
+                       ) -> list[dict[str, dict[str, float]]]:
+    """`weight_stats` of each layer of each row of rows (R, n), a layer being a span of
+    columns (in order, covering all of them): per row, {layer: stats}. Each elementwise step
+    is one pass over all layers and runs; counts and maxima, which do not depend on the
+    order of the values, one call over all layers (`reduceat`); the sums numpy's pairwise
+    `add.reduce` per layer (the same bits as on the layer's own array). No Python wrappers
+    (`sum`, `max`, `count_nonzero`): they cost more than the work on a small layer."""
+    wide = rows.astype(np.float64)
+    magnitude = np.abs(wide)
+    squares = np.square(wide, out=wide)
+    starts = [span.start for span in spans.values()]
+    sizes = np.array([span.stop - span.start for span in spans.values()])
+    l1, l2 = np.empty((len(rows), len(spans))), np.empty((len(rows), len(spans)))
+    for j, span in enumerate(spans.values()):
+        np.add.reduce(magnitude[:, span], axis=1, out=l1[:, j])
+        np.add.reduce(squares[:, span], axis=1, out=l2[:, j])  # not a dot: no BLAS call
+    columns = {"sparsity": np.add.reduceat(rows == 0, starts, axis=1, dtype=np.intp) / sizes,
+               "l1": l1, "l2": np.sqrt(l2, out=l2),
+               "max_abs": np.maximum.reduceat(magnitude, starts, axis=1)}
+    columns = {stat: values.tolist() for stat, values in columns.items()}
+    return [{name: {stat: values[r][j] for stat, values in columns.items()}
+             for j, name in enumerate(spans)} for r in range(len(rows))]
 
 
 def snapshot(weight_layers: dict[str, np.ndarray], edges: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

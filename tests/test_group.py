@@ -193,3 +193,36 @@ def test_with_batchnorm_a_last_batch_of_one_sample_is_left_out():
     assert normed._batch_sizes.tolist() == [37, 37, 37]
     normed.step_epoch()
     assert normed.members[0].records[0]["epoch"] == 1
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adamw"])
+def test_penalties_and_weight_decay_leave_the_biases_first_step_alone(optimizer):
+    """One full-batch step from the same initial weights and biases (not 0, so that a term
+    acting on them would show): the biases' data gradients are the same, so with every
+    penalty and decay acting on the weights only, so are the biases after the step."""
+    plain = BASE.replace(optimizer=optimizer, lr=0.1, batch_size=500, epochs=1)
+    penalized = plain.replace(penalty="elasticnet", penalty_strength=0.5, weight_decay=0.5)
+    first, second = trainers = [Trainer(config, DATA) for config in (plain, penalized)]
+    biases = [name for name in first.model.params if name.endswith(".b")]
+    assert len(biases) == 3
+    for trainer in trainers:
+        for name in biases:
+            trainer.model.params[name][...] = 0.5
+    train_all(trainers)
+    for name in biases:
+        assert first.model.params[name].tobytes() == second.model.params[name].tobytes()
+    assert not np.array_equal(first.model.weights, second.model.weights)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_runs_of_small_batches_are_identical_alone_or_in_a_group(dtype, batch_size):
+    """Products of few rows ([x, 1]·Wb, dout·Wᵀ with Wᵀ copied) take other BLAS kernels
+    than those of a full batch; a run's numbers still do not depend on its group."""
+    small = BASE.replace(batch_size=batch_size, epochs=2)
+    configs = [small, small.replace(dropout=0.3, seed=1),
+               small.replace(penalty="l1", penalty_strength=3e-3, seed=2),
+               small.replace(optimizer="adamw", weight_decay=1e-2, seed=3)]
+    alone = [trained_alone(config, dtype) for config in configs]
+    for trainer, other in zip(alone, trained_together(configs[::-1], dtype)[::-1]):
+        assert_same_run(trainer, other)

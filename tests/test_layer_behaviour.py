@@ -65,11 +65,47 @@ def test_layernorm_output_does_not_depend_on_the_batch():
 
 def test_linear_init_scales():
     rng = np.random.default_rng(0)
-    he = Linear(400, 300, rng=rng, init="he").params["W"]
-    xavier = Linear(400, 300, rng=rng, init="xavier").params["W"]
+    he = Linear(400, 300, rng=rng, init="he").W
+    xavier = Linear(400, 300, rng=rng, init="xavier").W
     assert he.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
     assert xavier.std() == pytest.approx(np.sqrt(2 / 700), rel=0.02)
     assert he.dtype == np.float32
+
+
+def test_linear_output_is_x_times_w_plus_b_and_its_input_is_left_unchanged():
+    layer = Linear(5, 3, rng=np.random.default_rng(0), dtype=np.float64)
+    layer.params["Wb"][-1] = [1.0, -2.0, 0.5]  # b, the last row of Wb
+    x = np.random.default_rng(1).normal(size=(7, 5))
+    before = x.copy()
+    np.testing.assert_allclose(layer.forward(x, train=True), x @ layer.W + layer.b, rtol=1e-12)
+    np.testing.assert_array_equal(x, before)
+    second = np.random.default_rng(2).normal(size=(7, 5))  # same shape: the kept copy is refilled
+    np.testing.assert_allclose(layer.forward(second, train=True), second @ layer.W + layer.b,
+                               rtol=1e-12)
+
+
+def test_linear_bias_gradient_is_the_sum_of_dout_over_the_rows():
+    layer = Linear(4, 3, rng=np.random.default_rng(0), dtype=np.float64)
+    x, dout = np.random.default_rng(1).normal(size=(2, 6, 4))
+    dout = dout[:, :3]
+    layer.forward(x, train=True)
+    layer.backward(dout)
+    np.testing.assert_allclose(layer.grads["Wb"][-1], dout.sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(layer.grads["Wb"][:-1], x.T @ dout, rtol=1e-12)
+
+
+def test_a_copied_model_has_the_same_output_without_the_layers_kept_arrays():
+    from regcore.layers import ReLU
+    model = build_model(2, 3, hidden=(8,), rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(100, 2)).astype(np.float32)
+    out = model.predict_output(X)
+    copied = model.copy()
+    kept = {Linear: "_inputs", ReLU: "_zeros"}
+    for original, copy in zip(model.layers, copied.layers):
+        if type(original) in kept:
+            assert getattr(original, kept[type(original)])
+            assert not getattr(copy, kept[type(copy)])
+    assert copied.predict_output(X).tobytes() == out.tobytes()
 
 
 def test_stacked_dropout_draws_each_runs_mask_from_its_own_generator():
@@ -91,6 +127,26 @@ def test_histograms_of_rows_count_as_np_histogram_does():
     for r in range(3):
         expected = np.histogram(np.clip(rows[r], edges[0], edges[-1]), bins=edges)[0]
         np.testing.assert_array_equal(histograms(rows, edges)[r], expected)
+
+
+def test_histograms_count_nan_in_no_bin():
+    from regcore.snapshots import bin_edges, histograms
+    edges = bin_edges(8, 8)
+    rows = np.array([[np.nan, 0.0, edges[0], np.nan], [0.0, 0.0, 0.0, 0.0]], np.float32)
+    counts = histograms(rows, edges)
+    assert counts.sum(axis=1).tolist() == [2, 4]
+    assert counts[0, 0] == 1 and counts[0, 20] == 1  # the first edge; 0 opens bin 20
+
+
+def test_weight_stats_of_layers_in_one_row_equal_those_of_each_layers_own_array():
+    from regcore.snapshots import layer_weight_stats, rows_weight_stats
+    rows = np.random.default_rng(0).normal(size=(3, 700)).astype(np.float32)
+    rows[1, 5:40] = 0.0
+    spans = {"a": slice(0, 37), "b": slice(37, 677), "c": slice(677, 700)}
+    together = layer_weight_stats(rows, spans)
+    for name, span in spans.items():
+        apart = rows_weight_stats(np.ascontiguousarray(rows[:, span]))
+        assert [layers[name] for layers in together] == apart
 
 
 def test_forward_mixed_puts_only_the_chosen_layers_in_train_mode():
