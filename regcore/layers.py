@@ -105,18 +105,22 @@ class Linear(Layer):
         return self.params["Wb"][..., -1, :]
 
     def forward(self, x, train):
-        self._x = self._with_ones(x)
+        self._x = self._with_ones(x, keep=train)
         return self._x @ self.params["Wb"]
 
-    def _with_ones(self, x: np.ndarray) -> np.ndarray:
-        """[x, 1]: x copied into a kept array one column wider, whose last column holds ones
-        (made once per shape: a full batch, the last one, evaluation blocks)."""
+    def _with_ones(self, x: np.ndarray, keep: bool) -> np.ndarray:
+        """[x, 1]: x copied into an array one column wider whose last column holds ones. In
+        training it is kept, one per shape (a full batch, the last one); evaluation blocks get
+        a new one, since a model kept for display (a server holds one per run of every
+        visitor) would otherwise keep a block of each shape it was ever evaluated on."""
         key = (x.shape, x.dtype)
-        augmented = self._inputs.get(key)
+        augmented = self._inputs.get(key) if keep else None
         if augmented is None:
-            if len(self._inputs) > 3:
+            if keep and len(self._inputs) > 1:
                 self._inputs.clear()
-            augmented = self._inputs[key] = np.ones(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
+            augmented = np.ones(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
+            if keep:
+                self._inputs[key] = augmented
         np.copyto(augmented[..., :-1], x)
         return augmented
 

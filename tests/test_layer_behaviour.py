@@ -98,6 +98,7 @@ def test_a_copied_model_has_the_same_output_without_the_layers_kept_arrays():
     from regcore.layers import ReLU
     model = build_model(2, 3, hidden=(8,), rng=np.random.default_rng(0))
     X = np.random.default_rng(1).normal(size=(100, 2)).astype(np.float32)
+    model.forward(X, train=True)  # a training step keeps its [x, 1] inputs and zeros
     out = model.predict_output(X)
     copied = model.copy()
     kept = {Linear: "_inputs", ReLU: "_zeros"}
@@ -106,6 +107,20 @@ def test_a_copied_model_has_the_same_output_without_the_layers_kept_arrays():
             assert getattr(original, kept[type(original)])
             assert not getattr(copy, kept[type(copy)])
     assert copied.predict_output(X).tobytes() == out.tobytes()
+
+
+def test_evaluation_keeps_no_input_block_of_its_own_in_the_linear_layers():
+    """A model kept for display is evaluated on blocks of many shapes (a map's grid, the
+    validation rows): its Linear layers keep none of them, only training batches'."""
+    model = build_model(2, 3, hidden=(8,), rng=np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    for rows in (1600, 300, 7):
+        model.predict_output(rng.normal(size=(rows, 2)).astype(np.float32))
+    linears = [layer for layer in model.layers if isinstance(layer, Linear)]
+    assert all(not layer._inputs for layer in linears)
+    model.forward(rng.normal(size=(32, 2)).astype(np.float32), train=True)
+    assert all(list(layer._inputs) == [((32, layer.W.shape[0]), np.float32)]
+               for layer in linears)
 
 
 def test_stacked_dropout_draws_each_runs_mask_from_its_own_generator():
