@@ -67,8 +67,9 @@ def _per_feature(v: np.ndarray) -> np.ndarray:
 class Linear(Layer):
     """out = x @ W + b, with W (n_in, n_out) and b (n_out,), kept as one parameter
     Wb = [W; b] (n_in + 1, n_out), b its last row: out = [x, 1] @ Wb, one BLAS product for
-    both (x is copied into a kept array whose last column is 1), which costs less than a
-    product and a broadcast sum, as dWb does than a product and a sum over the rows.
+    both (x is copied into an array whose last column is 1, kept for training batches),
+    which costs less than a product and a broadcast sum, as dWb does than a product and a sum
+    over the rows.
 
     Init: "he" draws W ~ N(0, 2/n_in) (for ReLU); "xavier" draws W ~ N(0, 2/(n_in + n_out)).
     Stacked (runs=R): W starts at zero, to be filled with each run's own initial weights.
@@ -90,8 +91,8 @@ class Linear(Layer):
         self._inputs: dict[tuple, np.ndarray] = {}
 
     def __getstate__(self) -> dict:
-        """The layer without its kept [x, 1] arrays and Wᵀ (evaluation blocks of a few hundred
-        kB each), so copies and pickles of a model stay as small as its parameters."""
+        """The layer without its kept [x, 1] arrays and Wᵀ (the last block it evaluated can be
+        a few hundred kB), so copies and pickles of a model stay as small as its parameters."""
         return {**self.__dict__, "_x": None, "_WT": None, "_inputs": {}}
 
     @property

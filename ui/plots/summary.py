@@ -9,8 +9,8 @@ tested or exported.
 from __future__ import annotations
 
 import math
-from numbers import Number
 from html import escape
+from numbers import Number
 
 import numpy as np
 import pandas as pd
