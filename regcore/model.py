@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 
@@ -27,6 +28,16 @@ EVALUATION_ROWS = 4096  # samples evaluated at once, at most
 # bytes of one layer's activations in an evaluation block: small enough to stay in cache and
 # to be served from the heap (larger arrays are fresh memory from the system every time)
 EVALUATION_BYTES = 192 * 1024
+
+
+@lru_cache(maxsize=64)
+def _weight_index(columns: bytes) -> np.ndarray:
+    """Where the weights lie in `flat` (the True places of `weight_columns`, given as bytes):
+    one read-only array per architecture, shared by all its models (a server keeps several
+    models per run of every visitor, and the index of a 2-64-64-2 network is 35 KB)."""
+    index = np.flatnonzero(np.frombuffer(columns, dtype=bool))
+    index.flags.writeable = False
+    return index
 
 
 class Model:
@@ -42,7 +53,7 @@ class Model:
         self._linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
         self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
-        self._weight_index = np.flatnonzero(self.weight_columns)
+        self._weight_index = _weight_index(self.weight_columns.tobytes())
         shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}

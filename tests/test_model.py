@@ -32,3 +32,14 @@ def test_evaluation_blocks_keep_the_widest_activations_of_all_runs_within_the_by
         assert 64 <= rows <= EVALUATION_ROWS and rows % 64 == 0
         assert rows == 64 or runs * rows * 40 * 4 <= EVALUATION_BYTES
     assert stacked_model(36).evaluation_rows() < stacked_model(1).evaluation_rows()
+
+
+def test_models_of_one_architecture_share_the_index_of_their_weights():
+    """A server keeps several models per run of every visitor: the index of where the
+    weights lie in `flat` is one array per architecture, not one per model."""
+    model = build_model(2, 2, hidden=(64, 64), rng=np.random.default_rng(0))
+    copied = model.copy()
+    other = build_model(2, 2, hidden=(64, 64), rng=np.random.default_rng(1))
+    assert copied._weight_index is model._weight_index is other._weight_index
+    assert not model._weight_index.flags.writeable
+    np.testing.assert_array_equal(copied.weights, model.weights)
