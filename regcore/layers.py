@@ -114,14 +114,13 @@ class Linear(Layer):
         training it is kept, one per shape (a full batch, the last one); evaluation blocks get
         a new one, since a model kept for display (a server holds one per run of every
         visitor) would otherwise keep a block of each shape it was ever evaluated on."""
-        key = (x.shape, x.dtype)
-        augmented = self._inputs.get(key) if keep else None
-        if augmented is None:
-            if keep and len(self._inputs) > 1:
+        shape, key = x.shape[:-1] + (x.shape[-1] + 1,), (x.shape, x.dtype)
+        if not keep:
+            augmented = np.ones(shape, x.dtype)
+        elif (augmented := self._inputs.get(key)) is None:
+            if len(self._inputs) > 1:
                 self._inputs.clear()
-            augmented = np.ones(x.shape[:-1] + (x.shape[-1] + 1,), x.dtype)
-            if keep:
-                self._inputs[key] = augmented
+            augmented = self._inputs[key] = np.ones(shape, x.dtype)
         np.copyto(augmented[..., :-1], x)
         return augmented
 
