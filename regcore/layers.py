@@ -12,6 +12,7 @@ axis −1, so one definition serves both; nothing is summed across runs.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -106,8 +107,9 @@ class Linear(Layer):
         return self.params["Wb"][..., -1, :]
 
     def forward(self, x, train):
-        self._x = self._with_ones(x, keep=train)
-        return self._x @ self.params["Wb"]
+        augmented = self._with_ones(x, keep=train)
+        self._x = augmented if train else None  # backward needs it; evaluation lets it go
+        return augmented @ self.params["Wb"]
 
     def _with_ones(self, x: np.ndarray, keep: bool) -> np.ndarray:
         """[x, 1]: x copied into an array one column wider whose last column holds ones. In
@@ -151,34 +153,40 @@ def init_std(n_in: int, n_out: int, init: str) -> float:
 class ReLU(Layer):
     """out = max(x, 0); dx = dout · [x > 0].
 
-    The maximum is taken against an array of zeros shaped like x, kept per shape: numpy's
+    The maximum is taken against an array of zeros shaped like x (`shared_zeros_like`): numpy's
     maximum with a scalar 0 runs an unvectorized loop (3× slower on a batch of activations);
     with an array it gives the same bits, NaN and the sign of zero included."""
 
-    def __init__(self):
-        super().__init__()
-        self._zeros: dict[tuple, np.ndarray] = {}
-
     def forward(self, x, train):
         self._mask = x > 0 if train else None
-        return np.maximum(x, self._zeros_like(x))
+        return np.maximum(x, shared_zeros_like(x))
 
     def __getstate__(self) -> dict:
-        """The layer without its kept zeros and mask, so copies and pickles stay small."""
-        return {**self.__dict__, "_zeros": {}, "_mask": None}
-
-    def _zeros_like(self, x: np.ndarray) -> np.ndarray:
-        """Zeros of x's shape and dtype, made once per shape (batches, evaluation blocks)."""
-        key = (x.shape, x.dtype)
-        zeros = self._zeros.get(key)
-        if zeros is None:
-            if len(self._zeros) > 3:
-                self._zeros.clear()
-            zeros = self._zeros[key] = np.zeros(x.shape, x.dtype)
-        return zeros
+        """The layer without its mask, so copies and pickles stay small."""
+        return {**self.__dict__, "_mask": None}
 
     def backward(self, dout):
         return dout * self._mask
+
+
+SHARED_ZEROS_BYTES = 2**20  # larger arrays of zeros are made per call (their work dwarfs it)
+
+
+def shared_zeros_like(x: np.ndarray) -> np.ndarray:
+    """Zeros of x's shape and dtype, read-only: one array per shape and dtype for the whole
+    process (a server keeps display models of every visitor's runs; zeros kept per model and
+    per evaluation block once held 22 MB of a room of thirty), made anew above
+    SHARED_ZEROS_BYTES."""
+    if x.nbytes > SHARED_ZEROS_BYTES:
+        return np.zeros(x.shape, x.dtype)
+    return _kept_zeros(x.shape, x.dtype)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_zeros(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    zeros = np.zeros(shape, dtype)
+    zeros.flags.writeable = False
+    return zeros
 
 
 class Tanh(Layer):

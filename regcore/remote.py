@@ -64,7 +64,8 @@ def default_worker_count(environ: Mapping[str, str] = os.environ) -> int:
 # --- the worker process ------------------------------------------------------------------------
 @dataclass
 class RunUpdate:
-    """What one run gained in a step: its new records and, after the step, its state."""
+    """What one run gained in a step: its new records and, after the step, its state; its
+    best state only if it changed (None: the one sent before still holds)."""
 
     records: list[dict]
     layer_records: list[dict]
@@ -74,7 +75,7 @@ class RunUpdate:
     message: str
     best_epoch: int | None
     state: dict
-    best_state: dict
+    best_state: dict | None
 
 
 class _Held:
@@ -84,18 +85,22 @@ class _Held:
         self.lockstep = lockstep
         self.sent = [(len(t.records), len(t.layer_records), set(t.histograms))
                      for t in lockstep.trainers]
+        self.best_sent: list[dict | None] = [None] * len(lockstep.trainers)
 
     def step(self, epochs: int) -> list[RunUpdate]:
         self.lockstep.step(epochs)
         updates, sent = [], []
-        for trainer, (records, layers, histograms) in zip(self.lockstep.trainers, self.sent):
+        for r, (trainer, (records, layers, histograms)) in enumerate(
+                zip(self.lockstep.trainers, self.sent)):
             new_histograms = {e: h for e, h in trainer.histograms.items() if e not in histograms}
+            best = trainer.best_state if trainer.best_state is not self.best_sent[r] else None
             updates.append(RunUpdate(
                 trainer.records[records:], trainer.layer_records[layers:], new_histograms,
                 trainer.epoch, trainer.status, trainer.message, trainer.best_epoch,
-                trainer.model.state(), trainer.best_state))
+                trainer.model.state(), best))
             sent.append((len(trainer.records), len(trainer.layer_records),
                          histograms | set(new_histograms)))
+            self.best_sent[r] = trainer.best_state
         self.sent = sent
         return updates
 
@@ -401,4 +406,5 @@ def _apply(mirror: Trainer, update: RunUpdate) -> None:
     mirror.epoch, mirror.status, mirror.message = update.epoch, update.status, update.message
     mirror.stopper.best_epoch = update.best_epoch
     mirror.model.load_state(update.state)
-    mirror.best_state = update.best_state
+    if update.best_state is not None:  # unchanged: the mirror's (shared by recorded frames)
+        mirror.best_state = update.best_state

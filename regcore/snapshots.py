@@ -20,12 +20,13 @@ def bin_edges(n_in: int, n_out: int, init: str = "he") -> np.ndarray:
 
 
 def histogram(w: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """(N_BINS,) int counts of w in the bins, values beyond the edges in the outer bins."""
+    """(N_BINS,) int32 counts of w in the bins, values beyond the edges in the outer bins."""
     return histograms(w.reshape(1, -1), edges)[0]
 
 
 def histograms(rows: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """(R, N_BINS) counts, one histogram per row of rows (R, n): bin i counts
+    """(R, N_BINS) int32 counts (a run keeps one histogram per layer per snapshot epoch: half
+    the bytes of int64), one histogram per row of rows (R, n): bin i counts
     edges[i] ≤ w < edges[i+1] (the last bin includes its right edge), as np.histogram does;
     values beyond the edges count in the outer bins, NaN in none. Clipped with `fmax`, which
     takes NaN to the first edge (a valid bin, left out of the counts), and gathered with
@@ -40,7 +41,8 @@ def histograms(rows: np.ndarray, edges: np.ndarray) -> np.ndarray:
     bins += np.arange(0, len(rows) * N_BINS, N_BINS)[:, None]
     nan = np.isnan(rows)
     counted = bins[~nan] if nan.any() else bins
-    return np.bincount(counted.ravel(), minlength=len(rows) * N_BINS).reshape(len(rows), N_BINS)
+    counts = np.bincount(counted.ravel(), minlength=len(rows) * N_BINS)
+    return counts.astype(np.int32).reshape(len(rows), N_BINS)
 
 
 def weight_stats(w: np.ndarray) -> dict[str, float]:

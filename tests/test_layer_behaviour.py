@@ -98,15 +98,14 @@ def test_a_copied_model_has_the_same_output_without_the_layers_kept_arrays():
     from regcore.layers import ReLU
     model = build_model(2, 3, hidden=(8,), rng=np.random.default_rng(0))
     X = np.random.default_rng(1).normal(size=(100, 2)).astype(np.float32)
-    model.forward(X, train=True)  # a training step keeps its [x, 1] inputs and zeros
-    out = model.predict_output(X)
+    model.forward(X, train=True)  # a training step keeps its [x, 1] inputs and ReLU masks
     copied = model.copy()
-    kept = {Linear: "_inputs", ReLU: "_zeros"}
+    kept = {Linear: "_inputs", ReLU: "_mask"}
     for original, copy in zip(model.layers, copied.layers):
         if type(original) in kept:
-            assert getattr(original, kept[type(original)])
-            assert not getattr(copy, kept[type(copy)])
-    assert copied.predict_output(X).tobytes() == out.tobytes()
+            assert getattr(original, kept[type(original)]) is not None
+            assert getattr(copy, kept[type(copy)]) in (None, {})
+    assert copied.predict_output(X).tobytes() == model.predict_output(X).tobytes()
 
 
 def test_evaluation_keeps_no_input_block_of_its_own_in_the_linear_layers():
@@ -117,7 +116,7 @@ def test_evaluation_keeps_no_input_block_of_its_own_in_the_linear_layers():
     for rows in (1600, 300, 7):
         model.predict_output(rng.normal(size=(rows, 2)).astype(np.float32))
     linears = [layer for layer in model.layers if isinstance(layer, Linear)]
-    assert all(not layer._inputs for layer in linears)
+    assert all(not layer._inputs and layer._x is None for layer in linears)
     model.forward(rng.normal(size=(32, 2)).astype(np.float32), train=True)
     assert all(list(layer._inputs) == [((32, layer.W.shape[0]), np.float32)]
                for layer in linears)
@@ -142,6 +141,7 @@ def test_histograms_of_rows_count_as_np_histogram_does():
     for r in range(3):
         expected = np.histogram(np.clip(rows[r], edges[0], edges[-1]), bins=edges)[0]
         np.testing.assert_array_equal(histograms(rows, edges)[r], expected)
+    assert histograms(rows, edges).dtype == np.int32  # half the bytes a run keeps per snapshot
 
 
 def test_histograms_count_nan_in_no_bin():
@@ -201,7 +201,7 @@ def test_stacked_dropout_gives_each_run_the_mask_of_its_own_generator_batch_afte
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_equals_numpy_maximum_with_zero_bit_for_bit(dtype):
     """NaN, infinities and the sign of zero included, in training and evaluation, for every
-    shape it meets (kept zeros per shape)."""
+    shape it meets (shared zeros per shape)."""
     from regcore.layers import ReLU
     special = np.array([-0.0, 0.0, np.nan, -np.nan, -np.inf, np.inf, -1.0, 1.0, 1e-45, -1e-45])
     relu = ReLU()
@@ -210,7 +210,22 @@ def test_relu_equals_numpy_maximum_with_zero_bit_for_bit(dtype):
         np.random.default_rng(len(shape)).shuffle(x.reshape(-1))
         for train in (True, False):
             assert relu.forward(x, train).tobytes() == np.maximum(x, 0).tobytes()
-    assert len(relu._zeros) <= 4
+
+
+def test_relu_layers_share_one_read_only_array_of_zeros_per_shape():
+    """Every model of a server (display copies of every visitor's runs) compares against the
+    same zeros, which nothing can overwrite; arrays too large to keep are made per call."""
+    from regcore.layers import SHARED_ZEROS_BYTES, ReLU, shared_zeros_like
+    x = np.random.default_rng(0).normal(size=(50, 64)).astype(np.float32)
+    first, second = ReLU(), ReLU()
+    first.forward(x, train=False)
+    second.forward(x.copy(), train=True)
+    zeros = shared_zeros_like(x)
+    assert zeros is shared_zeros_like(x.copy()) and not zeros.flags.writeable
+    assert not zeros.any() and zeros.shape == x.shape and zeros.dtype == x.dtype
+    assert shared_zeros_like(x.astype(np.float64)).dtype == np.float64
+    big = np.ones(SHARED_ZEROS_BYTES // 4 + 1, np.float32)
+    assert shared_zeros_like(big) is not shared_zeros_like(big) and not shared_zeros_like(big).any()
 
 
 def test_relu_leaves_its_input_unchanged():

@@ -65,6 +65,28 @@ def test_a_comparison_shown_part_way_has_the_runs_of_the_same_epochs_in_process(
         assert ours.data is not None and theirs.data is not None
 
 
+def test_a_workers_run_sends_its_best_state_only_when_it_changed(workers):
+    """The mirror gets a new best state object exactly where the run in process does, with
+    the same values; between improvements it keeps the one it has (frames recorded for
+    replay share it, instead of a copy per chunk)."""
+    configs = [BASE.replace(lr=5e-2, epochs=12)]
+    here, there = Lockstep(configs, DATA), workers.lockstep(configs, DATA)
+    bests_here, bests_there = [], []
+    for _ in range(configs[0].epochs):
+        here.step(1)
+        there.step(1)
+        bests_here.append(here.trainers[0].best_state)
+        bests_there.append(there.trainers[0].best_state)
+        assert all(bests_here[-1][name].tobytes() == bests_there[-1][name].tobytes()
+                   for name in bests_here[-1])
+
+    def changed(bests):
+        return [later is not earlier for earlier, later in zip(bests, bests[1:])]
+
+    assert changed(bests_there) == changed(bests_here)
+    assert any(changed(bests_here)) and not all(changed(bests_here))
+
+
 def test_configs_the_engine_refuses_are_refused_at_once_with_the_engines_message(workers):
     refused = Config(dataset="diabetes", monitor="val_acc")
     with pytest.raises(ValueError, match="needs a classification dataset"):
