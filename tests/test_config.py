@@ -127,3 +127,13 @@ def test_test_fraction_is_off_by_default_and_validated():
     with pytest.raises(ValueError, match="val_fraction \\+ test_fraction must be at most 0.9"):
         Config(val_fraction=0.6, test_fraction=0.4)
     assert "test_fraction" in Config.from_json(Config(test_fraction=0.2).to_json()).to_dict()
+
+
+def test_to_dict_holds_every_field_in_order_with_hidden_as_a_list_and_round_trips():
+    import dataclasses
+    config = Config(dataset="circles", hidden=(16, 8), dropout=0.2, penalty="elasticnet",
+                    l1_ratio=0.3, patience=5, snapshot_every=3)
+    expected = dataclasses.asdict(config)
+    expected["hidden"] = [16, 8]
+    assert list(config.to_dict().items()) == list(expected.items())
+    assert Config.from_dict(config.to_dict()) == config
