@@ -8,7 +8,9 @@ splits). Prints epochs per second and ratios to scikit-learn's per-epoch loop an
 plain fit() (which evaluates nothing per epoch). Then the time of 4 runs side by side
 (`train_side_by_side` on one data set: 4 plain runs shuffled by seeds 0–3; plain, L2,
 dropout, L1 — one group; and with BatchNorm in one run — two groups) as a multiple of the
-time of one plain run. BLAS runs on one thread throughout, and times are CPU times of this
+time of one plain run; and what a step costs one run and each further run of a group (4 plain
+runs) with hidden widths 4-4 and 64-64: what does not grow with the widths is the per-step
+overhead the group shares. BLAS runs on one thread throughout, and times are CPU times of this
 process (see CLOCK).
 
     python -m benchmarks.engine_speed [--epochs 200] [--repeats 3]    (from the repository root)
@@ -110,6 +112,25 @@ def side_by_side_ratios(epochs: int, repeats: int) -> dict[str, float]:
     return {name: min(values) / one for name, values in times.items()}
 
 
+def microseconds_per_step(epochs: int, runs: int, hidden: tuple[int, ...]) -> float:
+    """CPU µs per minibatch step (an epoch's evaluation included) of `runs` plain runs of
+    WORK with `hidden` widths, side by side (shuffled by seeds 0, 1, …)."""
+    changes = [dict(seed=seed, hidden=hidden) for seed in range(runs)]
+    steps = epochs * -(-700 // WORK["batch_size"])  # 700 training rows
+    return seconds_side_by_side(epochs, changes) / steps * 1e6
+
+
+def step_costs(epochs: int, repeats: int) -> dict[tuple, tuple[float, float]]:
+    """Per hidden widths: (µs a step of one run, µs each further run adds in a group of 4),
+    the fastest of `repeats` rounds."""
+    costs = {}
+    for hidden in ((4, 4), (64, 64)):
+        one = min(microseconds_per_step(epochs, 1, hidden) for _ in range(repeats))
+        four = min(microseconds_per_step(epochs, 4, hidden) for _ in range(repeats))
+        costs[hidden] = (one, (four - one) / 3)
+    return costs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=200)
@@ -125,6 +146,7 @@ def main() -> None:
     with threadpool_limits(limits=1, user_api="blas"):
         speeds = best_interleaved(args.repeats, args.epochs, kinds)
         ratios = side_by_side_ratios(args.epochs, args.repeats)
+        costs = step_costs(args.epochs // 2, args.repeats)
     sklearn, sklearn_fit = speeds["sklearn"], speeds["sklearn_fit"]
     plain, regularized = speeds["plain"], speeds["regularized"]
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
@@ -138,6 +160,9 @@ def main() -> None:
         print(f"{name:42s}{speed:10.1f}{speed / sklearn:11.2f}×{speed / sklearn_fit:13.2f}×")
     for name, ratio in ratios.items():
         print(f"4 runs side by side ({name}): {ratio:.2f}× the time of one run")
+    for hidden, (one, further) in costs.items():
+        print(f"a step, hidden {'-'.join(map(str, hidden))}: one run {one:.0f} µs, "
+              f"each further run of a group +{further:.0f} µs")
 
 
 if __name__ == "__main__":
