@@ -1,7 +1,10 @@
 """The server's pace: the more sessions train at once, the less often each ticks and the less
 each tick trains, so the core is not spent on redrawing alone."""
-from ui.pace import (ACTIVE_WINDOW, MAX_INTERVAL, MIN_INTERVAL, MIN_TRAINING, TICK_COST,
-                     TICK_SECONDS, Pace, interval, training_budget)
+import threading
+import time
+
+from ui.pace import (ACTIVE_WINDOW, FIRST_CHART_WAIT, MAX_INTERVAL, MIN_INTERVAL, MIN_TRAINING,
+                     TICK_COST, TICK_SECONDS, Pace, interval, training_budget)
 
 
 class Clock:
@@ -44,3 +47,31 @@ def test_no_more_than_the_allowed_ticks_compute_at_once():
     assert not pace.turn.acquire(blocking=False)  # a third tick waits its turn
     pace.turn.release()
     assert pace.turn.acquire(blocking=False)
+
+
+def test_a_session_on_screen_waits_until_every_first_chart_is_drawn():
+    pace = Pace()
+    pace.expect_first("a")
+    pace.expect_first("b")
+    waited = threading.Thread(target=pace.wait_for_first_charts, args=(30.0,))
+    waited.start()
+    pace.first_drawn("a")
+    time.sleep(0.05)
+    assert waited.is_alive() and pace.awaiting_first() == 1  # b has no chart yet
+    pace.first_drawn("b")
+    waited.join(5)
+    assert not waited.is_alive() and pace.awaiting_first() == 0
+
+
+def test_nobody_waits_when_no_first_chart_is_awaited_nor_for_one_that_never_comes():
+    clock = Clock()
+    pace = Pace(clock)
+    started = time.monotonic()
+    pace.wait_for_first_charts(30.0)
+    assert time.monotonic() - started < 1
+    pace.expect_first("left")  # pressed Train and left before its first chart
+    clock.now = FIRST_CHART_WAIT * 1.1
+    assert pace.awaiting_first() == 0
+    pace.wait_for_first_charts(30.0)
+    assert time.monotonic() - started < 2
+

@@ -270,3 +270,31 @@ def test_after_a_restore_best_stop_the_numbers_describe_the_restored_weights_as_
     assert numbers["epoch"] == end_epoch(run) and numbers["restored"]
     assert numbers["val_loss"] == at_end(run, "val_loss") == summarize(run)["final_val_loss"]
     assert f"{end_epoch(run)} (best, restored)" in live_numbers_html([run], ["A"])
+
+
+def test_train_makes_the_session_await_its_first_chart_until_it_is_drawn(monkeypatch):
+    """Pressing Train puts the session among those whose first chart comes before other
+    sessions' next ticks (a room pressing Train together); the tick that draws its first
+    chart takes it out again."""
+    import ui.live
+    from ui.pace import Pace
+
+    calls = []
+
+    class NotingPace(Pace):
+        def expect_first(self, session):
+            calls.append(("expect", session))
+            super().expect_first(session)
+
+        def first_drawn(self, session):
+            calls.append(("drawn", session))
+            super().first_drawn(session)
+
+    pace = NotingPace()
+    monkeypatch.setattr(ui.live, "server_pace", lambda: pace)
+    at = lab()
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    ident = live(at).ident
+    assert live(at).runs and ("expect", ident) in calls
+    assert ("drawn", ident) in calls[calls.index(("expect", ident)):]
+    assert pace.awaiting_first() == 0

@@ -255,3 +255,26 @@ def test_the_lock_of_a_worker_is_handed_to_waiting_threads_in_the_order_they_ask
         thread.join(5)
     assert order == list(range(8))
     assert lock.acquire(blocking=False) is True
+
+
+def test_a_first_chunk_is_handed_the_lock_before_the_chunks_of_comparisons_on_screen():
+    """Visitors still waiting for their first chart go before those asking for more epochs,
+    in the order they asked; the others keep theirs."""
+    lock, order = remote.FifoLock(), []
+    lock.acquire()
+
+    def wait_then_note(index, first):
+        lock.acquire(first=first)
+        order.append(index)
+        lock.release()
+
+    threads = []
+    for index, first in enumerate([False, False, True, False, True]):
+        threads.append(threading.Thread(target=wait_then_note, args=(index, first)))
+        threads[-1].start()
+        while len(lock._waiting) + len(lock._first) <= index:
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(5)
+    assert order == [2, 4, 0, 1, 3]

@@ -120,6 +120,8 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
         return
     server = server_pace()
     training = server.tick(session.ident) if session.playing else 1
+    if session.playing and session.runs:  # on screen: let the room's first charts go first
+        server.wait_for_first_charts()
     if registered_every and registered_every < pace.interval(training) / 2:
         st.rerun(scope="app")  # the room filled up: tick less often (set by the full run)
     delivery.with_delivery_in_order()
@@ -135,6 +137,8 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
             _progress(session)
         if session.runs or empty_charts:
             draw(session.runs or [], list(session.names))
+    if session.runs or not session.playing:
+        server.first_drawn(session.ident)
     delivery.until_delivered()  # before the next tick's start could discard this one's charts
 
 
@@ -233,12 +237,15 @@ def start(key: str) -> None:
     session = _ready_to_train(key)
     if session is not None:
         session.playing = not session.error and not session.done
+        if session.playing and not session.runs:
+            server_pace().expect_first(session.ident)
 
 
 def pause(key: str) -> None:
     session = session_for(key)
     if session is not None:
         session.playing = False
+        server_pace().first_drawn(session.ident)
         if session.playback is not None:
             session.playback.pause()
 
@@ -264,6 +271,7 @@ def reset(key: str) -> None:
     """Discard the runs (and apply changed settings)."""
     session = session_for(key)
     if session is not None:
+        server_pace().first_drawn(session.ident)
         st.session_state[live_key(key)] = _rebuild_from_pending(session)
 
 

@@ -19,6 +19,13 @@ the server process trains inside its turn; one whose chunk trains in a training 
 for it before taking a turn (the process serves the waiting ticks in the order they asked:
 regcore.remote.FifoLock), so the server draws other sessions' ticks meanwhile and both cores
 stay busy.
+
+First charts come first: when a room presses Train together, the sessions whose visitors see
+no chart yet (`Pace.expect_first` from Train until their first draw, `Pace.first_drawn`) are
+served before the next ticks of sessions already on screen, which wait
+(`Pace.wait_for_first_charts`, at most FIRST_CHART_WAIT, without holding the global lock).
+Otherwise the first visitors' second and third ticks compete with the last visitors' page
+runs, and those see their first chart last, after all of it.
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ FEW_SESSIONS = 4      # up to this many training, the costly views are redrawn e
 VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
 ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (ticks of a
 #                       full room can be seconds apart: a shorter window would undercount)
+FIRST_CHART_WAIT = 1.5  # seconds a tick of a session on screen waits for others' first charts
 
 
 def interval(sessions: int) -> float:
@@ -65,6 +73,8 @@ class Pace:
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
         self.turn = threading.BoundedSemaphore(turns)  # `with pace.turn:` around a tick
+        self._awaited: dict[str, float] = {}  # sessions without a first chart: since when
+        self._firsts_drawn = threading.Condition(self._lock)
 
     def tick(self, session: str) -> int:
         """Note a tick of `session`; returns how many sessions are training now."""
@@ -81,3 +91,33 @@ class Pace:
         for session in [s for s, t in self._last.items() if now - t > ACTIVE_WINDOW]:
             del self._last[session]
         return len(self._last)
+
+    # first charts ------------------------------------------------------------------------
+    def expect_first(self, session: str) -> None:
+        """`session` started training and shows no chart yet."""
+        with self._lock:
+            self._awaited[session] = self._clock()
+
+    def first_drawn(self, session: str) -> None:
+        """`session` drew its first chart (or left off waiting for one)."""
+        with self._lock:
+            if self._awaited.pop(session, None) is not None and not self._awaited:
+                self._firsts_drawn.notify_all()
+
+    def awaiting_first(self) -> int:
+        """How many sessions wait for their first chart (those waiting longer than
+        FIRST_CHART_WAIT are forgotten: a visitor who left never draws)."""
+        with self._lock:
+            return len(self._still_awaited())
+
+    def wait_for_first_charts(self, timeout: float = FIRST_CHART_WAIT) -> None:
+        """Until no session waits for its first chart, or `timeout` seconds, whichever comes
+        first (the global lock is free meanwhile)."""
+        with self._lock:
+            self._firsts_drawn.wait_for(lambda: not self._still_awaited(), timeout)
+
+    def _still_awaited(self) -> dict[str, float]:
+        now = self._clock()
+        for session in [s for s, t in self._awaited.items() if now - t > FIRST_CHART_WAIT]:
+            del self._awaited[session]
+        return self._awaited
