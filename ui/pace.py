@@ -65,8 +65,8 @@ def training_budget(sessions: int) -> float:
 
 
 class Pace:
-    """The sessions that ticked within ACTIVE_WINDOW seconds (thread-safe: every session's
-    script runs in a thread of its own)."""
+    """The sessions that ticked within ACTIVE_WINDOW seconds, and those that wait for their
+    first chart (thread-safe: every session's script runs in a thread of its own)."""
 
     def __init__(self, clock=time.monotonic, turns: int = TURNS):
         self._clock = clock
