@@ -30,6 +30,7 @@ from regcore.remote import WorkerLost, default_worker_count, for_server
 from regcore.training import completion_message
 
 from . import delivery, pace
+from .idle_memory import release_while_idle
 from .keys import live_key
 from .lab_settings import same_configs
 from .progress import CSS as PROGRESS_CSS
@@ -182,8 +183,11 @@ def _synced_session(key, configs, names, data, autostart) -> LiveSession:
 
 @st.cache_resource(show_spinner=False)
 def server_pace() -> pace.Pace:
-    """The sessions training on this server right now."""
-    return pace.Pace()
+    """The sessions training on this server right now; while there are none, the memory
+    freed meanwhile goes back to the system (`ui.idle_memory`)."""
+    server = pace.Pace()
+    release_while_idle(server)
+    return server
 
 
 @st.cache_resource(show_spinner=False)
