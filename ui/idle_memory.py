@@ -34,7 +34,7 @@ def release_freed_memory() -> bool:
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL(None).malloc_trim  # the C library this process runs on
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # no such call; Windows loads no CDLL(None)
         return None
 
 
