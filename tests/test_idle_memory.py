@@ -4,16 +4,10 @@ import threading
 import time
 
 import pytest
+from test_pace import Clock
 
 from ui.idle_memory import release_freed_memory, release_while_idle
 from ui.pace import ACTIVE_WINDOW, Pace
-
-
-class Clock:
-    now = 0.0
-
-    def __call__(self):
-        return self.now
 
 
 def wait_until(condition, timeout=5.0):

@@ -10,7 +10,8 @@ allocator's statistics showed 40–51 MB free but kept in its arenas, and the se
 
 So a daemon thread of the server calls it every TRIM_SECONDS while no session has ticked for
 `ui.pace.ACTIVE_WINDOW` seconds: during a room the pages would only be taken back at once,
-one page fault each. Where the C library has no `malloc_trim` (macOS, musl) nothing is done.
+one page fault each. Where the C library has no `malloc_trim` (macOS, musl, Windows) nothing
+is done.
 """
 from __future__ import annotations
 
