@@ -79,28 +79,27 @@ class RunUpdate:
 
 
 class _Held:
-    """A Lockstep in the worker and how much of each run's records its caller has."""
+    """A Lockstep in the worker and, per run, what its caller has: how many records and
+    layer records, the histograms' epochs, and the best state last sent (None: none yet)."""
 
     def __init__(self, lockstep: Lockstep):
         self.lockstep = lockstep
-        self.sent = [(len(t.records), len(t.layer_records), set(t.histograms))
+        self.sent = [(len(t.records), len(t.layer_records), set(t.histograms), None)
                      for t in lockstep.trainers]
-        self.best_sent: list[dict | None] = [None] * len(lockstep.trainers)
 
     def step(self, epochs: int) -> list[RunUpdate]:
         self.lockstep.step(epochs)
         updates, sent = [], []
-        for r, (trainer, (records, layers, histograms)) in enumerate(
-                zip(self.lockstep.trainers, self.sent)):
+        for trainer, (records, layers, histograms, best) in zip(self.lockstep.trainers,
+                                                                self.sent):
             new_histograms = {e: h for e, h in trainer.histograms.items() if e not in histograms}
-            best = trainer.best_state if trainer.best_state is not self.best_sent[r] else None
             updates.append(RunUpdate(
                 trainer.records[records:], trainer.layer_records[layers:], new_histograms,
                 trainer.epoch, trainer.status, trainer.message, trainer.best_epoch,
-                trainer.model.state(), best))
+                trainer.model.state(),
+                None if trainer.best_state is best else trainer.best_state))
             sent.append((len(trainer.records), len(trainer.layer_records),
-                         histograms | set(new_histograms)))
-            self.best_sent[r] = trainer.best_state
+                         histograms | set(new_histograms), trainer.best_state))
         self.sent = sent
         return updates
 
