@@ -248,3 +248,11 @@ def test_a_refreshed_figure_equals_one_built_for_the_runs_now(moons_runs):
             np.testing.assert_array_equal(new.z, old.z)
     assert [a.text for a in refreshed.layout.annotations] == \
         [a.text for a in built.layout.annotations]
+
+
+def test_refreshing_leaves_the_kept_figure_as_it_was(moons_runs):
+    plain, stopped = moons_runs
+    frame = boundary_figure([plain, plain], ["A", "B"], resolution=20, cols=2, legend=False)
+    before = frame.to_json()
+    refreshed_boundary_figure(frame, [plain, stopped], ["A", "B"], resolution=20)
+    assert frame.to_json() == before

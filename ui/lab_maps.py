@@ -8,6 +8,8 @@ from __future__ import annotations
 from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure, panel_side,
                                refreshed_boundary_figure, why_no_boundary)
 
+from ui.plots.spec_figure import SpecFigure
+
 from . import keys, lab_settings
 from .kept import kept_or_computed
 from .live import session_for
@@ -27,17 +29,18 @@ def shows_maps(runs) -> bool:
 
 
 def live_maps_figure(runs, names):
-    """The side maps: built once per comparison (and names, presenter mode) and kept under a
-    key of their own (the lab keeps the refilled figure under figure_key("lab-live-maps")),
-    refilled with the runs' current maps on every redraw
+    """The side maps: built once per comparison (and names, presenter mode) and kept, as its
+    plain dict, under a key of their own (the lab keeps the refilled figure under
+    figure_key("lab-live-maps")); every redraw refills a copy with the runs' current maps
     (ui.plots.boundary.refreshed_boundary_figure)."""
     session = session_for(keys.LIVE_KEY)
     presenter = lab_settings.presenter()
     made_for = (session.ident if session else None, tuple(names), presenter)
     figure = kept_or_computed(
         keys.figure_key("lab-live-maps-frame"), made_for,
-        lambda: boundary_figure(runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
-                                height=side_maps_height(len(runs), presenter)))
+        lambda: SpecFigure(boundary_figure(
+            runs, names, resolution=MAP_RESOLUTION, cols=1, legend=False,
+            height=side_maps_height(len(runs), presenter)).to_dict()))
     return refreshed_boundary_figure(figure, runs, names, resolution=MAP_RESOLUTION)
 
 

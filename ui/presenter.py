@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import keys, lab_settings
+from .plots.spec_figure import SpecFigure
 from .plots.style import CHART_OPTIONS, PLOT_CONFIG
 from .theme import PRESENTER_CSS, PRESENTER_FONT_SIZE, live_bar_css
 
@@ -30,8 +31,8 @@ def page_style(presenter: bool) -> None:
 def presenter_fonts(figure: go.Figure) -> go.Figure:
     """`figure` with chart text readable from the back of a room: every font at
     PRESENTER_FONT_SIZE (a legend set beside the plot keeps its own size). The sizes go into
-    the figure's plain dict, which is wrapped without Plotly validating it again: validating
-    the update took several times as long as assembling the figure, on every tick."""
+    the figure's plain dict, which is wrapped without Plotly building it again (a SpecFigure):
+    validating the update took several times as long as assembling the figure, on every tick."""
     spec = figure.to_dict()
     layout, size = spec["layout"], PRESENTER_FONT_SIZE
     _nested(layout, "font")["size"] = size
@@ -44,7 +45,7 @@ def presenter_fonts(figure: go.Figure) -> go.Figure:
         _nested(layout, "legend", "font")["size"] = size - 1
     for annotation in layout.get("annotations", []):
         _nested(annotation, "font")["size"] = size
-    return go.Figure(spec, _validate=False)
+    return SpecFigure(spec)
 
 
 def legend_beside(figure: go.Figure) -> go.Figure:
@@ -59,7 +60,7 @@ def legend_beside(figure: go.Figure) -> go.Figure:
                         "font": {**_nested(layout, "legend", "font"),
                                  "size": PRESENTER_FONT_SIZE - 3}}
     _nested(layout, "margin")["t"] = 20
-    return go.Figure(spec, _validate=False)
+    return SpecFigure(spec)
 
 
 def _nested(tree: dict, *path: str) -> dict:

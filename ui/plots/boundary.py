@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from regcore import decision_grid, grid_bounds
+from ui.plots.spec_figure import SpecFigure
 from ui.plots.style import (MODEBAR_WIDTH, Grid, Parts, blend_with_white, build, message_figure,
                             task_of)
 from ui.theme import CLASS_COLORS, FIGURE_HEIGHT
@@ -85,23 +86,25 @@ def _within_paper(domain: list[float]) -> list[float]:
 
 
 def refreshed_boundary_figure(figure: go.Figure, runs, names, *, which: str = "final",
-                              resolution: int = 80) -> go.Figure:
-    """`figure`, made by boundary_figure for these runs (same data, count and resolution),
-    with each panel's map, boundary lines and title recomputed for the runs as they are now.
-    Refilling a figure costs a few ms where building one costs ~20 (most of it Plotly
+                              resolution: int = 80) -> SpecFigure:
+    """A copy of `figure`, made by boundary_figure for these runs (same data, count and
+    resolution), with each panel's map, boundary lines and title recomputed for the runs as
+    they are now; `figure` itself is left as it was. The copy is a SpecFigure: refilling the
+    plain dict of a figure costs a few ms where building one costs ~20 (most of it Plotly
     validating the new figure), so the live maps are refilled on every tick."""
     bounds, n_classes = _shared_bounds(runs), max(run.data.n_classes for run in runs)
-    heatmaps = list(figure.select_traces(selector=dict(type="heatmap")))
-    contours = list(figure.select_traces(selector=dict(type="contour")))
+    spec = figure.to_dict()
+    heatmaps = [trace for trace in spec["data"] if trace.get("type") == "heatmap"]
+    contours = [trace for trace in spec["data"] if trace.get("type") == "contour"]
     per_panel = len(contours) // len(runs)
     for index, (run, name) in enumerate(zip(runs, names)):
         model, title = _model_and_title(run, name, which)
         z, margins = _map_layers(decision_grid(model, bounds, resolution), n_classes)
-        heatmaps[index].z = z
+        heatmaps[index]["z"] = z
         for contour, margin in zip(contours[index * per_panel:], margins):
-            contour.z = margin
-        figure.layout.annotations[index].text = title
-    return figure
+            contour["z"] = margin
+        spec["layout"]["annotations"][index]["text"] = title
+    return SpecFigure(spec)
 
 
 def _shared_bounds(runs):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.plots.spec_figure import SpecFigure
 from ui.plots.style import (MUTED, NOTE_FONT_SIZE, Grid, Parts, build, finite_points, log_axis,
                             message_figure, percent_axis, task_of, thin, translucent)
 from ui.theme import FIGURE_HEIGHT, run_color
@@ -308,21 +309,20 @@ ARRAYS = ("x", "y")  # the per-point values of a trace; everything else is its s
 VALIDATED_PIECES = 512  # distinct layouts and trace styles kept validated (a few kB each)
 
 
-def assembled(parts: Parts, **options) -> go.Figure:
+def assembled(parts: Parts, **options) -> SpecFigure:
     """The figure `build(parts, **options)` returns, as the same JSON, for a fraction of the
     cost: Plotly validates the layout (with the shapes and annotations) and each trace without
     its x and y once per distinct JSON text (`build` does it, so the result is build's), then
-    the arrays go back in (`compact`) and the whole is wrapped in a Figure that is not
-    validated again (st.plotly_chart validates a dict, not a Figure). During training only the
-    arrays change from tick to tick; a style that changes (a best-epoch hover text) costs one
-    trace."""
+    the arrays go back in (`compact`) and the whole is a SpecFigure, which st.plotly_chart
+    sends without Plotly building or copying it. During training only the arrays change from
+    tick to tick; a style that changes (a best-epoch hover text) costs one trace."""
     layout = json.loads(_valid_layout(_text([parts.shapes, parts.annotations, options])))
     data = []
     for trace in parts.traces:
         style = {key: value for key, value in trace.items() if key not in ARRAYS}
         data.append({**json.loads(_valid_trace(_text(style))),
                      **{key: compact(trace[key]) for key in ARRAYS if key in trace}})
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return SpecFigure({"data": data, "layout": layout})
 
 
 def compact(values):
