@@ -9,11 +9,15 @@ redrawn during training keeps the user's zoom.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
+
+from ui.plots.spec_figure import SpecFigure
 
 FONT_SIZE = 15
 NOTE_FONT_SIZE = 13
@@ -90,13 +94,19 @@ def percent_axis(**axis) -> dict:
     return {**axis, "autorangeoptions": {"minallowed": 0, "maxallowed": 100}}
 
 
-def message_figure(text: str, *, height: int, uirevision: str = "message") -> go.Figure:
-    """An empty figure that says, in its middle, why there is nothing to draw."""
+def message_figure(text: str, *, height: int, uirevision: str = "message") -> SpecFigure:
+    """An empty figure that says, in its middle, why there is nothing to draw (built by
+    Plotly once per text, height and uirevision: every page run before training shows one)."""
+    return SpecFigure(json.loads(_message_json(text, height, uirevision)))
+
+
+@lru_cache(maxsize=64)
+def _message_json(text: str, height: int, uirevision: str) -> str:
     note = dict(text=text, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                 font=dict(size=FONT_SIZE + 2, color=MUTED))
     hidden = {"visible": False}
     return build(Parts(annotations=[note]), height=height, uirevision=uirevision,
-                 axes={"xaxis": hidden, "yaxis": hidden}, legend=False)
+                 axes={"xaxis": hidden, "yaxis": hidden}, legend=False).to_json()
 
 
 @dataclass(frozen=True)
