@@ -7,10 +7,11 @@ visitor the charts can refresh twenty times a second; with thirty the same rate 
 the whole core on redrawing and leave none for training. So the interval between ticks grows
 with the number of sessions ticking (about TICK_COST of server time each), and the compute a
 tick may spend on training is an equal share of TICK_SECONDS, but never less than
-MIN_TRAINING: in a full room a tick costs the server ~15 ms besides its training, and ticks
-that trained much less than that would spend most of the core on redrawing. Measured with
-thirty visitors (benchmarks.load): 30 ms gave 1.0 chart update a second each, 15 ms 1.6 with
-the room done as soon, 10 ms 1.7 but the room done in 23 s instead of 13.
+MIN_TRAINING: in a full room a tick costs the server 15–30 ms besides its training, and ticks
+that trained less than that would spend most of the core on redrawing (thirty visitors: 3
+epochs per update, the room finished in 50 s instead of about half that; 15 ms gave 1.5
+chart updates a second instead of 1.0 in most runs, but in some the room took up to twice as
+long: see the README).
 
 At most TURNS ticks run at once (`Pace.turn`): the others wait without holding Python's global
 lock, so the server's event loop, which sends every session's charts, is not starved by
@@ -37,7 +38,7 @@ TICK_SECONDS = 0.25   # training compute per tick with one session; shared out a
 TICK_COST = 0.015     # server time one tick costs besides its training, roughly
 MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
-MIN_TRAINING = 0.015  # compute seconds a tick trains at least: about what it costs besides
+MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
 TURNS = 2             # ticks computing at the same time
 FEW_SESSIONS = 4      # up to this many training, the costly views are redrawn every tick
 VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
