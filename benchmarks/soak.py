@@ -171,6 +171,7 @@ def report(result: dict) -> str:
     errors = len(cycles["errors"]) + sum(len(r["errors"]) for r in rounds)
     lines.append(f"server process peak {result['peak_mb']:.0f} MB; exceptions "
                  f"{exceptions + len(result['server_errors'])}, client errors {errors}")
+    lines += [f"  in the server log: {error}" for error in result["server_errors"]]
     return "\n".join(lines)
 
 
