@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from ui.plots.boundary import (BOTTOM, LEGEND_SPACE, ROW_GAP, TOP, boundary_figure, panel_side,
                                refreshed_boundary_figure, why_no_boundary)
-
 from ui.plots.spec_figure import SpecFigure
 
 from . import keys, lab_settings
