@@ -8,8 +8,10 @@
                         processes are children of its fork server, itself a child)
     family_cpu_seconds(pid)  CPU time of the family so far, also of members that ended and
                         were reaped (a server replaces a training process that grew)
+    pss_mb(pid)         the process's proportional set size now (Pss in
+                        /proc/<pid>/smaps_rollup: each page it shares counted in part)
     family_pss_mb(pid)  the family's memory now, each shared page counted once (the sum of
-                        their proportional set sizes, Pss in /proc/<pid>/smaps_rollup)
+                        their Pss)
 """
 from __future__ import annotations
 
@@ -60,10 +62,10 @@ def _cpu_with_reaped(pid: int) -> float:
 
 
 def family_pss_mb(pid: int) -> float:
-    return sum(_if_alive(_pss_mb, member) for member in family(pid))
+    return sum(_if_alive(pss_mb, member) for member in family(pid))
 
 
-def _pss_mb(pid: int) -> float:
+def pss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/smaps_rollup") as rollup:
         for line in rollup:
             if line.startswith("Pss:"):

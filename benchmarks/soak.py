@@ -72,7 +72,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
     """Memory (MB) of the server before and after `sessions` visitors trained a little and
     left; server CPU seconds in the second after each batch left and in the SETTLE_SECONDS
     after that."""
-    start = proc.family_pss_mb(server.pid)
+    start, start_server = proc.family_pss_mb(server.pid), proc.pss_mb(server.pid)
     after_leaving, exceptions, errors = [], [], []
     for first in range(0, sessions, batch):
         room = [Visitor(server.url, query_string("distinct", index))
@@ -100,6 +100,7 @@ async def sessions_come_and_go(server, sessions: int, batch: int, ttl: float,
     end = proc.family_pss_mb(server.pid)
     return {"sessions": sessions, "batch": batch, "start_mb": start, "with_sessions_mb": peak,
             "end_mb": end, "end_vs_start": end / start - 1,
+            "server_start_mb": start_server, "server_end_mb": proc.pss_mb(server.pid),
             "cpu_s_after_leaving": after_leaving, "exceptions": exceptions, "errors": errors}
 
 
@@ -180,7 +181,9 @@ def _round_line(number: int, sessions: dict, first: float) -> str:
         f"round {number}: {sessions['sessions']} sessions opened and left: "
         f"{sessions['start_mb']:.0f} MB before, "
         f"{sessions['with_sessions_mb']:.0f} MB when the last left, {sessions['end_mb']:.0f} MB "
-        f"after their state expired ({sessions['end_mb'] / first - 1:+.1%} on round 1's start); "
+        f"after their state expired ({sessions['end_mb'] / first - 1:+.1%} on round 1's start; "
+        f"the server process alone {sessions['server_start_mb']:.0f} → "
+        f"{sessions['server_end_mb']:.0f} MB); "
         f"server CPU after a batch "
         f"left: at most {max(a for a, _ in sessions['cpu_s_after_leaving']):.2f} s in the first "
         f"second, {max(b for _, b in sessions['cpu_s_after_leaving']):.2f} s in the "
