@@ -3,7 +3,6 @@ decision map are on the page before training and follow training; other sets get
 live numbers are the last row of each run's history; presenter mode puts the Train bar and
 the charts above the run settings and draws chart text larger; the status bar says why a run
 stopped."""
-import base64
 import json
 import math
 import re
@@ -24,6 +23,7 @@ from ui.plots.style import FONT_SIZE
 from ui.theme import PRESENTER_FONT_SIZE
 
 from test_app_lab import lab, live, set_epochs, train_to_end
+from test_plots_curves import decoded
 
 
 def chart_specs(at) -> list[dict]:
@@ -88,12 +88,6 @@ def test_the_side_maps_figure_is_built_once_per_comparison_and_refilled_on_every
     at = train_to_end(at)
     assert len(built) == 1   # built for this comparison once, then refilled at every tick
     assert map_titles(at)[:2] == ["A — final (epoch 20)", "B — final (epoch 20)"]
-
-
-def decoded(array: dict):
-    """A numpy array from its JSON form {"dtype", "bdata" (base64), "shape"}."""
-    shape = [int(n) for n in array["shape"].split(",")]
-    return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).reshape(shape)
 
 
 def test_the_maps_sent_after_training_are_the_runs_maps_one_byte_a_cell():

@@ -328,9 +328,10 @@ def validated_json(monkeypatch, figure_of, *args, **kwargs) -> dict:
 
 
 def decoded(value):
-    """`value` with every typed array ({"dtype", "bdata"}) replaced by its numbers."""
-    if isinstance(value, dict) and set(value) == {"dtype", "bdata"}:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    """`value` with every typed array ({"dtype", "bdata"[, "shape"]}) replaced by its numbers."""
+    if isinstance(value, dict) and set(value) in ({"dtype", "bdata"}, {"dtype", "bdata", "shape"}):
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        return array.reshape([int(n) for n in value.get("shape", "-1").split(",")])
     if isinstance(value, dict):
         return {key: decoded(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -1,7 +1,6 @@
 """SpecFigure: a Figure held as its plain dict serializes exactly as Plotly would serialize
 the same dict, Streamlit sends it without building Plotly's objects, and used as a Figure it
 is one."""
-import base64
 import copy
 import json
 import pickle
@@ -13,6 +12,8 @@ import pytest
 import streamlit as st
 
 from ui.plots.spec_figure import SpecFigure, typed_array
+
+from test_plots_curves import decoded
 
 
 def spec() -> dict:
@@ -43,24 +44,12 @@ def plotly_json(figure) -> dict:
 
 
 def same_numbers(sent, expected) -> bool:
-    """Whether two parsed figures hold the same values, whatever travels in binary (NaN equal
-    to NaN)."""
-    return json.dumps(numbers(sent), sort_keys=True) == json.dumps(numbers(expected),
-                                                                   sort_keys=True)
-
-
-def numbers(value):
-    """Parsed figure JSON with every typed array ({"dtype", "bdata"}) as a list of its numbers
-    (a figure Plotly validates may send an array in binary that another sends as a list)."""
-    if isinstance(value, dict) and {"dtype", "bdata"} <= set(value):
-        shape = [int(n) for n in value.get("shape", "-1").split(",")]
-        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        return array.reshape(shape).tolist()
-    if isinstance(value, dict):
-        return {key: numbers(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [numbers(item) for item in value]
-    return value
+    """Whether two parsed figures hold the same values, whatever travels in binary (a figure
+    Plotly validates may send an array in binary that another sends as a list; NaN equal to
+    NaN)."""
+    def text(figure):
+        return json.dumps(decoded(figure), sort_keys=True, default=np.ndarray.tolist)
+    return text(sent) == text(expected)
 
 
 def test_its_dict_is_sent_as_plotly_sends_a_figure_of_the_same_dict():
