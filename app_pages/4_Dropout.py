@@ -32,13 +32,13 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Inverted dropout** (used here and in PyTorch): scale the survivors while "
                 "training, change nothing at test time.")
-    st.latex(r"\text{training: } \tilde h_j = \frac{m_j\,h_j}{1-p}"
-             r"\qquad \text{test: } \tilde h_j = h_j")
+    st.latex(r"\begin{aligned} \text{training: } & \tilde h_j = \frac{m_j\,h_j}{1-p} \\"
+             r"\text{test: } & \tilde h_j = h_j \end{aligned}")
 with right:
     st.markdown("**Original** (Srivastava et al., 2014): no scaling in training; at test time "
                 "multiply the outgoing weights by the keep probability $1-p$.")
-    st.latex(r"\text{training: } \tilde h_j = m_j\,h_j"
-             r"\qquad \text{test: } \tilde h_j = (1-p)\,h_j")
+    st.latex(r"\begin{aligned} \text{training: } & \tilde h_j = m_j\,h_j \\"
+             r"\text{test: } & \tilde h_j = (1-p)\,h_j \end{aligned}")
 st.markdown("Both keep the expected activation seen in training equal to the one used at test: "
             r"$\mathbb{E}[\tilde h_j] = h_j$ (inverted) and $\mathbb{E}[m_j h_j] = (1-p)\,h_j$ "
             "(original).")
