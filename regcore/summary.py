@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .run import Run
+from .run import HISTORY_COLUMNS, Run
 
 SUMMARY_COLUMNS = ("status", "collapsed", "epochs_trained", "best_epoch", "stopped_epoch",
                    "end_epoch", "best_val_loss", "final_val_loss", "final_train_loss", "gap",
@@ -39,11 +39,11 @@ def summarize(run: Run) -> dict:
     return {
         "status": run.status,
         "collapsed": is_collapsed(run),
-        "epochs_trained": len(run.history),
+        "epochs_trained": len(run.history_table),
         "best_epoch": run.best_epoch,
         "stopped_epoch": run.stopped_epoch,
         "end_epoch": end_epoch(run),
-        "best_val_loss": _lowest(run.history["val_loss"]),
+        "best_val_loss": _lowest(run.column("val_loss")),
         "final_val_loss": end["val_loss"],
         "final_train_loss": end["train_loss"],
         "gap": end["val_loss"] - end["train_loss"],
@@ -78,7 +78,7 @@ def is_collapsed(run: Run) -> bool:
     CONSTANT_OUTPUT_SPREAD of the targets' standard deviation. A diverged, failed or untrained
     run is not called collapsed: its status says more."""
     data = run.data
-    if data is None or run.status in ("diverged", "failed") or not len(run.history):
+    if data is None or run.status in ("diverged", "failed") or not len(run.history_table):
         return False
     out = run.model.predict_output(data.X_val)
     if not np.all(np.isfinite(out)):
@@ -95,12 +95,13 @@ def at_end(run: Run, column: str) -> float:
 
 def _end_row(run: Run) -> dict[str, float]:
     """The history row of `end_epoch` as floats (NaN everywhere before the first epoch)."""
-    rows = run.history.loc[run.history["epoch"] == end_epoch(run)]
-    if not len(rows):
-        return dict.fromkeys(run.history.columns, math.nan)
-    return {column: float(value) for column, value in rows.iloc[0].items()}
+    table = run.history_table
+    hits = np.flatnonzero(table["epoch"] == end_epoch(run)) if len(table) else ()
+    if not len(hits):
+        return dict.fromkeys(HISTORY_COLUMNS, math.nan)
+    return {column: float(value) for column, value in table.row(int(hits[0])).items()}
 
 
-def _lowest(values: pd.Series) -> float:
-    finite = values[np.isfinite(values.to_numpy(dtype=float))]
+def _lowest(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
     return float(finite.min()) if len(finite) else math.nan

@@ -31,8 +31,9 @@ from .losses import LOSSES
 from .model import Model, build_model
 from .optimizers import make_optimizer
 from .penalties import make_penalty
-from .run import HISTORY_COLUMNS, RecordTable, Run
+from .run import HISTORY_COLUMNS, Run
 from .snapshots import bin_edges, snapshot, snapshot_interval, weight_stats
+from .table import TableBuilder
 
 DTYPE = np.float32
 BLAS = ThreadpoolController()  # small matrices: one BLAS thread is fastest, more only contend
@@ -136,7 +137,7 @@ class Trainer:
             config.epochs, min(100, LIMITS.max_snapshots))
         self.records: list[dict] = []
         self.layer_records: list[dict] = []
-        self.history_table, self.layer_table = RecordTable(HISTORY_COLUMNS), RecordTable()
+        self.history_table, self.layer_table = TableBuilder(HISTORY_COLUMNS), TableBuilder()
         self.histograms: dict[int, dict[str, np.ndarray]] = {}
         self.best_state = self.model.state()
         self.initial_loss = math.nan  # the training loss of the initial weights, set by the group

@@ -13,6 +13,7 @@ import pytest
 
 from regcore import Config, summarize, train_side_by_side
 from regcore.summary import at_end, end_epoch
+from regcore.table import Table
 from ui import keys
 from ui.lab_maps import (MAP_RESOLUTION, PRESENTER_SIDE_WIDTH, SIDE_WIDTH, TAB_WIDTH,
                          map_height, side_maps_height)
@@ -138,7 +139,7 @@ def test_presenter_mode_puts_the_train_bar_above_the_run_settings(presenter, bar
 class FakeRun:
     def __init__(self, rows, task="classification"):
         import pandas as pd
-        self.history = pd.DataFrame(rows)
+        self.history_table = Table.of_frame(pd.DataFrame(rows))
         self.config = Config(dataset="moons" if task == "classification" else "diabetes")
         self.data, self.status = None, "running"
 
@@ -160,7 +161,7 @@ def test_regression_shows_losses_only_and_an_untrained_run_dashes():
     trained = FakeRun([{"epoch": 3, "train_loss": 1234.5, "val_loss": 1500.25,
                         "train_acc": math.nan, "val_acc": math.nan}], task="regression")
     untrained = FakeRun([], task="regression")
-    untrained.history = trained.history.iloc[:0]
+    untrained.history_table = trained.history_table.head(0)
     rows = table_rows(live_numbers_html([trained, untrained], ["A", "B"]))
     assert rows == {"A": ["3", "1234", "1500"], "B": ["0", "—", "—"]}
 

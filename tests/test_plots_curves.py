@@ -12,6 +12,7 @@ import pytest
 
 import regcore
 from regcore import Config
+from regcore.table import Table
 import plotly.io as pio
 
 import ui.plots.curves as curves
@@ -49,11 +50,16 @@ def nan_diverged():
     return run
 
 
+def with_history(run, history: pd.DataFrame, **changes):
+    """A copy of `run` with `history` as its history and the other `changes`."""
+    return dataclasses.replace(run, history_table=Table.of_frame(history), **changes)
+
+
 def diverged_at(run, epoch):
     """A copy of `run` that diverged at `epoch`: its losses there are inf and NaN."""
     history = run.history[run.history["epoch"] <= epoch].copy()
     history.loc[history["epoch"] == epoch, ["train_loss", "val_loss", "objective"]] = [np.inf, np.nan, np.inf]
-    return dataclasses.replace(run, history=history, status="diverged", stopped_epoch=epoch)
+    return with_history(run, history, status="diverged", stopped_epoch=epoch)
 
 
 def long_run(run, epochs):
@@ -62,7 +68,7 @@ def long_run(run, epochs):
     history = pd.DataFrame({"epoch": e, "train_loss": 1 / e, "val_loss": 1 / e + 0.1,
                             "penalty": 0.0, "objective": 1 / e, "train_acc": 0.9,
                             "val_acc": 0.8, "minibatch_loss": 1 / e, "time": e * 1e-3})
-    return dataclasses.replace(run, history=history, best_epoch=epochs, stopped_epoch=epochs)
+    return with_history(run, history, best_epoch=epochs, stopped_epoch=epochs)
 
 
 def trace(fig, name):
@@ -199,7 +205,7 @@ def test_decimated_curves_keep_their_lowest_and_highest_points_and_the_last_one(
     history = pd.DataFrame({"epoch": e, "train_loss": 1 / e, "val_loss": val, "penalty": 0.0,
                             "objective": 1 / e, "train_acc": 0.9, "val_acc": 0.8,
                             "minibatch_loss": 1 / e, "time": e * 1e-3})
-    run = dataclasses.replace(plain, history=history, best_epoch=1235, stopped_epoch=2000)
+    run = with_history(plain, history, best_epoch=1235, stopped_epoch=2000)
     line = trace(loss_figure([run], ["A"]), "A validation")
     assert len(line.x) <= MAX_LINE_POINTS
     assert line.y.min() == pytest.approx(-0.5) and line.y.max() == pytest.approx(val.max())
@@ -277,7 +283,7 @@ def test_penalty_split_stacks_data_loss_and_penalty_per_run(plain, penalized):
 def test_penalty_split_gives_each_panel_its_own_y_range(plain):
     """λ = 1 makes one run's objective far larger than the other's: on a shared axis the
     other run would be a flat line at the bottom."""
-    heavy = dataclasses.replace(plain, history=plain.history.assign(penalty=100.0))
+    heavy = with_history(plain, plain.history.assign(penalty=100.0))
     fig = penalty_split_figure([plain, heavy], ["A", "B"])
     assert fig.layout.yaxis2.matches is None and fig.layout.yaxis2.showticklabels is not False
     assert fig.layout.yaxis.rangemode == fig.layout.yaxis2.rangemode == "tozero"
@@ -302,7 +308,7 @@ def test_penalty_split_notes_that_weight_decay_is_not_a_loss_term(plain):
 def small_run(offset: float):
     history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [0.9, 0.6, 0.5],
                             "minibatch_loss": [1.0 + offset, 0.8, 0.7]})
-    return SimpleNamespace(history=history)
+    return SimpleNamespace(column=Table.of_frame(history).__getitem__)
 
 
 def test_mode_loss_figure_draws_eval_and_train_mode_per_run():
@@ -369,7 +375,7 @@ def test_assembled_figures_send_the_same_json_as_figures_validated_whole(
 
 def test_assembled_figures_of_every_epoch_of_a_training_match_validated_ones(monkeypatch, stopped):
     for epoch in (1, 2, 10, stopped.stopped_epoch):
-        partial = dataclasses.replace(stopped, history=stopped.history.iloc[:epoch])
+        partial = with_history(stopped, stopped.history.iloc[:epoch])
         assert_same_drawing(decoded(sent_json(loss_figure([partial], ["A"]))),
                             decoded(validated_json(monkeypatch, loss_figure, [partial], ["A"])))
 

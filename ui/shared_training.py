@@ -101,8 +101,8 @@ class Recording:
 
     @property
     def nbytes(self) -> int:
-        """Memory held, roughly: the model copies of every frame and the records (8 bytes a
-        number), counted when a frame is recorded (the store asks after every chunk, for
+        """Memory held, roughly: the model copies of every frame and the records (their
+        columns' bytes), counted when a frame is recorded (the store asks after every chunk, for
         every recording it holds)."""
         return self._frame_bytes + self._record_bytes
 
@@ -177,8 +177,8 @@ class Recording:
                        for trainer, run in zip(self.lockstep.trainers, self.latest))
         frame = Frame(states, seconds)
         self._frame_bytes += frame.nbytes
-        self._record_bytes = 8 * sum(run.history.size + run.layer_stats.size
-                                     for run in self.latest)
+        self._record_bytes = sum(run.history_table.nbytes + run.layer_table.nbytes
+                                 for run in self.latest)
         self.frames.append(frame)
 
     def runs_at(self, index: int) -> list[Run]:
@@ -195,11 +195,10 @@ def _run_as_of(run: Run, state: RunState, blank) -> Run:
     model = blank.copy()
     model.load_state(state.state)
     whole = epoch == run.stopped_epoch
-    return Run(config=run.config, history=run.history if whole else run.history.iloc[:epoch],
+    return Run(config=run.config, history_table=run.history_table.until("epoch", epoch),
                status=state.status, message=state.message, best_epoch=state.best_epoch,
                stopped_epoch=epoch, model=model, best_state=state.best_state,
-               layer_stats=run.layer_stats if whole else
-               run.layer_stats[run.layer_stats["epoch"] <= epoch],
+               layer_table=run.layer_table.until("epoch", epoch),
                histograms=run.histograms if whole else
                {e: h for e, h in run.histograms.items() if e <= epoch},
                bin_edges=run.bin_edges, data=run.data)

@@ -72,7 +72,8 @@ def epochs_for_updates(config: Config, n_train: int, updates: int) -> int:
 def updates_of(run) -> int:
     """Parameter updates a run has made: epochs trained × updates per epoch."""
     data = run.data
-    return len(run.history) * steps_per_epoch(data.n_train, run.config.batch_size, run.config.norm)
+    config = run.config
+    return len(run.history_table) * steps_per_epoch(data.n_train, config.batch_size, config.norm)
 
 
 def feature_scale_span(data) -> tuple[float, float]:
@@ -116,9 +117,9 @@ class SpeedOutcome:
 
 
 def speed_outcomes(runs, names: Sequence[str]) -> list[SpeedOutcome]:
-    return [SpeedOutcome(name, run.config.lr, len(run.history), epochs_to_target(run.history),
+    return [SpeedOutcome(name, run.config.lr, len(run.history_table), epochs_to_target(run.history),
                          value_at(run.history, "val_loss", CHECK_EPOCH), run.final("val_loss"))
-            for run, name in zip(runs, names) if len(run.history)]
+            for run, name in zip(runs, names) if len(run.history_table)]
 
 
 def _reach_text(outcome: SpeedOutcome) -> str:
@@ -212,7 +213,7 @@ class BatchOutcome:
 def batch_outcomes(runs, names: Sequence[str]) -> list[BatchOutcome]:
     outcomes = []
     for run, name in zip(runs, names):
-        if not len(run.history):
+        if not len(run.history_table):
             continue
         mismatch = mode_mismatch(run.model, run.data.X_train, run.config.batch_size)
         outcomes.append(BatchOutcome(name, run.config.norm, run.config.batch_size,

@@ -220,12 +220,12 @@ class RateOutcome:
 def rate_outcomes(runs, names: Sequence[str], n_masks: int = N_LOSS_MASKS) -> list[RateOutcome]:
     outcomes = []
     for run, name in zip(runs, names):
-        if not len(run.history):
+        if not len(run.history_table):
             continue
         data = run.data
         on, _ = loss_with_and_without_dropout(run.model, data.X_train, data.y_train, n_masks,
                                               task=data.task)
-        outcomes.append(RateOutcome(name, run.config.dropout, len(run.history),
+        outcomes.append(RateOutcome(name, run.config.dropout, len(run.history_table),
                                     run.final("train_loss"), run.final("val_loss"), on,
                                     curve_difference(run.history)))
     return outcomes

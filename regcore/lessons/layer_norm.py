@@ -115,7 +115,7 @@ def across_study(batch_sizes: Sequence[int] = COMPARED_BATCHES, seeds: Sequence[
 def measure_runs(runs, names: Sequence[str]) -> pd.DataFrame:
     """`norm_measure` of each run that has trained, one row per run (with its seed)."""
     return pd.DataFrame([{"run": name, "seed": run.config.seed, **norm_measure(run)}
-                         for run, name in zip(runs, names) if len(run.history)])
+                         for run, name in zip(runs, names) if len(run.history_table)])
 
 
 def across_sentences(results: pd.DataFrame) -> list[str]:

@@ -153,7 +153,7 @@ def _model_and_title(run, name: str, which: str):
         model, title, shown = run.model, f"{name} — final (best epoch {best} restored)", best
     else:
         model, title, shown = run.model, f"{name} — final (epoch {last})", last
-    accuracy = _val_accuracy(run, shown)
+    accuracy = run.at_epoch("val_acc", shown)
     if np.isfinite(accuracy):
         title += f"<br><span style='font-size:13px'>val accuracy {100 * accuracy:.1f}%</span>"
     return model, title
@@ -162,11 +162,6 @@ def _model_and_title(run, name: str, which: str):
 def _holds_best_weights(run) -> bool:
     """Whether the run's model carries the weights of its best epoch (early stopping restored them)."""
     return bool(np.array_equal(run.model.flat, run.best_state["flat"]))
-
-
-def _val_accuracy(run, epoch) -> float:
-    rows = run.history.loc[run.history["epoch"] == epoch, "val_acc"]
-    return float(rows.iloc[0]) if len(rows) else float("nan")
 
 
 def _class_colorscale(n_classes: int) -> list:

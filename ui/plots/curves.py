@@ -40,10 +40,11 @@ def smooth(values, amount: float) -> np.ndarray:
         raise ValueError(f"smoothing amount must be in [0, 1), got {amount!r}")
     x = np.asarray(values, dtype=float).ravel()
     missing = ~np.isfinite(x)
-    series = pd.Series(np.where(missing, np.nan, x))
+    cleaned = np.where(missing, np.nan, x)
     if amount == 0.0 or len(x) == 0:
-        return series.to_numpy(copy=True)
-    out = series.ewm(alpha=1.0 - amount, adjust=False, ignore_na=True).mean().to_numpy(copy=True)
+        return cleaned
+    out = pd.Series(cleaned).ewm(alpha=1.0 - amount, adjust=False,
+                                 ignore_na=True).mean().to_numpy(copy=True)
     out[missing] = np.nan
     return out
 
@@ -59,15 +60,15 @@ def loss_figure(runs, names, *, log_y: bool = False, smoothing: float = 0.0,
         return message_figure(NO_RUNS, height=height, uirevision="loss")
     parts, marks, drawn = Parts(), Parts(), set()  # marks go on top of every line
     for i, (run, name) in enumerate(zip(runs, names)):
-        color, epochs = run_color(i, name), run.history["epoch"].to_numpy()
-        val = smooth(run.history["val_loss"], smoothing)
+        color, epochs = run_color(i, name), run.column("epoch")
+        val = smooth(run.column("val_loss"), smoothing)
         _add_split_lines(parts, run, name, color, "loss", smoothing, show_train)
         drawn.add(_mark_best(marks, run, name, color, epochs, val))
         if run.config.patience is not None:
             drawn.add(_mark_patience_window(marks, run, name, color, epochs, val))
         elif what_if_patience is not None:
             drawn.add(_mark_what_if(marks, run, name, color, epochs, val, what_if_patience, i,
-                                    last_epoch=max(len(r.history) for r in runs)))
+                                    last_epoch=max(len(r.history_table) for r in runs)))
         if run.status == "diverged":
             _mark_divergence(marks, run, name, color, epochs, val, log_y)
     _add_marker_keys(marks, drawn)
@@ -86,8 +87,8 @@ def _add_split_lines(parts, run, name, color, metric, smoothing, show_train, sca
     for split, label, dash in SPLITS:
         if split == "train" and not show_train:
             continue
-        y = smooth(run.history[f"{split}_{metric}"], smoothing) * scale
-        x, y = finite_points(run.history["epoch"], y)
+        y = smooth(run.column(f"{split}_{metric}"), smoothing) * scale
+        x, y = finite_points(run.column("epoch"), y)
         parts.traces.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x), name=f"{name} {label}",
                                  legendgroup=name, hovertemplate=LINE_HOVER,
                                  line=dict(color=color, dash=dash, width=2.5)))
@@ -211,8 +212,8 @@ def gap_figure(runs, names, *, smoothing: float = 0.0, height: int = FIGURE_HEIG
         return message_figure(NO_RUNS, height=height, uirevision="gap")
     parts = Parts()
     for i, (run, name) in enumerate(zip(runs, names)):
-        gap = run.history["val_loss"].to_numpy(float) - run.history["train_loss"].to_numpy(float)
-        x, y = finite_points(run.history["epoch"], smooth(gap, smoothing))
+        gap = run.column("val_loss") - run.column("train_loss")
+        x, y = finite_points(run.column("epoch"), smooth(gap, smoothing))
         parts.traces.append(dict(type="scatter", x=x, y=y, mode=_line_mode(x), name=f"{name} gap",
                                  legendgroup=name, hovertemplate=LINE_HOVER,
                                  line=dict(color=run_color(i, name), width=2.5)))
@@ -234,7 +235,7 @@ def mode_loss_figure(runs, names, *, height: int = FIGURE_HEIGHT) -> go.Figure:
     for i, (run, name) in enumerate(zip(runs, names)):
         for column, label, dash in (("train_loss", "eval mode", "solid"),
                                     ("minibatch_loss", "train mode", "dot")):
-            x, y = finite_points(run.history["epoch"], run.history[column])
+            x, y = finite_points(run.column("epoch"), run.column(column))
             parts.traces.append(dict(type="scatter", x=x, y=y, mode="lines",
                                      name=f"{name} — {label}", legendgroup=name,
                                      hovertemplate="%{fullData.name}: %{y:.4g}<extra></extra>",
@@ -271,10 +272,9 @@ def penalty_split_figure(runs, names, *, log_y: bool = False,
 
 
 def _add_objective_stack(parts, refs, run, name, color):
-    history = run.history
-    penalty, data_loss = history["penalty"].to_numpy(float), history["train_loss"].to_numpy(float)
+    penalty, data_loss = run.column("penalty"), run.column("train_loss")
     keep = np.isfinite(penalty) & np.isfinite(data_loss)
-    x = history["epoch"].to_numpy(float)[keep]
+    x = run.column("epoch").astype(float)[keep]
     index, fills = thin(len(x)), _stack_fills(color)
     for label, y in (("data loss", data_loss[keep]), ("penalty", penalty[keep])):
         parts.traces.append(dict(

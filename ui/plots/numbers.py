@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+import numpy as np
+
 from regcore.summary import end_epoch
 from ui.plots.style import task_of
 from ui.theme import run_color
@@ -36,18 +38,16 @@ def latest_numbers(runs, names) -> dict[str, dict[str, float]]:
     epoch 0 and no values."""
     numbers = {}
     for run, name in zip(runs, names):
-        history = run.history
-        if not len(history):
+        table = run.history_table
+        if not len(table):
             numbers[name] = {"epoch": 0, "restored": False}
             continue
-        row = history.iloc[-1]
-        ends_at = end_epoch(run) if run.status != "running" else int(row["epoch"])
-        if ends_at != int(row["epoch"]):
-            row = history.loc[history["epoch"] == ends_at].iloc[0]
-        values = {column: float(row[column]) for column in COLUMNS if column in history}
-        numbers[name] = {"epoch": int(row["epoch"]),
-                         "restored": int(row["epoch"]) != int(history["epoch"].iloc[-1]),
-                         **values}
+        last = int(table["epoch"][-1])
+        ends_at = end_epoch(run) if run.status != "running" else last
+        hits = np.flatnonzero(table["epoch"] == ends_at)
+        row = table.row(int(hits[0]) if len(hits) else -1)
+        values = {column: float(row[column]) for column in COLUMNS if column in table}
+        numbers[name] = {"epoch": row["epoch"], "restored": row["epoch"] != last, **values}
     return numbers
 
 
