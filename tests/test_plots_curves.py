@@ -153,6 +153,15 @@ def test_best_epoch_star_sits_on_the_validation_curve_at_the_best_epoch(plain, s
         assert star.y[0] == pytest.approx(run.at_best("val_loss"))
 
 
+def test_best_epoch_star_names_its_epoch_in_a_style_that_stays_the_same_as_training_goes_on(
+        stopped):
+    stars = [trace(loss_figure([with_history(stopped, stopped.history.iloc[:epoch],
+                                             best_epoch=epoch, stopped_epoch=epoch)], ["A"]),
+                   "A best epoch") for epoch in (3, 7)]
+    assert [list(star.x) for star in stars] == [[3], [7]]
+    assert stars[0].hovertemplate == stars[1].hovertemplate == "A: best epoch %{x}<extra></extra>"
+
+
 def test_early_stop_is_marked_at_the_stopped_epoch_with_the_patience_window_shaded(plain, stopped):
     fig = loss_figure([plain, stopped], ["A", "B"])
     stop = trace(fig, "B early stop")

@@ -125,8 +125,9 @@ def _mark_best(parts, run, name, color, epochs, val) -> str | None:
     y = _value_at(epochs, val, run.best_epoch)
     if y is None:
         return None
+    # the epoch is the star's x, so its style (validated once, see `assembled`) stays the same
     return _add_mark(parts, name, color, run.best_epoch, y, "best epoch",
-                     f"{name}: best epoch {run.best_epoch}", size=18)
+                     f"{name}: best epoch %{{x}}", size=18)
 
 
 def _mark_patience_window(parts, run, name, color, epochs, val) -> str | None:
