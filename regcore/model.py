@@ -31,13 +31,15 @@ EVALUATION_BYTES = 192 * 1024
 
 
 @lru_cache(maxsize=64)
-def _weight_index(columns: bytes) -> np.ndarray:
-    """Where the weights lie in `flat` (the True places of `weight_columns`, given as bytes):
-    one read-only array per architecture, shared by all its models (a server keeps several
-    models per run of every visitor, and the index of a 2-64-64-2 network is 35 KB)."""
-    index = np.flatnonzero(np.frombuffer(columns, dtype=bool))
-    index.flags.writeable = False
-    return index
+def _split_index(columns: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Where the weights lie in `flat` (the True places of `weight_columns`, given as bytes)
+    and where the rest lies: read-only arrays made once per architecture and shared by all its
+    models (a server keeps several models per run of every visitor, and the index of a
+    2-64-64-2 network is 35 KB; a sweep splits the state of every run that ends)."""
+    weights = np.frombuffer(columns, dtype=bool)
+    index, other = np.flatnonzero(weights), np.flatnonzero(~weights)
+    index.flags.writeable = other.flags.writeable = False
+    return index, other
 
 
 class Model:
@@ -53,7 +55,7 @@ class Model:
         self._linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
         self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
-        self._weight_index = _weight_index(self.weight_columns.tobytes())
+        self._weight_index, self._other_index = _split_index(self.weight_columns.tobytes())
         shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
@@ -106,9 +108,8 @@ class Model:
     def split_weights(self, flats: dict[str, np.ndarray]) -> dict[str, dict[str, np.ndarray]]:
         """Arrays shaped like one network's `flat` (e.g. an optimizer's moments) as copies of
         their "weights" entries (in the order of `weights`) and of the "other" ones."""
-        other = np.setdiff1d(np.arange(self.flat.shape[-1]), self._weight_index)
         return {"weights": {name: value.take(self._weight_index) for name, value in flats.items()},
-                "other": {name: value.take(other) for name, value in flats.items()}}
+                "other": {name: value.take(self._other_index) for name, value in flats.items()}}
 
     @property
     def weight_layers(self) -> dict[str, np.ndarray]:
