@@ -21,7 +21,9 @@ from .harness import (ARTIFACTS_DIR, CUT_TEXTS, click_button, exception_texts, o
 FIRST_CHART_LIMIT = 10.0   # seconds; the server sends the first curves ~0.3 s after the click
 FINISH_LIMIT = 30.0        # seconds for the default preset (2 runs × 150 epochs)
 CHART = "[data-testid='stPlotlyChart']"
-CURVE_LEGEND = ".legendtext >> text='A validation'"  # in the loss chart once an epoch is drawn
+# in the loss chart once an epoch is drawn; visible: a chart whose figure changed is mounted
+# anew, hidden until Plotly has drawn it, while the previous one stays on screen
+CURVE_LEGEND = ".legendtext >> text='A validation' >> visible=true"
 FINISHED = "Finished —"
 
 
