@@ -39,6 +39,7 @@ TICK_COST = 0.015     # server time one tick costs besides its training, roughly
 MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
 MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
+MAX_TRAINING = 1.0    # compute seconds a tick trains at most (Pause waits for a tick under way)
 TURNS = 2             # ticks computing at the same time
 FEW_SESSIONS = 4      # up to this many training, the costly views are redrawn every tick
 VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
@@ -60,10 +61,18 @@ def view_refresh(sessions: int) -> float:
     return 0.0 if sessions <= FEW_SESSIONS else VIEW_SECONDS * sessions
 
 
-def training_budget(sessions: int) -> float:
+def training_budget(sessions: int, waited: float | None = None) -> float:
     """Compute seconds one tick may spend on training when `sessions` train at once: an
-    equal share of TICK_SECONDS, at least MIN_TRAINING."""
-    return max(TICK_SECONDS / max(sessions, 1), MIN_TRAINING)
+    equal share of TICK_SECONDS — or of `waited`, the seconds since the session's previous
+    tick ended, when that is longer — between MIN_TRAINING and MAX_TRAINING.
+
+    A browser draws a chart update in tenths of a second (Streamlit mounts a Plotly chart
+    anew whenever its figure changes) and asks for the next tick only then; a tick that
+    trained TICK_SECONDS regardless left the training idle two thirds of the time for a
+    visitor alone. Training for as long as the browser took to draw keeps the two in step:
+    a slow browser gets fewer, larger steps, not a slower training."""
+    span = max(TICK_SECONDS, min(waited or 0.0, MAX_TRAINING * max(sessions, 1)))
+    return min(max(span / max(sessions, 1), MIN_TRAINING), MAX_TRAINING)
 
 
 class Pace:
@@ -73,6 +82,7 @@ class Pace:
     def __init__(self, clock=time.monotonic, turns: int = TURNS):
         self._clock = clock
         self._last: dict[str, float] = {}
+        self._ended: dict[str, float] = {}  # when each session's last tick ended
         self._lock = threading.Lock()
         self.turn = threading.BoundedSemaphore(turns)  # `with pace.turn:` around a tick
         self._awaited: dict[str, float] = {}  # sessions without a first chart: since when
@@ -85,6 +95,22 @@ class Pace:
             self._last[session] = now
             return self._count(now)
 
+    def tick_ended(self, session: str, training: bool) -> None:
+        """`session` has sent its tick's charts; `training`: it goes on training (a session
+        that paused or ended starts afresh: its next tick trains the usual share)."""
+        with self._lock:
+            if training:
+                self._ended[session] = self._clock()
+            else:
+                self._ended.pop(session, None)
+
+    def waited(self, session: str) -> float | None:
+        """Seconds since `session`'s previous tick ended (None before its first, or once
+        it has not ticked for ACTIVE_WINDOW)."""
+        with self._lock:
+            ended = self._ended.get(session)
+            return None if ended is None else self._clock() - ended
+
     def active(self) -> int:
         with self._lock:
             return self._count(self._clock())
@@ -92,6 +118,7 @@ class Pace:
     def _count(self, now: float) -> int:
         for session in [s for s, t in self._last.items() if now - t > ACTIVE_WINDOW]:
             del self._last[session]
+            self._ended.pop(session, None)
         return len(self._last)
 
     # first charts ------------------------------------------------------------------------
