@@ -68,9 +68,10 @@ def training_budget(sessions: int, waited: float | None = None) -> float:
 
     A browser draws a chart update in tenths of a second (Streamlit mounts a Plotly chart
     anew whenever its figure changes) and asks for the next tick only then; a tick that
-    trained TICK_SECONDS regardless left the training idle two thirds of the time for a
-    visitor alone. Training for as long as the browser took to draw keeps the two in step:
-    a slow browser gets fewer, larger steps, not a slower training."""
+    trained TICK_SECONDS regardless left the training idle most of the time while a visitor's
+    browser drew (README, "One visitor in a real browser"). Training for as long as the
+    browser took keeps the two in step: a slow browser gets fewer, larger steps, not a slower
+    training."""
     span = max(TICK_SECONDS, min(waited or 0.0, MAX_TRAINING * max(sessions, 1)))
     return min(max(span / max(sessions, 1), MIN_TRAINING), MAX_TRAINING)
 
