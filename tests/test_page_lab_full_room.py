@@ -1,7 +1,7 @@
-"""In a full room the lab redraws its costly live views less often (AppTest): the decision
-maps beside the charts and the summary wait `pace.view_refresh` seconds between redraws while
-training, the page says how often, and the end draws them exactly. Alone, the maps follow
-every tick."""
+"""The lab redraws its costly live views less often than the curves (AppTest): the decision
+maps beside the charts and the summary wait `lab_view.HEAVY_REFRESH` seconds between redraws
+while training, in a full room `pace.view_refresh` seconds, the page says how often, and the
+end draws them exactly."""
 from types import SimpleNamespace
 
 import pytest
@@ -32,7 +32,7 @@ def sessions_training(monkeypatch, count: int) -> None:
 
 
 def test_the_costly_views_wait_longer_between_redraws_the_fuller_the_room():
-    assert pace.view_refresh(1) == pace.view_refresh(pace.FEW_SESSIONS) == 0.0
+    assert pace.view_refresh(1) == pace.view_refresh(pace.FEW_SESSIONS) == 0.0  # own rate
     assert pace.view_refresh(30) == pytest.approx(3.0)
     assert pace.view_refresh(10) < pace.view_refresh(30)
 
@@ -56,8 +56,18 @@ def test_in_a_full_room_the_page_says_how_often_the_summary_refreshes(monkeypatc
     assert any("refreshed about every 3 s" in text.value for text in at.markdown)
 
 
-def test_alone_the_maps_follow_every_tick(monkeypatch, maps_built):
+def test_alone_the_maps_are_redrawn_at_the_heavy_views_rate_and_exactly_at_the_end(
+        monkeypatch, maps_built):
     sessions_training(monkeypatch, 1)
-    train_to_end(set_epochs(lab(), 60))
-    trained = [epoch for epoch in maps_built if epoch > 0]
-    assert len(set(trained)) >= 3      # a new map for every tick that trained
+    clock = SimpleNamespace(now=1000.0)
+    monkeypatch.setattr("ui.kept.time", SimpleNamespace(monotonic=lambda: clock.now))
+    at = set_epochs(lab(), 600)
+    at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    ticks = 0
+    while live(at).playing:
+        clock.now += lab_view.HEAVY_REFRESH / 2  # two ticks to a redraw
+        at.run()
+        ticks += 1
+    during = {epoch for epoch in maps_built if 0 < epoch < 600}
+    assert ticks >= 4 and 1 <= len(during) <= ticks // 2 + 1
+    assert maps_built[-1] == 600

@@ -1,6 +1,6 @@
 """What the lab shows: the chart tabs drawn on every tick with each run's latest numbers beside
-them (and, for the 2-D sets, the decision maps, live from before the first epoch; in a full
-room redrawn every few seconds), the summary
+them (and, for the 2-D sets, the decision maps, live from before the first epoch, redrawn
+about every second while training, every few seconds in a full room), the summary
 table, the table of settings that differ between runs, and the share-and-keep section."""
 from __future__ import annotations
 
@@ -60,10 +60,10 @@ def run_color_css(container_key: str, names) -> None:
 # --- drawn on every tick -----------------------------------------------------------------------
 def draw(runs, names) -> None:
     """The lab's charts: one tab at a time is computed (lazy tabs), beside them each run's
-    latest numbers and, for 2-D classification data, its decision map (every tick; in a full
-    room every `pace.view_refresh` seconds);
-    the summary below — the heavy views (summary, weight histograms, networks, the tab's
-    maps) at most every HEAVY_REFRESH seconds while training, and exactly at the end."""
+    latest numbers and, for 2-D classification data, its decision map; the summary below —
+    the heavy views (the maps, summary, weight histograms, networks) at most every
+    HEAVY_REFRESH seconds while training (`heavy_refresh`: longer in a full room), and
+    exactly at the end."""
     charts, side = _chart_columns()
     with side:
         _live_side(runs, names)
@@ -83,12 +83,12 @@ def _chart_columns():
 
 
 def _live_side(runs, names) -> None:
-    """Each run's latest numbers (every tick), and for 2-D data its decision map (every tick
-    but in a full room)."""
+    """Each run's latest numbers (every tick), and for 2-D data its decision map (at the
+    heavy views' rate while training: a browser mounts a changed chart anew, and the maps'
+    thousands of points made it the slowest to draw)."""
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
-        _chart(_heavy("lab-live-maps", runs, names, lambda: live_maps_figure(runs, names),
-                      every=pace.view_refresh(server_pace().active())))
+        _chart(_heavy("lab-live-maps", runs, names, lambda: live_maps_figure(runs, names)))
         st.caption(MAP_CAPTION)
 
 

@@ -41,7 +41,7 @@ MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the ro
 MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
 MAX_TRAINING = 1.0    # compute seconds a tick trains at most (Pause waits for a tick under way)
 TURNS = 2             # ticks computing at the same time
-FEW_SESSIONS = 4      # up to this many training, the costly views are redrawn every tick
+FEW_SESSIONS = 4      # up to this many training, the costly views keep their own rate
 VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
 ACTIVE_WINDOW = 10.0  # a session that ticked this recently counts as training (ticks of a
 #                       full room can be seconds apart: a shorter window would undercount)
@@ -55,9 +55,9 @@ def interval(sessions: int) -> float:
 
 def view_refresh(sessions: int) -> float:
     """Seconds between redraws of a live view that costs about as much as the rest of a tick
-    (the decision maps) while `sessions` train: 0 (every tick) up to FEW_SESSIONS, then
-    VIEW_SECONDS per session, so in a room of thirty a map is redrawn every 3 s and the
-    server's core goes to the curves and the training."""
+    (the decision maps, the summary) while `sessions` train, at least: 0 up to FEW_SESSIONS
+    (the view's own rate applies), then VIEW_SECONDS per session, so in a room of thirty a
+    map is redrawn every 3 s and the server's core goes to the curves and the training."""
     return 0.0 if sessions <= FEW_SESSIONS else VIEW_SECONDS * sessions
 
 
