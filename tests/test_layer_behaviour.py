@@ -246,3 +246,15 @@ def test_weight_stats_of_rows_equal_numpys_statistics_of_each_row():
         wide = row.astype(np.float64)
         assert stats == {"sparsity": 0.0, "l1": np.abs(wide).sum(),
                          "l2": np.sqrt(np.sum(wide * wide)), "max_abs": np.abs(wide).max()}
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1,), (32,), (700,), (3, 32), (4, 1, 29)])
+def test_the_losses_means_equal_numpys_bit_for_bit(dtype, shape):
+    from regcore.losses import _mean_last, _negative_mean_last
+    for seed, scale in enumerate((1e-30, 1.0, 3e5, 1e30)):
+        x = (np.random.default_rng(seed).normal(3, 7, size=shape) * scale).astype(dtype)
+        mean = np.asarray(x.mean(axis=-1))
+        for got, expected in ((_mean_last(x), mean), (_negative_mean_last(x), -mean)):
+            got = np.asarray(got)
+            assert got.dtype == expected.dtype and got.tobytes() == expected.tobytes()
