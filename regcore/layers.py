@@ -21,7 +21,9 @@ INITS = ("he", "xavier")
 
 
 class Layer:
-    """A layer without parameters; subclasses override forward/backward."""
+    """A layer without parameters; subclasses override forward/backward. Elementwise layers
+    (activations, dropout) also take `out`: an array shaped like their output to write it
+    into (the next Linear layer's input, see `Linear.input_place`)."""
 
     params: dict[str, np.ndarray]
     grads: dict[str, np.ndarray]
@@ -88,13 +90,13 @@ class Linear(Layer):
             Wb[:-1] = rng.normal(0.0, self.init_std, size=(n_in, n_out)).astype(dtype)
         self.params = {"Wb": Wb}
         self.grads = _with_grads(self.params)
-        self._x = self._WT = None
+        self._x = self._WT = self._offered = None
         self._inputs: dict[tuple, np.ndarray] = {}
 
     def __getstate__(self) -> dict:
         """The layer without its kept [x, 1] arrays and Wᵀ (the last block it evaluated can be
         a few hundred kB), so copies and pickles of a model stay as small as its parameters."""
-        return {**self.__dict__, "_x": None, "_WT": None, "_inputs": {}}
+        return {**self.__dict__, "_x": None, "_WT": None, "_offered": None, "_inputs": {}}
 
     @property
     def W(self) -> np.ndarray:
@@ -107,23 +109,31 @@ class Linear(Layer):
         return self.params["Wb"][..., -1, :]
 
     def forward(self, x, train):
-        augmented = self._with_ones(x, keep=train)
+        if x.base is not None and x.base is self._offered:
+            augmented = self._offered  # the layer before wrote x into it
+        else:
+            augmented = self.input_place(x.shape, x.dtype, keep=train)
+            np.copyto(augmented[..., :-1], x)
+        self._offered = None
         self._x = augmented if train else None  # backward needs it; evaluation lets it go
         return augmented @ self.params["Wb"]
 
-    def _with_ones(self, x: np.ndarray, keep: bool) -> np.ndarray:
-        """[x, 1]: x copied into an array one column wider whose last column holds ones. In
-        training it is kept, one per shape (a full batch, the last one); evaluation blocks get
-        a new one, since a model kept for display (a server holds one per run of every
-        visitor) would otherwise keep a block of each shape it was ever evaluated on."""
-        shape, key = x.shape[:-1] + (x.shape[-1] + 1,), (x.shape, x.dtype)
+    def input_place(self, shape: tuple[int, ...], dtype, keep: bool) -> np.ndarray:
+        """[x, 1] for an input x of `shape`: an array one column wider whose last column holds
+        ones, for x to be written into its other columns — by `forward`, or by the layer
+        before, which then hands `forward` the view [..., :-1] of it and saves a copy (see
+        `Model.forward`). In training it is kept, one per shape (a full batch, the last one);
+        evaluation blocks get a new one, since a model kept for display (a server holds one
+        per run of every visitor) would otherwise keep a block of each shape it was ever
+        evaluated on."""
+        augmented_shape, key = shape[:-1] + (shape[-1] + 1,), (shape, dtype)
         if not keep:
-            augmented = np.ones(shape, x.dtype)
+            augmented = np.ones(augmented_shape, dtype)
         elif (augmented := self._inputs.get(key)) is None:
             if len(self._inputs) > 1:
                 self._inputs.clear()
-            augmented = self._inputs[key] = np.ones(shape, x.dtype)
-        np.copyto(augmented[..., :-1], x)
+            augmented = self._inputs[key] = np.ones(augmented_shape, dtype)
+        self._offered = augmented
         return augmented
 
     def backward(self, dout):
@@ -157,9 +167,9 @@ class ReLU(Layer):
     maximum with a scalar 0 runs an unvectorized loop (3× slower on a batch of activations);
     with an array it gives the same bits, NaN and the sign of zero included."""
 
-    def forward(self, x, train):
+    def forward(self, x, train, out=None):
         self._mask = x > 0 if train else None
-        return np.maximum(x, shared_zeros_like(x))
+        return np.maximum(x, shared_zeros_like(x), out=out)
 
     def __getstate__(self) -> dict:
         """The layer without its mask, so copies and pickles stay small."""
@@ -192,8 +202,8 @@ def _kept_zeros(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
 class Tanh(Layer):
     """out = tanh(x); dx = dout · (1 − out²)."""
 
-    def forward(self, x, train):
-        self._out = np.tanh(x)
+    def forward(self, x, train, out=None):
+        self._out = np.tanh(x, out=out)
         return self._out
 
     def backward(self, dout):
@@ -203,9 +213,9 @@ class Tanh(Layer):
 class Sigmoid(Layer):
     """out = 1 / (1 + e^−x); dx = dout · out · (1 − out)."""
 
-    def forward(self, x, train):
+    def forward(self, x, train, out=None):
         # tanh form is stable for large |x| (no overflow in exp)
-        self._out = 0.5 * (np.tanh(0.5 * x) + 1)
+        self._out = np.multiply(0.5, np.tanh(0.5 * x) + 1, out=out)
         return self._out
 
     def backward(self, dout):
@@ -237,13 +247,20 @@ class Dropout(Layer):
         self._scaled_mask = self._columns = None
         self._arrays: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def forward(self, x, train):
-        if not train or not self.active:
+    def forward(self, x, train, out=None):
+        if not self.changes(train):
             self._scaled_mask = None
-            return x
+            if out is None:
+                return x
+            np.copyto(out, x)
+            return out
         self._scaled_mask = (self._stacked_mask(x) if self.stacked
                              else _scaled_mask(self.rng, self.p, x.shape, x.dtype))
-        return x * self._scaled_mask
+        return np.multiply(x, self._scaled_mask, out=out)
+
+    def changes(self, train: bool) -> bool:
+        """Whether forward changes x: only in training, and only with some rate above 0."""
+        return train and self.active
 
     def _stacked_mask(self, x):
         """Each run with p > 0 draws its uniforms u from its own generator; the rows of runs

@@ -23,6 +23,8 @@ import numpy as np
 
 from .layers import ACTIVATIONS, BatchNorm, Dropout, Layer, LayerNorm, Linear
 
+ELEMENTWISE = (*ACTIVATIONS.values(), Dropout)  # layers that may write into the next's input
+
 NORM_LAYERS = {"batch": BatchNorm, "layer": LayerNorm}
 EVALUATION_ROWS = 4096  # samples evaluated at once, at most
 # bytes of one layer's activations in an evaluation block: small enough to stay in cache and
@@ -56,6 +58,7 @@ class Model:
         self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
         self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
         self._weight_index, self._other_index = _split_index(self.weight_columns.tobytes())
+        self._feeds = {train: _feeds(layers, train) for train in (False, True)}
         shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
@@ -127,8 +130,15 @@ class Model:
 
     # computation ----------------------------------------------------------------------------
     def forward(self, x: np.ndarray, train: bool = False) -> np.ndarray:
-        for layer in self.layers:
-            x = layer.forward(x, train)
+        """The output for x. An elementwise layer whose output goes on to a Linear layer
+        (past a dropout that leaves it as it is) writes it straight into that layer's [x, 1]
+        input (`Linear.input_place`): the same numbers, one copy fewer per layer."""
+        for layer, fed in zip(self.layers, self._feeds[train]):
+            if fed is None:
+                x = layer.forward(x, train)
+            else:
+                place = fed.input_place(x.shape, x.dtype, keep=train)
+                x = layer.forward(x, train, out=place[..., :-1])
         return x
 
     def forward_mixed(self, x: np.ndarray, train: Callable[[Layer], bool]) -> np.ndarray:
@@ -197,6 +207,27 @@ class Model:
         self.flat[...] = state["flat"]
         for key, value in self.buffers.items():
             value[...] = state[key]
+
+
+def _feeds(layers: list[Layer], train: bool) -> list[Linear | None]:
+    """For each layer, the Linear layer that takes its output as it is (past dropout that
+    leaves x unchanged in this mode), if the layer is elementwise and changes x itself, so it
+    can write its output into that layer's input; None for every other layer."""
+    feeds: list[Linear | None] = [None] * len(layers)
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, ELEMENTWISE) or _passes_through(layer, train):
+            continue
+        following = i + 1
+        while following < len(layers) and _passes_through(layers[following], train):
+            following += 1
+        if following < len(layers) and isinstance(layers[following], Linear):
+            feeds[i] = layers[following]
+    return feeds
+
+
+def _passes_through(layer: Layer, train: bool) -> bool:
+    """Whether the layer hands on its input itself (dropout in evaluation or at rate 0)."""
+    return isinstance(layer, Dropout) and not layer.changes(train)
 
 
 def _weight_rows(layer: Linear) -> np.ndarray:

@@ -1,8 +1,11 @@
 """The stacked model's evaluation: blocks of samples change nothing but the speed."""
+import copy
+
 import numpy as np
 import pytest
 
 from regcore import build_model
+from regcore.layers import Dropout, Linear
 from regcore.model import EVALUATION_BYTES, EVALUATION_ROWS
 
 
@@ -43,3 +46,33 @@ def test_models_of_one_architecture_share_the_index_of_their_weights():
     assert copied._weight_index is model._weight_index is other._weight_index
     assert not model._weight_index.flags.writeable
     np.testing.assert_array_equal(copied.weights, model.weights)
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.5])
+@pytest.mark.parametrize("train", [True, False])
+def test_the_layer_before_a_linear_layer_writes_straight_into_its_input(dropout, train):
+    """The last layer that changes x before each Linear layer but the first writes its output
+    into that layer's [x, 1] input (no copy), and the numbers are those of the layers called
+    one by one, each output a new array."""
+    model = build_model(3, 2, hidden=(8, 8), dropout=dropout, rng=np.random.default_rng(0),
+                        dropout_rng=np.random.default_rng(1), dtype=np.float32)
+    alone = copy.deepcopy(model)  # the same weights and dropout generator
+    x = np.random.default_rng(2).normal(size=(16, 3)).astype(np.float32)
+    outputs = {}
+    for layer in model.layers:
+        def recorded(inputs, mode, out=None, layer=layer, forward=layer.forward):
+            outputs[id(layer)] = forward(inputs, mode) if out is None else forward(
+                inputs, mode, out=out)
+            return outputs[id(layer)]
+        layer.forward = recorded
+    result = model.forward(x, train=train)
+    expected = x
+    for layer in alone.layers:
+        expected = layer.forward(expected, train)
+    np.testing.assert_array_equal(result, expected)
+    changing = [layer for layer in model.layers
+                if not (isinstance(layer, Dropout) and not (train and dropout))]
+    for before, linear in zip(changing, changing[1:]):
+        if isinstance(linear, Linear) and not isinstance(before, Linear):
+            place = outputs[id(before)].base
+            assert place is not None and place.shape == (16, 9) and np.all(place[:, -1] == 1)
