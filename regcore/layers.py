@@ -165,15 +165,21 @@ class ReLU(Layer):
 
     The maximum is taken against an array of zeros shaped like x (`shared_zeros_like`): numpy's
     maximum with a scalar 0 runs an unvectorized loop (3× slower on a batch of activations);
-    with an array it gives the same bits, NaN and the sign of zero included."""
+    with an array it gives the same bits, NaN and the sign of zero included. The layer keeps
+    the last of them it used: a training step's batch has the shape of the one before."""
+
+    _zeros: np.ndarray | None = None
 
     def forward(self, x, train, out=None):
         self._mask = x > 0 if train else None
-        return np.maximum(x, shared_zeros_like(x), out=out)
+        zeros = self._zeros
+        if zeros is None or zeros.shape != x.shape or zeros.dtype != x.dtype:
+            zeros = self._zeros = shared_zeros_like(x)
+        return np.maximum(x, zeros, out=out)
 
     def __getstate__(self) -> dict:
-        """The layer without its mask, so copies and pickles stay small."""
-        return {**self.__dict__, "_mask": None}
+        """The layer without its mask and zeros, so copies and pickles stay small."""
+        return {**self.__dict__, "_mask": None, "_zeros": None}
 
     def backward(self, dout):
         return dout * self._mask

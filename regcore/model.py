@@ -59,6 +59,7 @@ class Model:
         self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
         self._weight_index, self._other_index = _split_index(self.weight_columns.tobytes())
         self._feeds = {train: _feeds(layers, train) for train in (False, True)}
+        self._evaluation_rows: int | None = None
         shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
@@ -172,9 +173,12 @@ class Model:
         EVALUATION_BYTES, a multiple of 64 between 64 and EVALUATION_ROWS. Whole tiles of 64
         rows: BLAS then multiplies every row with the same kernel as in one product of all
         samples, so a run's outputs are the same bits whatever the block (and group) size."""
-        widest = max(p.shape[-1] for p in self.params.values())
-        per_sample = (self.runs or 1) * widest * self.flat.dtype.itemsize
-        return int(np.clip(EVALUATION_BYTES // per_sample // 64 * 64, 64, EVALUATION_ROWS))
+        if self._evaluation_rows is None:  # the architecture's, so made once
+            widest = max(p.shape[-1] for p in self.params.values())
+            per_sample = (self.runs or 1) * widest * self.flat.dtype.itemsize
+            self._evaluation_rows = min(max(EVALUATION_BYTES // per_sample // 64 * 64, 64),
+                                        EVALUATION_ROWS)
+        return self._evaluation_rows
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (N, K) for classification."""
