@@ -33,13 +33,16 @@ EVALUATION_BYTES = 192 * 1024
 
 
 @lru_cache(maxsize=64)
-def _split_index(columns: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Where the weights lie in `flat` (the True places of `weight_columns`, given as bytes)
-    and where the rest lies: read-only arrays made once per architecture and shared by all its
-    models (a server keeps several models per run of every visitor, and the index of a
-    2-64-64-2 network is 35 KB; a sweep splits the state of every run that ends)."""
+def _split_index(columns: bytes, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where the weights lie in a `flat` of `size` entries (the True places of
+    `weight_columns`, given as bytes, which covers the Linear layers' block at its start) and
+    where the rest lies (the biases, then every entry after the block: γ and β): read-only
+    arrays made once per architecture and shared by all its models (a server keeps several
+    models per run of every visitor, and the index of a 2-64-64-2 network is 35 KB; a sweep
+    splits the state of every run that ends)."""
     weights = np.frombuffer(columns, dtype=bool)
-    index, other = np.flatnonzero(weights), np.flatnonzero(~weights)
+    index = np.flatnonzero(weights)
+    other = np.concatenate([np.flatnonzero(~weights), np.arange(len(weights), size)])
     index.flags.writeable = other.flags.writeable = False
     return index, other
 
@@ -57,10 +60,11 @@ class Model:
         self._linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.weight_columns = np.concatenate([_weight_rows(layer) for layer in self._linears])
         self.n_linear, self.n_weights = len(self.weight_columns), int(self.weight_columns.sum())
-        self._weight_index, self._other_index = _split_index(self.weight_columns.tobytes())
+        shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
+        self._weight_index, self._other_index = _split_index(self.weight_columns.tobytes(),
+                                                             shape[-1])
         self._feeds = {train: _feeds(layers, train) for train in (False, True)}
         self._evaluation_rows: int | None = None
-        shape = (() if runs is None else (runs,)) + (sum(self._sizes),)
         dtype = self._order[0][1].params[self._order[0][2]].dtype
         self.params: dict[str, np.ndarray] = {}
         self.bind(np.empty(shape, dtype), np.zeros(shape, dtype),

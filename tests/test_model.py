@@ -76,3 +76,17 @@ def test_the_layer_before_a_linear_layer_writes_straight_into_its_input(dropout,
         if isinstance(linear, Linear) and not isinstance(before, Linear):
             place = outputs[id(before)].base
             assert place is not None and place.shape == (16, 9) and np.all(place[:, -1] == 1)
+            assert not train or linear._x is place  # what the layer multiplied, not a copy
+
+
+@pytest.mark.parametrize("norm", ["none", "batch", "layer"])
+def test_split_weights_parts_every_entry_into_the_weights_and_the_rest_in_order(norm):
+    model = build_model(3, 2, hidden=(8, 8), norm=norm, rng=np.random.default_rng(0),
+                        dtype=np.float32)
+    flat = np.arange(model.flat.shape[-1], dtype=np.float64)
+    parts = model.split_weights({"m": flat})
+    weights, other = parts["weights"]["m"], parts["other"]["m"]
+    assert len(weights) == sum(layer.W.size for layer in model.layers
+                               if isinstance(layer, Linear))
+    np.testing.assert_array_equal(np.sort(np.concatenate([weights, other])), flat)  # each once
+    assert np.all(np.diff(other) > 0)  # in order: the biases, then γ and β
