@@ -95,3 +95,7 @@ def test_the_wait_counts_from_the_end_of_a_training_tick_and_not_after_a_pause()
     assert pace.waited("a") == 0.4
     pace.tick_ended("a", training=False)  # paused: the next tick starts afresh
     assert pace.waited("a") is None
+    pace.tick("a")
+    pace.tick_ended("a", training=True)
+    clock.now += ACTIVE_WINDOW * 1.5  # a tab that stopped asking: it starts afresh too
+    assert pace.waited("a") is None

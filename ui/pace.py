@@ -109,8 +109,10 @@ class Pace:
         """Seconds since `session`'s previous tick ended (None before its first, or once
         it has not ticked for ACTIVE_WINDOW)."""
         with self._lock:
-            ended = self._ended.get(session)
-            return None if ended is None else self._clock() - ended
+            ended, now = self._ended.get(session), self._clock()
+            if ended is None or now - self._last.get(session, ended) > ACTIVE_WINDOW:
+                return None
+            return now - ended
 
     def active(self) -> int:
         with self._lock:
