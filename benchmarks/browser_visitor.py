@@ -8,9 +8,10 @@ Starts `streamlit run app.py` on core 0 (benchmarks.server) and headless Chromiu
 samples, 64-64, the second with dropout 0.3; data seed 1, 2, … in turn, so that every round
 trains) of `--epochs` epochs, presses Train, and reports per round: seconds from the click to
 "Finished", the browser's CPU seconds meanwhile (every Chromium process), the server's (its
-family: the training processes too), and how many Plotly charts the page mounted. Streamlit mounts a chart anew whenever its figure changes, so a chart
-update costs the browser a full Plotly drawing; the protocol visitors of benchmarks.load do not
-draw, and this benchmark measures what they leave out.
+family: the training processes too), and how many Plotly charts the page mounted. Streamlit
+mounts a chart anew whenever its figure changes, so a chart update costs the browser a full
+Plotly drawing; the protocol visitors of benchmarks.load do not draw, and this benchmark
+measures what they leave out.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             browser_before, server_before = chromium_cpu(), family_cpu_seconds(server.pid)
             started = time.monotonic()
             page.get_by_role("button", name="Train", exact=True).click()
-            page.get_by_text("Finished").wait_for(timeout=args.timeout * 1000)
+            page.get_by_text("Finished —").wait_for(timeout=args.timeout * 1000)
             seconds = time.monotonic() - started
             print(f"| {round_} | {seconds:.1f} | {chromium_cpu() - browser_before:.1f} | "
                   f"{family_cpu_seconds(server.pid) - server_before:.1f} | "

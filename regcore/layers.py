@@ -256,7 +256,7 @@ class Dropout(Layer):
     def forward(self, x, train, out=None):
         if not self.changes(train):
             self._scaled_mask = None
-            if out is None:
+            if out is None:  # Model.forward offers `out` only to a dropout that changes x
                 return x
             np.copyto(out, x)
             return out

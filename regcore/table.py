@@ -35,12 +35,6 @@ class Table:
     def empty(cls, names: Sequence[str]) -> "Table":
         return cls({name: _read_only(np.empty(0)) for name in names}, 0)
 
-    @classmethod
-    def of_frame(cls, frame: pd.DataFrame) -> "Table":
-        """The table of a DataFrame's columns (copies)."""
-        return cls({str(name): _read_only(frame[name].to_numpy(copy=True))
-                    for name in frame.columns}, len(frame))
-
     def __len__(self) -> int:
         return self.rows
 
@@ -57,7 +51,9 @@ class Table:
 
     @property
     def nbytes(self) -> int:
-        return sum(column.nbytes for column in self._columns.values())
+        """Bytes its columns keep alive: the arrays behind the views, with their room to grow."""
+        return sum(column.nbytes if column.base is None else column.base.nbytes
+                   for column in self._columns.values())
 
     def head(self, rows: int) -> "Table":
         """The first `rows` rows (views)."""
@@ -86,7 +82,8 @@ class Table:
 class TableBuilder:
     """Grows numpy columns from a list of records that is only ever appended to (each record a
     dict with the same keys). Column dtypes follow the first record: int64 for integers,
-    float64 for floats, object for anything else (a layer's name)."""
+    float64 for floats, object for anything else (a layer's name); an integer column that
+    meets a float later becomes float64."""
 
     def __init__(self, names: Sequence[str] | None = None):
         self.names = list(names) if names is not None else None
@@ -128,8 +125,11 @@ class TableBuilder:
             capacity = max(needed, 2 * capacity)
             self._columns = {name: _grown(column, capacity, self._rows)
                              for name, column in self._columns.items()}
-        for name, column in self._columns.items():
-            column[self._rows:needed] = [record[name] for record in added]
+        for name, column in list(self._columns.items()):
+            values = [record[name] for record in added]
+            if column.dtype.kind == "i" and not all(_is_integer(value) for value in values):
+                column = self._columns[name] = column.astype(np.float64)
+            column[self._rows:needed] = values
         self._rows = needed
 
 
@@ -141,6 +141,10 @@ def _dtype_of(value) -> np.dtype:
     if isinstance(value, (float, np.floating)):
         return np.dtype(np.float64)
     return np.dtype(object)
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _python(value):

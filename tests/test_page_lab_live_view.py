@@ -13,7 +13,6 @@ import pytest
 
 from regcore import Config, summarize, train_side_by_side
 from regcore.summary import at_end, end_epoch
-from regcore.table import Table
 from ui import keys
 from ui.lab_maps import (MAP_RESOLUTION, PRESENTER_SIDE_WIDTH, SIDE_WIDTH, TAB_WIDTH,
                          map_height, side_maps_height)
@@ -25,6 +24,7 @@ from ui.theme import PRESENTER_FONT_SIZE
 
 from test_app_lab import lab, live, set_epochs, train_to_end
 from test_plots_curves import decoded
+from test_table import table_of
 
 
 def chart_specs(at) -> list[dict]:
@@ -139,7 +139,7 @@ def test_presenter_mode_puts_the_train_bar_above_the_run_settings(presenter, bar
 class FakeRun:
     def __init__(self, rows, task="classification"):
         import pandas as pd
-        self.history_table = Table.of_frame(pd.DataFrame(rows))
+        self.history_table = table_of(pd.DataFrame(rows))
         self.config = Config(dataset="moons" if task == "classification" else "diabetes")
         self.data, self.status = None, "running"
 

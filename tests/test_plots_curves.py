@@ -12,7 +12,6 @@ import pytest
 
 import regcore
 from regcore import Config
-from regcore.table import Table
 import plotly.io as pio
 
 import ui.plots.curves as curves
@@ -20,6 +19,8 @@ from ui.plots.curves import (NO_RUNS, accuracy_figure, gap_figure, loss_figure, 
                              penalty_split_figure, smooth)
 from ui.plots.style import LOG_TICKS, MAX_LINE_POINTS, build
 from ui.theme import FIGURE_HEIGHT, run_color
+
+from test_table import table_of
 
 BASE = Config(epochs=20, n_samples=150, hidden=(8, 8), lr=0.05, batch_size=16)
 
@@ -52,7 +53,7 @@ def nan_diverged():
 
 def with_history(run, history: pd.DataFrame, **changes):
     """A copy of `run` with `history` as its history and the other `changes`."""
-    return dataclasses.replace(run, history_table=Table.of_frame(history), **changes)
+    return dataclasses.replace(run, history_table=table_of(history), **changes)
 
 
 def diverged_at(run, epoch):
@@ -317,7 +318,7 @@ def test_penalty_split_notes_that_weight_decay_is_not_a_loss_term(plain):
 def small_run(offset: float):
     history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [0.9, 0.6, 0.5],
                             "minibatch_loss": [1.0 + offset, 0.8, 0.7]})
-    return SimpleNamespace(column=Table.of_frame(history).__getitem__)
+    return SimpleNamespace(column=table_of(history).__getitem__)
 
 
 def test_mode_loss_figure_draws_eval_and_train_mode_per_run():

@@ -4,11 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import regcore
 from regcore import Config
+from regcore.training import Trainer
 from regcore.table import FIRST_CAPACITY, Table, TableBuilder
 
 NAMES = ("epoch", "val_loss", "layer")
+
+
+def table_of(frame: pd.DataFrame) -> Table:
+    """The table of a DataFrame's rows (for tests that make up a history)."""
+    return TableBuilder(list(frame.columns)).table(frame.to_dict("records"))
 
 
 def records(first: int, last: int) -> list[dict]:
@@ -67,16 +72,32 @@ def test_an_empty_table_has_its_columns_and_no_rows():
     assert len(table) == 0 and list(table.frame().columns) == list(NAMES)
 
 
-def test_a_run_reads_the_same_numbers_as_its_history_frame():
-    run = regcore.train(Config(epochs=4, hidden=(8,), n_samples=120))
-    for name in run.history.columns:
-        np.testing.assert_array_equal(run.column(name), run.history[name].to_numpy())
-    assert run.at_epoch("val_loss", 3) == run.history["val_loss"].iloc[2]
+def test_a_run_reads_the_numbers_of_its_records():
+    trainer = Trainer(Config(epochs=4, hidden=(8,), n_samples=120))
+    while not trainer.done:
+        trainer.step_epoch()
+    run, records = trainer.run(), pd.DataFrame(trainer.records)
+    for name in records.columns:
+        np.testing.assert_array_equal(run.column(name), records[name].to_numpy())
+    pd.testing.assert_frame_equal(run.history, records)
+    pd.testing.assert_frame_equal(run.layer_stats, pd.DataFrame(trainer.layer_records))
+    assert run.at_epoch("val_loss", 3) == records["val_loss"].iloc[2]
     assert np.isnan(run.at_epoch("val_loss", 99))
-    assert run.elapsed == run.history["time"].iloc[-1]
-    assert len(run.layer_stats) == 5 * len(run.model.weight_layers)  # epochs 0 to 4
+    assert run.elapsed == records["time"].iloc[-1]
 
 
 def test_without_new_records_the_same_table_comes_back():
     builder, rows = TableBuilder(NAMES), records(1, 3)
     assert builder.table(rows) is builder.table(rows)
+
+
+def test_an_integer_column_that_meets_a_float_becomes_a_float_column():
+    builder, rows = TableBuilder(NAMES), records(1, 2)
+    builder.table(rows)
+    rows.append({"epoch": 2.5, "val_loss": 0.1, "layer": "linear1"})
+    assert builder.table(rows)["epoch"].tolist() == [1.0, 2.0, 2.5]
+
+
+def test_a_table_counts_the_arrays_it_keeps_alive():
+    table = TableBuilder(NAMES).table(records(1, 3))
+    assert table.nbytes >= 2 * 8 * FIRST_CAPACITY  # the builder's int and float columns

@@ -103,17 +103,15 @@ def _chart_tabs(runs, names) -> None:
                 drawers[label](runs, names)
 
 
-def _heavy(slot: str, runs, names, build, *extra, every: float | None = None):
-    """`build()`, rebuilt at most every `every` seconds while training — by default
-    HEAVY_REFRESH, longer in a full room (`pace.view_refresh`) — and once the runs have paused
-    or ended (or presenter mode changed the fonts)."""
+def _heavy(slot: str, runs, names, build, *extra):
+    """`build()`, rebuilt at most every `heavy_refresh()` seconds while training and once the
+    runs have paused or ended (or presenter mode changed the fonts)."""
     session = session_for(keys.LIVE_KEY)
     final = session is None or not session.playing
-    if every is None:
-        every = heavy_refresh()
     version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names),
                lab_settings.presenter(), *extra)
-    return kept_or_throttled(keys.figure_key(slot), version, build, every=every, final=final)
+    return kept_or_throttled(keys.figure_key(slot), version, build, every=heavy_refresh(),
+                             final=final)
 
 
 def heavy_refresh() -> float:

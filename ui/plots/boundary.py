@@ -91,7 +91,7 @@ def refreshed_boundary_figure(figure: go.Figure, runs, names, *, which: str = "f
     resolution), with each panel's map, boundary lines and title recomputed for the runs as
     they are now; `figure` itself is left as it was. The copy is a SpecFigure: refilling the
     plain dict of a figure costs a few ms where building one costs ~20 (most of it Plotly
-    validating the new figure), so the live maps are refilled on every tick."""
+    validating the new figure), so the live maps are refilled at every redraw."""
     bounds, n_classes = _shared_bounds(runs), max(run.data.n_classes for run in runs)
     spec = figure.to_dict()
     heatmaps = [trace for trace in spec["data"] if trace.get("type") == "heatmap"]
