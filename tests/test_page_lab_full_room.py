@@ -63,6 +63,8 @@ def test_alone_the_maps_are_redrawn_at_the_heavy_views_rate_and_exactly_at_the_e
     monkeypatch.setattr("ui.kept.time", SimpleNamespace(monotonic=lambda: clock.now))
     at = set_epochs(lab(), 600)
     at.button(key=keys.live_key(keys.LIVE_KEY, "train")).click().run()
+    assert any("redrawn about every 1 s (each title says its epoch)" in caption.value
+               for caption in at.caption)
     ticks = 0
     while live(at).playing:
         clock.now += lab_view.HEAVY_REFRESH / 2  # two ticks to a redraw

@@ -89,7 +89,10 @@ def _live_side(runs, names) -> None:
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
         _chart(_heavy("lab-live-maps", runs, names, lambda: live_maps_figure(runs, names)))
-        st.caption(MAP_CAPTION)
+        session = session_for(keys.LIVE_KEY)
+        training = session is not None and session.playing
+        st.caption(MAP_CAPTION + (f" While training, redrawn about every {heavy_refresh():g} s "
+                                  "(each title says its epoch)." if training else ""))
 
 
 def _chart_tabs(runs, names) -> None:
