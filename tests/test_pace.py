@@ -3,8 +3,8 @@ each tick trains, so the core is not spent on redrawing alone."""
 import threading
 import time
 
-from ui.pace import (ACTIVE_WINDOW, FIRST_CHART_WAIT, MAX_INTERVAL, MAX_TRAINING, MIN_INTERVAL,
-                     MIN_TRAINING, TICK_COST, TICK_SECONDS, Pace, interval, training_budget)
+from ui.pace import (ACTIVE_WINDOW, FIRST_CHART_WAIT, MAX_INTERVAL, MIN_INTERVAL, MIN_TRAINING,
+                     TICK_COST, TICK_SECONDS, Pace, interval, training_budget)
 
 
 class Clock:
@@ -75,27 +75,3 @@ def test_nobody_waits_when_no_first_chart_is_awaited_nor_for_one_that_never_come
     pace.wait_for_first_charts(30.0)
     assert time.monotonic() - started < 2
 
-
-
-def test_a_tick_trains_as_long_as_its_browser_took_to_draw_the_previous_one():
-    assert training_budget(1, waited=0.02) == TICK_SECONDS  # a browser that draws at once
-    assert training_budget(1, waited=0.6) == 0.6
-    assert training_budget(1, waited=30.0) == MAX_TRAINING
-    assert training_budget(30, waited=0.6) == MIN_TRAINING  # a full room: its share
-    assert training_budget(30, waited=3.0) == 3.0 / 30
-
-
-def test_the_wait_counts_from_the_end_of_a_training_tick_and_not_after_a_pause():
-    clock = Clock()
-    pace = Pace(clock)
-    assert pace.waited("a") is None
-    pace.tick("a")
-    pace.tick_ended("a", training=True)
-    clock.now = 0.4
-    assert pace.waited("a") == 0.4
-    pace.tick_ended("a", training=False)  # paused: the next tick starts afresh
-    assert pace.waited("a") is None
-    pace.tick("a")
-    pace.tick_ended("a", training=True)
-    clock.now += ACTIVE_WINDOW * 1.5  # a tab that stopped asking: it starts afresh too
-    assert pace.waited("a") is None

@@ -120,9 +120,7 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
         st.error(session.error)
         return
     server = server_pace()
-    waited = server.waited(session.ident)
     training = server.tick(session.ident) if session.playing else 1
-    budget = pace.training_budget(training, waited)
     if session.playing and session.runs:  # on screen: let the room's first charts go first
         server.wait_for_first_charts()
     if registered_every and registered_every < pace.interval(training) / 2:
@@ -130,10 +128,10 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     delivery.with_delivery_in_order()
     trains_here = recording_store().workers is None
     if not trains_here:  # its training process trains while this process draws other ticks
-        _advance(session, budget)
+        _advance(session, pace.training_budget(training))
     with server.turn:
         if trains_here:
-            _advance(session, budget)
+            _advance(session, pace.training_budget(training))
         if registered_every and not session.playing:
             st.rerun(scope="app")  # paused or ended: draw the whole page again, not ticking
         with bar:
@@ -143,7 +141,6 @@ def _tick(key: str, draw, registered_every, bar, empty_charts: bool = False) -> 
     if session.runs or not session.playing:
         server.first_drawn(session.ident)
     delivery.until_delivered()  # before the next tick's start could discard this one's charts
-    server.tick_ended(session.ident, session.playing)
 
 
 def _sticky(container_key: str) -> None:

@@ -39,7 +39,6 @@ TICK_COST = 0.015     # server time one tick costs besides its training, roughly
 MIN_INTERVAL = 0.05   # seconds between a session's ticks: one visitor
 MAX_INTERVAL = 0.5    # at most: two chart updates a second, however full the room
 MIN_TRAINING = 0.03   # compute seconds a tick trains at least: about what it costs besides
-MAX_TRAINING = 1.0    # compute seconds a tick trains at most (Pause waits for a tick under way)
 TURNS = 2             # ticks computing at the same time
 FEW_SESSIONS = 4      # up to this many training, the costly views keep their own rate
 VIEW_SECONDS = 0.1    # beyond: seconds between their redraws per session training
@@ -61,19 +60,10 @@ def view_refresh(sessions: int) -> float:
     return 0.0 if sessions <= FEW_SESSIONS else VIEW_SECONDS * sessions
 
 
-def training_budget(sessions: int, waited: float | None = None) -> float:
+def training_budget(sessions: int) -> float:
     """Compute seconds one tick may spend on training when `sessions` train at once: an
-    equal share of TICK_SECONDS — or of `waited`, the seconds since the session's previous
-    tick ended, when that is longer — between MIN_TRAINING and MAX_TRAINING.
-
-    A browser draws a chart update in tenths of a second (Streamlit mounts a Plotly chart
-    anew whenever its figure changes) and asks for the next tick only then; a tick that
-    trained TICK_SECONDS regardless left the training idle most of the time while a visitor's
-    browser drew (README, "One visitor in a real browser"). Training for as long as the
-    browser took keeps the two in step: a slow browser gets fewer, larger steps, not a slower
-    training."""
-    span = max(TICK_SECONDS, min(waited or 0.0, MAX_TRAINING * max(sessions, 1)))
-    return min(max(span / max(sessions, 1), MIN_TRAINING), MAX_TRAINING)
+    equal share of TICK_SECONDS, at least MIN_TRAINING."""
+    return max(TICK_SECONDS / max(sessions, 1), MIN_TRAINING)
 
 
 class Pace:
@@ -83,7 +73,6 @@ class Pace:
     def __init__(self, clock=time.monotonic, turns: int = TURNS):
         self._clock = clock
         self._last: dict[str, float] = {}
-        self._ended: dict[str, float] = {}  # when each session's last tick ended
         self._lock = threading.Lock()
         self.turn = threading.BoundedSemaphore(turns)  # `with pace.turn:` around a tick
         self._awaited: dict[str, float] = {}  # sessions without a first chart: since when
@@ -96,24 +85,6 @@ class Pace:
             self._last[session] = now
             return self._count(now)
 
-    def tick_ended(self, session: str, training: bool) -> None:
-        """`session` has sent its tick's charts; `training`: it goes on training (a session
-        that paused or ended starts afresh: its next tick trains the usual share)."""
-        with self._lock:
-            if training:
-                self._ended[session] = self._clock()
-            else:
-                self._ended.pop(session, None)
-
-    def waited(self, session: str) -> float | None:
-        """Seconds since `session`'s previous tick ended (None before its first, or once
-        it has not ticked for ACTIVE_WINDOW)."""
-        with self._lock:
-            ended, now = self._ended.get(session), self._clock()
-            if ended is None or now - self._last.get(session, ended) > ACTIVE_WINDOW:
-                return None
-            return now - ended
-
     def active(self) -> int:
         with self._lock:
             return self._count(self._clock())
@@ -121,7 +92,6 @@ class Pace:
     def _count(self, now: float) -> int:
         for session in [s for s, t in self._last.items() if now - t > ACTIVE_WINDOW]:
             del self._last[session]
-            self._ended.pop(session, None)
         return len(self._last)
 
     # first charts ------------------------------------------------------------------------
