@@ -96,8 +96,8 @@ class Run:
 
     def at_epoch(self, column: str, epoch: int | None) -> float:
         """The history column's value at `epoch`; NaN where the run has no such epoch."""
-        hits = np.flatnonzero(self.column("epoch") == epoch) if epoch is not None else ()
-        return float(self.column(column)[hits[0]]) if len(hits) else float("nan")
+        index = None if epoch is None else self.history_table.index_of("epoch", epoch)
+        return float("nan") if index is None else float(self.column(column)[index])
 
     def at_best(self, column: str) -> float:
         return self.at_epoch(column, self.best_epoch)

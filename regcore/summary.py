@@ -96,10 +96,10 @@ def at_end(run: Run, column: str) -> float:
 def _end_row(run: Run) -> dict[str, float]:
     """The history row of `end_epoch` as floats (NaN everywhere before the first epoch)."""
     table = run.history_table
-    hits = np.flatnonzero(table["epoch"] == end_epoch(run)) if len(table) else ()
-    if not len(hits):
+    index = table.index_of("epoch", end_epoch(run)) if len(table) else None
+    if index is None:
         return dict.fromkeys(HISTORY_COLUMNS, math.nan)
-    return {column: float(value) for column, value in table.row(int(hits[0])).items()}
+    return {column: float(value) for column, value in table.row(index).items()}
 
 
 def _lowest(values: np.ndarray) -> float:

@@ -67,6 +67,11 @@ class Table:
             return self
         return self.head(int(np.searchsorted(self._columns[name], value, side="right")))
 
+    def index_of(self, name: str, value) -> int | None:
+        """The first row whose column `name` holds `value`, or None."""
+        hits = np.flatnonzero(self._columns[name] == value) if self.rows else ()
+        return int(hits[0]) if len(hits) else None
+
     def row(self, index: int) -> dict:
         """Row `index` (negative counts from the end) as a dict of Python values."""
         return {name: _python(column[index]) for name, column in self._columns.items()}

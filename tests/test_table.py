@@ -101,3 +101,9 @@ def test_an_integer_column_that_meets_a_float_becomes_a_float_column():
 def test_a_table_counts_the_arrays_it_keeps_alive():
     table = TableBuilder(NAMES).table(records(1, 3))
     assert table.nbytes >= 2 * 8 * FIRST_CAPACITY  # the builder's int and float columns
+
+
+def test_index_of_finds_the_first_row_holding_a_value():
+    table = TableBuilder(NAMES).table(records(1, 5))
+    assert table.index_of("epoch", 3) == 2 and table.index_of("epoch", 9) is None
+    assert TableBuilder(NAMES).table([]).index_of("epoch", 1) is None

@@ -7,8 +7,6 @@ from __future__ import annotations
 import math
 from html import escape
 
-import numpy as np
-
 from regcore.summary import end_epoch
 from ui.plots.style import task_of
 from ui.theme import run_color
@@ -44,8 +42,8 @@ def latest_numbers(runs, names) -> dict[str, dict[str, float]]:
             continue
         last = int(table["epoch"][-1])
         ends_at = end_epoch(run) if run.status != "running" else last
-        hits = np.flatnonzero(table["epoch"] == ends_at)
-        row = table.row(int(hits[0]) if len(hits) else -1)
+        index = table.index_of("epoch", ends_at)
+        row = table.row(-1 if index is None else index)
         values = {column: float(row[column]) for column in COLUMNS if column in table}
         numbers[name] = {"epoch": row["epoch"], "restored": row["epoch"] != last, **values}
     return numbers
