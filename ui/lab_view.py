@@ -69,10 +69,8 @@ def draw(runs, names) -> None:
         _live_side(runs, names)
     with charts:
         _chart_tabs(runs, names)
-    session = session_for(keys.LIVE_KEY)
-    training = session is not None and session.playing
     st.markdown(SUMMARY_LEGEND + (f" (while training, refreshed about every "
-                                  f"{heavy_refresh():g} s)" if training else ""))
+                                  f"{heavy_refresh():g} s)" if _training() else ""))
     st.html(_heavy("lab-summary", runs, names, lambda: summary_html(summary_frame(runs, names))))
     lab_settings.write_view_settings()
 
@@ -89,10 +87,8 @@ def _live_side(runs, names) -> None:
     st.html(live_numbers_html(runs, names))
     if shows_maps(runs):
         _chart(_heavy("lab-live-maps", runs, names, lambda: live_maps_figure(runs, names)))
-        session = session_for(keys.LIVE_KEY)
-        training = session is not None and session.playing
         st.caption(MAP_CAPTION + (f" While training, redrawn about every {heavy_refresh():g} s "
-                                  "(each title says its epoch)." if training else ""))
+                                  "(each title says its epoch)." if _training() else ""))
 
 
 def _chart_tabs(runs, names) -> None:
@@ -109,12 +105,17 @@ def _chart_tabs(runs, names) -> None:
 def _heavy(slot: str, runs, names, build, *extra):
     """`build()`, rebuilt at most every `heavy_refresh()` seconds while training and once the
     runs have paused or ended (or presenter mode changed the fonts)."""
-    session = session_for(keys.LIVE_KEY)
-    final = session is None or not session.playing
+    final = not _training()
     version = (tuple((run.stopped_epoch, run.status) for run in runs), tuple(names),
                lab_settings.presenter(), *extra)
     return kept_or_throttled(keys.figure_key(slot), version, build, every=heavy_refresh(),
                              final=final)
+
+
+def _training() -> bool:
+    """Whether the lab's comparison is training right now."""
+    session = session_for(keys.LIVE_KEY)
+    return session is not None and session.playing
 
 
 def heavy_refresh() -> float:
@@ -196,8 +197,7 @@ def _penalty_tab(runs, names) -> None:
 
 def _weights_tab(runs, names) -> None:
     epochs = snapshot_epochs(runs)
-    session = session_for(keys.LIVE_KEY)
-    following = session is not None and session.playing
+    following = _training()
     if following or st.session_state.get(keys.VIEW_EPOCH) not in epochs:
         st.session_state[keys.VIEW_EPOCH] = epochs[-1]
     epoch = epochs[-1]
@@ -237,8 +237,7 @@ def _boundary_tab(runs, names) -> None:
     cols, height = tab_maps_layout(len(runs))
     _chart(_heavy(f"lab-boundary-{which}", runs, names,
                   lambda: boundary_figure(runs, names, which=which, cols=cols, height=height)))
-    session = session_for(keys.LIVE_KEY)
-    if session is not None and session.playing:
+    if _training():
         st.caption(f"While training, the maps refresh about every {heavy_refresh():g} s.")
 
 
